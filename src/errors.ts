@@ -1,0 +1,59 @@
+/** Base of every error ducklm raises on purpose; `name` follows the subclass. */
+export class DucklmError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration or bad input from the user. */
+export class UserError extends DucklmError {}
+
+/** The model backend could not be used at all: not configured, unreachable, still loading. */
+export class ModelUnavailableError extends DucklmError {
+  constructor(
+    message: string,
+    readonly baseUrl: string | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The model server answered, but with an HTTP error or a reply we cannot use. */
+export class ModelRequestError extends DucklmError {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A model reply that does not follow its role's contract (e.g. a directive that is not JSON). */
+export class ModelBehaviorError extends DucklmError {
+  constructor(
+    message: string,
+    readonly raw: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A tool failed; carries the tool name so the failure can become an observation. */
+export class ToolError extends DucklmError {
+  constructor(
+    message: string,
+    readonly tool: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The id names nothing we know. */
+export class NotFoundError extends DucklmError {}
+
+/** The thing exists but is not in a state that allows the request (double continue, undecided approval). */
+export class ConflictError extends DucklmError {}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { ACTION_TYPES, RISK_LEVELS } from '../tools/risk.js';
+
+const risk = z.enum(RISK_LEVELS);
+const actionType = z.enum(ACTION_TYPES);
+const args = z.record(z.string(), z.unknown());
+
+export const STAGES = [
+  'planning',
+  'recalling',
+  'acting',
+  'running_tool',
+  'answering',
+  'waiting_for_approval',
+  'waiting_for_password',
+  'remembering',
+] as const;
+
+export const generationStatsSchema = z.object({
+  model_calls: z.number().int(),
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+  time_to_first_token_ms: z.number().nullable(),
+  total_ms: z.number(),
+  min_tokens_per_second: z.number(),
+  avg_tokens_per_second: z.number(),
+  max_tokens_per_second: z.number(),
+});
+export type GenerationStats = z.infer<typeof generationStatsSchema>;
+
+export const TASK_STATUSES = [
+  'running',
+  'waiting_for_approval',
+  'waiting_for_password',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+const base = { task_id: z.string() };
+
+/**
+ * Every event a task can emit: the wire protocol of the SSE stream and the rows of the event log.
+ * Payload = the object without `type`; `task_id` is always its first key.
+ */
+export const taskEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('runtime_status'), ...base, stage: z.enum(STAGES), conversation_id: z.string().optional(), detail: z.string().optional() }),
+  z.object({ type: z.literal('skill_activated'), ...base, skill: z.string(), source: z.string() }),
+  z.object({ type: z.literal('recall_completed'), ...base, candidates: z.number().int(), relevant_memory_ids: z.array(z.string()), sufficient_to_answer: z.boolean() }),
+  z.object({ type: z.literal('recall_failed'), ...base, message: z.string() }),
+  z.object({ type: z.literal('action_loop_skipped'), ...base, reason: z.string() }),
+  z.object({ type: z.literal('action_directive'), ...base, step: z.number().int(), intent: z.string(), risk_level: risk, actions: z.array(z.object({ tool: z.string(), args, reason: z.string() })) }),
+  z.object({ type: z.literal('directive_invalid'), ...base, step: z.number().int(), message: z.string(), raw: z.string() }),
+  z.object({ type: z.literal('action_step_limit'), ...base, steps: z.number().int() }),
+  z.object({ type: z.literal('tool_call_started'), ...base, call_id: z.string(), tool: z.string(), args }),
+  z.object({ type: z.literal('tool_call_finished'), ...base, call_id: z.string(), tool: z.string(), ok: z.boolean(), output: z.string(), truncated: z.boolean() }),
+  z.object({ type: z.literal('tool_approval_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), risk_level: risk, action_type: actionType, status: z.literal('waiting_for_approval') }),
+  z.object({ type: z.literal('tool_password_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), status: z.literal('waiting_for_password') }),
+  z.object({ type: z.literal('tool_denied'), ...base, approval_id: z.string(), tool: z.string(), args }),
+  z.object({ type: z.literal('task_resumed'), ...base, approval_id: z.string(), decision: z.string() }),
+  z.object({
+    type: z.literal('command_audit'),
+    ...base,
+    command: z.string(),
+    risk_level: risk,
+    action_type: actionType,
+    approved: z.boolean(),
+    approved_by: z.enum(['person', 'automatic', 'none']),
+    outcome: z.enum(['ran', 'denied', 'failed_to_start', 'timed_out', 'cancelled']),
+    exit_code: z.number().int().nullable(),
+    duration_ms: z.number().nullable(),
+    sudo: z.boolean(),
+  }),
+  z.object({ type: z.literal('model_call'), ...base, role: z.string(), model: z.string(), prompt_chars: z.number().int(), latency_ms: z.number(), completion_tokens: z.number().int(), ok: z.boolean() }),
+  z.object({ type: z.literal('reasoning_delta'), ...base, delta: z.string() }),
+  z.object({ type: z.literal('content_delta'), ...base, delta: z.string() }),
+  z.object({ type: z.literal('error'), ...base, code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('done'), ...base, conversation_id: z.string(), status: z.enum(TASK_STATUSES), generation_stats: generationStatsSchema }),
+  z.object({ type: z.literal('memory_policy_decision'), ...base, should_store: z.boolean(), memory_type: z.string(), summary: z.string(), importance: z.number(), scope: z.string() }),
+  z.object({ type: z.literal('memory_stored'), ...base, memory_id: z.string(), text: z.string(), scope: z.string() }),
+  z.object({ type: z.literal('memory_policy_failed'), ...base, message: z.string() }),
+  z.object({ type: z.literal('reflection_completed'), ...base, experience_id: z.string(), lesson: z.string() }),
+  z.object({ type: z.literal('reflection_failed'), ...base, message: z.string() }),
+]);
+
+export type TaskEvent = z.infer<typeof taskEventSchema>;
+export type TaskEventType = TaskEvent['type'];
+/** An event as a phase builds it: the sink adds the task id. */
+export type TaskEventInput = TaskEvent extends infer E ? (E extends TaskEvent ? Omit<E, 'task_id'> : never) : never;
+
+/** Events shown on the stream only with `debug: true`; they are always kept in the log. */
+export const DEBUG_ONLY_EVENTS: ReadonlySet<TaskEventType> = new Set(['model_call', 'action_directive', 'directive_invalid']);
+
+/** Streamed token by token; the log keeps them merged (one row per run of deltas). */
+export const DELTA_EVENTS: ReadonlySet<TaskEventType> = new Set(['reasoning_delta', 'content_delta']);
+
+/** Splits an event into its wire name and its payload, with `task_id` first. */
+export function toPayload(event: TaskEvent): { type: TaskEventType; payload: Record<string, unknown> } {
+  const { type, task_id, ...rest } = event;
+  return { type, payload: { task_id, ...rest } };
+}

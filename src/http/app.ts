@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../config.js';
+import { createModelClient } from '../model/create-model-client.js';
+import type { ModelClient } from '../model/model-client.js';
+import { BackgroundJobs } from '../runtime/background-jobs.js';
+import { Runtime } from '../runtime/runtime.js';
+import { SkillLibrary } from '../skills/skill-library.js';
+import { Store } from '../store/store.js';
+import { builtinTools, type ToolRegistry } from '../tools/registry.js';
+import type { CommandRunner } from '../tools/shell/command-runner.js';
+import { SpawnCommandRunner } from '../tools/shell/spawn-command-runner.js';
+import { createErrorHandler, HttpError } from './http-error.js';
+import { registerApprovalRoutes } from './routes/approval-routes.js';
+import { registerChatRoutes } from './routes/chat-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMemoryRoutes } from './routes/memory-routes.js';
+import { registerTaskRoutes } from './routes/task-routes.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  config?: Config;
+  /** Injected by tests (a scripted fake) or by other front ends; default: from the config. */
+  model?: ModelClient;
+  runner?: CommandRunner;
+  tools?: ToolRegistry;
+  logger?: boolean;
+  /** Where unexpected errors are reported; default: standard error. Never sent to clients. */
+  log?: (message: string) => void;
+}
+
+export interface DucklmApp {
+  server: FastifyInstance;
+  runtime: Runtime;
+  store: Store;
+  config: Config;
+  /** Stops accepting requests, waits for background work, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
+  const config = options.config ?? loadConfig();
+  const store = Store.open(config.dbPath);
+  const log = options.log ?? ((message: string) => process.stderr.write(`ducklm: ${message}\n`));
+  const model = options.model ?? createModelClient(config.model);
+  const runtime = new Runtime({
+    store,
+    model,
+    tools: options.tools ?? builtinTools(),
+    runner: options.runner ?? new SpawnCommandRunner(),
+    skills: await SkillLibrary.load(),
+    limits: config.runtime,
+    reflection: config.reflection,
+    background: new BackgroundJobs(),
+    log,
+  });
+
+  const server = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
+  // An empty body is fine (POST /allow_once sends none); broken JSON is a 400 of ours.
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new HttpError(400, 'malformed_json', 'The request body is not valid JSON.'), undefined);
+    }
+  });
+  server.setErrorHandler(createErrorHandler(log));
+  server.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  const services: Services = { runtime, store, model };
+  registerHealthRoutes(server, services);
+  registerChatRoutes(server, services);
+  registerTaskRoutes(server, services);
+  registerApprovalRoutes(server, services);
+  registerMemoryRoutes(server, services);
+
+  return {
+    server,
+    runtime,
+    store,
+    config,
+    async close() {
+      await server.close();
+      await runtime.idle();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { MEMORY_SCOPES, MEMORY_TYPES } from '../store/memory-repo.js';
+import { HttpError } from './http-error.js';
+
+const id = z.string().min(1).max(200);
+
+export const chatBody = z.object({
+  message: z.string().trim().min(1, 'message must not be empty').max(100_000),
+  workspace: z.string().min(1).max(4096),
+  conversation_id: id.optional(),
+  debug: z.boolean().default(false),
+  reasoning: z.enum(['on', 'off']).optional(),
+});
+
+export const continueBody = z.object({ approval_id: id });
+
+export const passwordBody = z.object({ approval_id: id, password: z.string().min(1).max(4096) });
+
+export const memoryBody = z
+  .object({
+    text: z.string().trim().min(1).max(10_000),
+    workspace: z.string().min(1).max(4096).optional(),
+    scope: z.enum(MEMORY_SCOPES).default('global'),
+    memory_type: z.enum(MEMORY_TYPES).default('note'),
+    importance: z.number().min(0).max(1).default(0.5),
+    conversation_id: id.optional(),
+    metadata: z.record(z.string(), z.unknown()).default({}),
+  })
+  .refine((m) => m.scope !== 'workspace' || m.workspace, { message: 'a workspace memory needs "workspace"', path: ['workspace'] })
+  .refine((m) => m.scope !== 'conversation' || m.conversation_id, { message: 'a conversation memory needs "conversation_id"', path: ['conversation_id'] });
+
+export const memoryQuery = z.object({
+  workspace: z.string().min(1).max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+/** Validates a body or query: 400 when there is no JSON object at all, 422 when fields are wrong. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new HttpError(400, 'bad_request', 'The request body must be a JSON object.');
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+  throw new HttpError(422, 'invalid_request', `Invalid request: ${summary}`, details);
+}

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import { VERSION } from '../../version.js';
+import type { Services } from '../services.js';
+
+export function registerHealthRoutes(app: FastifyInstance, { model }: Services): void {
+  app.get('/v1/health', async () => {
+    const health = await model.health(AbortSignal.timeout(3000));
+    return {
+      status: 'ok',
+      version: VERSION,
+      model: { configured: health.configured, reachable: health.reachable, base_url: health.baseUrl, ...(health.detail ? { detail: health.detail } : {}) },
+    };
+  });
+}

@@ -1,0 +1,9 @@
+import type { ModelClient } from '../model/model-client.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { Store } from '../store/store.js';
+
+export interface Services {
+  runtime: Runtime;
+  store: Store;
+  model: ModelClient;
+}

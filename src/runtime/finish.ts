@@ -1,0 +1,42 @@
+import { DucklmError, ModelBehaviorError, ModelRequestError, ModelUnavailableError } from '../errors.js';
+import type { TaskStatus } from '../events/task-event.js';
+import { generationStats } from './generation-stats.js';
+import type { TaskContext } from './task-context.js';
+
+/** Saves the task's state and status and closes this run with `done`. */
+export function endTurn(ctx: TaskContext, status: TaskStatus): void {
+  ctx.deps.store.tasks.save(ctx.taskId, status, JSON.stringify(ctx.state));
+  const ttft = ctx.firstTokenAt === null ? null : ctx.firstTokenAt - ctx.startedAt;
+  ctx.emitter.emit({
+    type: 'done',
+    conversation_id: ctx.state.conversationId,
+    status,
+    generation_stats: generationStats(ctx.state.calls, ttft, performance.now() - ctx.startedAt),
+  });
+}
+
+export function completeTask(ctx: TaskContext): void {
+  ctx.state.pending = null;
+  ctx.deps.store.conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, 'completed');
+  endTurn(ctx, 'completed');
+}
+
+/** Any failure ends the task with an `error` event the user can act on; the server goes on. */
+export function failTask(ctx: TaskContext, error: unknown): void {
+  const cancelled = ctx.signal.aborted;
+  const { code, message } = cancelled ? { code: 'cancelled', message: 'The task was cancelled.' } : describeError(error, ctx);
+  const status: TaskStatus = cancelled ? 'cancelled' : 'failed';
+  if (ctx.answer) ctx.deps.store.conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, status);
+  ctx.emitter.emit({ type: 'error', code, message });
+  endTurn(ctx, status);
+}
+
+function describeError(error: unknown, ctx: TaskContext): { code: string; message: string } {
+  if (error instanceof ModelUnavailableError) return { code: 'model_unavailable', message: error.message };
+  if (error instanceof ModelRequestError) return { code: 'model_error', message: error.message };
+  if (error instanceof ModelBehaviorError) return { code: 'model_behavior', message: error.message };
+  if (error instanceof DucklmError) return { code: 'task_failed', message: error.message };
+  // Unexpected errors may carry anything in their text; the user gets a generic message.
+  ctx.deps.log(`task ${ctx.taskId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return { code: 'internal_error', message: 'ducklm hit an internal error; the task was stopped. Details are in the server log.' };
+}

@@ -1,0 +1,27 @@
+import type { GenerationStats } from '../events/task-event.js';
+import { round } from './model-calls.js';
+import type { ModelCallStat } from './task-state.js';
+
+/**
+ * Speed over the task's model calls. A call's rate counts from its first token when streamed
+ * (prefill is not generation) and over its whole latency otherwise.
+ */
+export function generationStats(calls: ModelCallStat[], timeToFirstTokenMs: number | null, totalMs: number): GenerationStats {
+  const rates = calls
+    .filter((c) => c.completionTokens > 0)
+    .map((c) => {
+      const seconds = Math.max(c.latencyMs - (c.firstTokenMs ?? 0), 1) / 1000;
+      return c.completionTokens / seconds;
+    });
+  const sum = rates.reduce((a, b) => a + b, 0);
+  return {
+    model_calls: calls.length,
+    prompt_tokens: calls.reduce((n, c) => n + c.promptTokens, 0),
+    completion_tokens: calls.reduce((n, c) => n + c.completionTokens, 0),
+    time_to_first_token_ms: timeToFirstTokenMs === null ? null : round(timeToFirstTokenMs),
+    total_ms: round(totalMs),
+    min_tokens_per_second: rates.length ? round(Math.min(...rates)) : 0,
+    avg_tokens_per_second: rates.length ? round(sum / rates.length) : 0,
+    max_tokens_per_second: rates.length ? round(Math.max(...rates)) : 0,
+  };
+}

@@ -1,0 +1,65 @@
+import type { ChatMessage, ChatOptions, ModelResponse, StreamChunk } from '../model/model-client.js';
+import type { Role } from '../model/roles.js';
+import type { TaskContext } from './task-context.js';
+
+/** Rough token count for servers that report none: about four characters a token. */
+export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
+
+const promptChars = (messages: ChatMessage[]) => messages.reduce((n, m) => n + m.content.length, 0);
+
+/** One non-streamed role call, recorded in the task's stats and its event log. */
+export async function callRole(ctx: TaskContext, role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
+  const started = performance.now();
+  try {
+    const response = await ctx.deps.model.chat(role, messages, { ...options, signal: ctx.signal });
+    const completionTokens = response.usage.completionTokens ?? estimateTokens(response.content + (response.reasoningContent ?? ''));
+    record(ctx, role, response.model, messages, response.latencyMs, completionTokens, response.usage.promptTokens, null, true);
+    return response;
+  } catch (error) {
+    record(ctx, role, '', messages, performance.now() - started, 0, undefined, null, false);
+    throw error;
+  }
+}
+
+/** One streamed role call: yields its chunks and records the call when the stream ends. */
+export async function* streamRole(ctx: TaskContext, role: Role, messages: ChatMessage[], options: ChatOptions = {}): AsyncGenerator<StreamChunk> {
+  const started = performance.now();
+  let firstTokenMs: number | null = null;
+  let deltas = 0;
+  let usage: { promptTokens?: number; completionTokens?: number } = {};
+  let ok = false;
+  try {
+    for await (const chunk of ctx.deps.model.streamChat(role, messages, { ...options, signal: ctx.signal })) {
+      if (chunk.type === 'usage') {
+        usage = chunk.usage;
+        continue;
+      }
+      firstTokenMs ??= performance.now() - started;
+      deltas++;
+      yield chunk;
+    }
+    ok = true;
+  } finally {
+    // Servers send about one token per delta; their own count wins when they give it.
+    const completionTokens = usage.completionTokens ?? deltas;
+    record(ctx, role, '', messages, performance.now() - started, completionTokens, usage.promptTokens, firstTokenMs, ok);
+  }
+}
+
+function record(
+  ctx: TaskContext,
+  role: Role,
+  model: string,
+  messages: ChatMessage[],
+  latencyMs: number,
+  completionTokens: number,
+  promptTokens: number | undefined,
+  firstTokenMs: number | null,
+  ok: boolean,
+): void {
+  const chars = promptChars(messages);
+  ctx.state.calls.push({ role, latencyMs, completionTokens, promptTokens: promptTokens ?? Math.ceil(chars / 4), firstTokenMs });
+  ctx.emitter.emit({ type: 'model_call', role, model, prompt_chars: chars, latency_ms: round(latencyMs), completion_tokens: completionTokens, ok });
+}
+
+export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;

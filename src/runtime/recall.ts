@@ -1,0 +1,59 @@
+import { ModelBehaviorError } from '../errors.js';
+import { parseJsonReply, recallVerdictSchema, ROLE_FORMATS } from '../model/role-replies.js';
+import { words } from '../skills/match-skill.js';
+import type { Memory, MemoryView } from '../store/memory-repo.js';
+import { callRole } from './model-calls.js';
+import { recallMessages } from './prompts.js';
+import type { TaskContext } from './task-context.js';
+
+const MAX_CANDIDATES = 8;
+
+export interface RecallResult {
+  sufficient: boolean;
+}
+
+/**
+ * Finds candidate memories locally, then asks the recall judge which matter. No memories in
+ * view: no model call at all. The relevant ones go into the task state for every later role.
+ */
+export async function recall(ctx: TaskContext): Promise<RecallResult> {
+  const { store } = ctx.deps;
+  const view: MemoryView = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
+  if (store.memories.count(view) === 0) return { sufficient: false };
+
+  ctx.emitter.emit({ type: 'runtime_status', stage: 'recalling' });
+  const candidates = findCandidates(ctx, view);
+  try {
+    const reply = await callRole(ctx, 'recall', recallMessages(ctx.state.message, candidates), { responseFormat: ROLE_FORMATS.recall, temperature: 0 });
+    const verdict = parseJsonReply(recallVerdictSchema, reply.content);
+    // Ids are positions in the list we sent; anything else the judge invents is ignored.
+    const relevant = [...new Set(verdict.relevant_ids)].map((id) => (/^\d+$/.test(id) ? candidates[Number(id)] : undefined)).filter((m): m is Memory => !!m);
+    ctx.state.memories = relevant.map((m) => ({ id: m.id, text: m.text }));
+    const sufficient = verdict.sufficient_to_answer && relevant.length > 0;
+    ctx.emitter.emit({ type: 'recall_completed', candidates: candidates.length, relevant_memory_ids: relevant.map((m) => m.id), sufficient_to_answer: sufficient });
+    return { sufficient };
+  } catch (error) {
+    if (!(error instanceof ModelBehaviorError)) throw error;
+    ctx.emitter.emit({ type: 'recall_failed', message: error.message });
+    return { sufficient: false };
+  }
+}
+
+/** Full-text matches first, then the most important memories, so a short list always has both. */
+function findCandidates(ctx: TaskContext, view: MemoryView): Memory[] {
+  const { memories } = ctx.deps.store;
+  const query = ftsQuery(ctx.state.message);
+  const found = query ? memories.search(view, query, MAX_CANDIDATES) : [];
+  const seen = new Set(found.map((m) => m.id));
+  for (const m of memories.list(view, MAX_CANDIDATES)) {
+    if (found.length >= MAX_CANDIDATES) break;
+    if (!seen.has(m.id)) found.push(m);
+  }
+  return found;
+}
+
+/** An FTS5 query matching any word of the message by its leading letters (word forms). */
+export function ftsQuery(message: string): string | null {
+  const terms = [...new Set(words(message).filter((w) => w.length >= 3).map((w) => (w.length > 5 ? w.slice(0, Math.max(4, Math.ceil(w.length * 0.7))) : w)))];
+  return terms.length ? terms.map((t) => `"${t}"*`).join(' OR ') : null;
+}

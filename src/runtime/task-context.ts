@@ -1,0 +1,18 @@
+import type { RuntimeDeps } from './runtime-deps.js';
+import type { TaskEmitter } from './task-emitter.js';
+import type { TaskState } from './task-state.js';
+
+/** One task's run: passed through every phase instead of living in module state. */
+export interface TaskContext {
+  deps: RuntimeDeps;
+  taskId: string;
+  state: TaskState;
+  emitter: TaskEmitter;
+  signal: AbortSignal;
+  /** When this run (start or resume) began, for time to first token. */
+  startedAt: number;
+  /** Set by the thinker at its first delta. */
+  firstTokenAt: number | null;
+  /** The answer streamed so far, kept if the task fails or is cancelled midway. */
+  answer: string;
+}

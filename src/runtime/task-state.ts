@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { RISK_LEVELS } from '../tools/risk.js';
+
+export const plannedActionSchema = z.object({
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()).default({}),
+  reason: z.string().default(''),
+});
+export type PlannedAction = z.infer<typeof plannedActionSchema>;
+
+export const observationSchema = z.object({
+  tool: z.string(),
+  args: z.record(z.string(), z.unknown()),
+  ok: z.boolean(),
+  output: z.string(),
+  truncated: z.boolean().default(false),
+});
+export type Observation = z.infer<typeof observationSchema>;
+
+export const modelCallStatSchema = z.object({
+  role: z.string(),
+  latencyMs: z.number(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  /** Streaming calls: time from request to first delta. */
+  firstTokenMs: z.number().nullable(),
+});
+export type ModelCallStat = z.infer<typeof modelCallStatSchema>;
+
+/**
+ * Everything needed to resume a task after a pause, saved with the task. Versioned so a newer
+ * ducklm can refuse (or migrate) state it does not understand.
+ */
+export const taskStateSchema = z.object({
+  version: z.literal(1),
+  message: z.string(),
+  workspace: z.string(),
+  conversationId: z.string(),
+  reasoning: z.enum(['on', 'off']).nullable(),
+  debug: z.boolean(),
+  skill: z.object({ name: z.string(), instructions: z.string() }).nullable(),
+  memories: z.array(z.object({ id: z.string(), text: z.string() })),
+  observations: z.array(observationSchema),
+  steps: z.number().int(),
+  pending: z
+    .object({
+      approvalId: z.string(),
+      action: plannedActionSchema,
+      plannerRisk: z.enum(RISK_LEVELS),
+      remaining: z.array(plannedActionSchema),
+    })
+    .nullable(),
+  calls: z.array(modelCallStatSchema),
+});
+export type TaskState = z.infer<typeof taskStateSchema>;

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { TaskEvent } from '../events/task-event.js';
+import type { AnyTool, AuditSubject, ToolContext, ToolResult } from '../tools/tool.js';
+import type { RiskLevel } from '../tools/risk.js';
+import { pauseForApproval } from './pause.js';
+import type { TaskContext } from './task-context.js';
+import type { PlannedAction } from './task-state.js';
+
+export type StepOutcome = 'continue' | 'paused';
+export type ApprovedBy = 'person' | 'automatic';
+
+export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolContext {
+  const { commandTimeoutMs, maxOutputBytes } = ctx.deps.limits;
+  return { workspace: ctx.state.workspace, signal: ctx.signal, runner: ctx.deps.runner, plannerRisk, limits: { commandTimeoutMs, maxOutputBytes } };
+}
+
+/** Runs a directive's actions in order; stops at the first that needs a person's approval. */
+export async function runPlannedActions(ctx: TaskContext, actions: PlannedAction[], plannerRisk: RiskLevel): Promise<StepOutcome> {
+  for (const [i, action] of actions.entries()) {
+    if ((await runPlannedAction(ctx, action, plannerRisk, actions.slice(i + 1))) === 'paused') return 'paused';
+  }
+  return 'continue';
+}
+
+async function runPlannedAction(ctx: TaskContext, action: PlannedAction, plannerRisk: RiskLevel, remaining: PlannedAction[]): Promise<StepOutcome> {
+  const resolved = resolveAction(ctx, action);
+  if (!resolved) return 'continue';
+  const toolCtx = toolContext(ctx, plannerRisk);
+  const decision = await resolved.tool.approval(resolved.input, toolCtx);
+  if (decision.kind === 'ask') {
+    pauseForApproval(ctx, action, decision, plannerRisk, remaining);
+    return 'paused';
+  }
+  await executeTool(ctx, resolved.tool, resolved.input, action, toolCtx, 'automatic');
+  return 'continue';
+}
+
+/**
+ * The tool and its parsed input, or null after recording why not: an unknown tool or bad
+ * arguments become an observation the planner can correct, never a crash.
+ */
+export function resolveAction(ctx: TaskContext, action: PlannedAction): { tool: AnyTool; input: unknown } | null {
+  const tool = ctx.deps.tools.get(action.tool);
+  if (!tool) {
+    const known = [...ctx.deps.tools.keys()].join(', ');
+    recordFailure(ctx, action, `Unknown tool "${action.tool}". Available tools: ${known}.`);
+    return null;
+  }
+  const parsed = tool.inputSchema.safeParse(action.args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    recordFailure(ctx, action, `Bad arguments for ${tool.name}: ${issue?.path.join('.') || 'args'}: ${issue?.message}. Expected ${tool.argsHint}.`);
+    return null;
+  }
+  return { tool, input: parsed.data };
+}
+
+export async function executeTool(
+  ctx: TaskContext,
+  tool: AnyTool,
+  input: unknown,
+  action: PlannedAction,
+  toolCtx: ToolContext,
+  approvedBy: ApprovedBy,
+  password?: string,
+): Promise<void> {
+  const callId = randomUUID();
+  ctx.emitter.emit({ type: 'runtime_status', stage: 'running_tool', detail: tool.name });
+  ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: tool.name, args: action.args });
+  let result: ToolResult;
+  try {
+    result = await tool.execute(input, password === undefined ? toolCtx : { ...toolCtx, password });
+  } catch (error) {
+    result = { ok: false, output: `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`, truncated: false };
+  }
+  const { maxEventOutputChars, maxObservationChars } = ctx.deps.limits;
+  ctx.emitter.emit({
+    type: 'tool_call_finished',
+    call_id: callId,
+    tool: tool.name,
+    ok: result.ok,
+    output: result.output.slice(0, maxEventOutputChars),
+    truncated: result.truncated || result.output.length > maxEventOutputChars,
+  });
+  ctx.state.observations.push({
+    tool: tool.name,
+    args: action.args,
+    ok: result.ok,
+    output: result.output.slice(0, maxObservationChars),
+    truncated: result.truncated || result.output.length > maxObservationChars,
+  });
+  if (tool.auditSubject) {
+    emitAudit(ctx, tool.auditSubject(input, toolCtx), {
+      approved_by: approvedBy,
+      outcome: result.command?.outcome ?? 'ran',
+      exit_code: result.command?.exitCode ?? null,
+      duration_ms: result.command?.durationMs ?? null,
+    });
+  }
+}
+
+/** A person said no: the model hears it, the user sees it, and a command leaves its audit entry. */
+export function recordDenial(ctx: TaskContext, tool: AnyTool | undefined, input: unknown, action: PlannedAction, approvalId: string, plannerRisk: RiskLevel): void {
+  ctx.emitter.emit({ type: 'tool_denied', approval_id: approvalId, tool: action.tool, args: action.args });
+  ctx.state.observations.push({ tool: action.tool, args: action.args, ok: false, output: 'The user denied this action; it did not run.', truncated: false });
+  if (tool?.auditSubject) {
+    emitAudit(ctx, tool.auditSubject(input, toolContext(ctx, plannerRisk)), { approved_by: 'none', outcome: 'denied', exit_code: null, duration_ms: null });
+  }
+}
+
+type AuditOutcome = Pick<Extract<TaskEvent, { type: 'command_audit' }>, 'approved_by' | 'outcome' | 'exit_code' | 'duration_ms'>;
+
+function emitAudit(ctx: TaskContext, subject: AuditSubject, outcome: AuditOutcome): void {
+  ctx.emitter.emit({
+    type: 'command_audit',
+    command: subject.command,
+    risk_level: subject.riskLevel,
+    action_type: subject.actionType,
+    approved: outcome.approved_by === 'person',
+    sudo: subject.sudo,
+    ...outcome,
+  });
+}
+
+function recordFailure(ctx: TaskContext, action: PlannedAction, message: string): void {
+  const callId = randomUUID();
+  ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: action.tool, args: action.args });
+  ctx.emitter.emit({ type: 'tool_call_finished', call_id: callId, tool: action.tool, ok: false, output: message, truncated: false });
+  ctx.state.observations.push({ tool: action.tool, args: action.args, ok: false, output: message, truncated: false });
+}

@@ -1,0 +1,63 @@
+import type { ActionType, RiskLevel } from '../tools/risk.js';
+import { nowIso, type Db } from './database.js';
+import { newId } from './ids.js';
+
+export type ApprovalStatus = 'pending' | 'allowed' | 'denied' | 'used';
+
+export interface Approval {
+  approval_id: string;
+  task_id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  reason: string;
+  risk_level: RiskLevel;
+  action_type: ActionType;
+  needs_password: boolean;
+  status: ApprovalStatus;
+  created_at: string;
+  decided_at: string | null;
+}
+
+interface ApprovalRow extends Omit<Approval, 'approval_id' | 'args' | 'needs_password'> {
+  id: string;
+  args: string;
+  needs_password: number;
+}
+
+const toApproval = ({ id, args, needs_password, ...rest }: ApprovalRow): Approval => ({
+  approval_id: id,
+  ...rest,
+  args: JSON.parse(args) as Record<string, unknown>,
+  needs_password: needs_password === 1,
+});
+
+export type NewApproval = Pick<Approval, 'task_id' | 'tool' | 'args' | 'reason' | 'risk_level' | 'action_type' | 'needs_password'>;
+
+export class ApprovalsRepo {
+  constructor(private readonly db: Db) {}
+
+  create(approval: NewApproval): Approval {
+    const id = newId('appr');
+    this.db
+      .prepare(
+        `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, needs_password, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      )
+      .run(id, approval.task_id, approval.tool, JSON.stringify(approval.args), approval.reason, approval.risk_level, approval.action_type, approval.needs_password ? 1 : 0, nowIso());
+    return this.get(id)!;
+  }
+
+  get(id: string): Approval | undefined {
+    const row = this.db.prepare('SELECT * FROM approvals WHERE id = ?').get(id) as ApprovalRow | undefined;
+    return row && toApproval(row);
+  }
+
+  pending(): Approval[] {
+    return (this.db.prepare(`SELECT * FROM approvals WHERE status = 'pending' ORDER BY created_at`).all() as ApprovalRow[]).map(toApproval);
+  }
+
+  /** Moves an approval between states; false when it was not in `from` (decided already, used). */
+  transition(id: string, from: ApprovalStatus, to: ApprovalStatus): boolean {
+    return this.db.prepare('UPDATE approvals SET status = ?, decided_at = ? WHERE id = ? AND status = ?').run(to, nowIso(), id, from).changes === 1;
+  }
+}

@@ -1,0 +1,7 @@
+import { randomUUID } from 'node:crypto';
+
+export type IdPrefix = 'task' | 'conv' | 'appr' | 'mem' | 'exp';
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${randomUUID().replaceAll('-', '')}`;
+}

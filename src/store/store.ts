@@ -1,0 +1,34 @@
+import { ApprovalsRepo } from './approvals-repo.js';
+import { ConversationsRepo } from './conversations-repo.js';
+import { openDatabase, type Db } from './database.js';
+import { EventsRepo } from './events-repo.js';
+import { ExperienceRepo } from './experience-repo.js';
+import { MemoryRepo } from './memory-repo.js';
+import { TasksRepo } from './tasks-repo.js';
+
+/** Every repository over the one database file. */
+export class Store {
+  readonly conversations: ConversationsRepo;
+  readonly tasks: TasksRepo;
+  readonly events: EventsRepo;
+  readonly approvals: ApprovalsRepo;
+  readonly memories: MemoryRepo;
+  readonly experience: ExperienceRepo;
+
+  constructor(readonly db: Db) {
+    this.conversations = new ConversationsRepo(db);
+    this.tasks = new TasksRepo(db);
+    this.events = new EventsRepo(db);
+    this.approvals = new ApprovalsRepo(db);
+    this.memories = new MemoryRepo(db);
+    this.experience = new ExperienceRepo(db);
+  }
+
+  static open(path: string): Store {
+    return new Store(openDatabase(path));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

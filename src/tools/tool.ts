@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { CommandRunner } from './shell/command-runner.js';
+import type { ActionType, RiskLevel } from './risk.js';
+
+/** What a tool needs from the task it runs in; no task state beyond this. */
+export interface ToolContext {
+  workspace: string;
+  signal: AbortSignal;
+  runner: CommandRunner;
+  /** The planner's own rating of the directive this action came from. */
+  plannerRisk: RiskLevel;
+  limits: { commandTimeoutMs: number; maxOutputBytes: number };
+}
+
+export interface ExecuteContext extends ToolContext {
+  /** The sudo password, for the one execution a person typed it for. Never stored. */
+  password?: string;
+}
+
+export type ApprovalDecision =
+  | { kind: 'allow' }
+  | { kind: 'ask'; reason: string; riskLevel: RiskLevel; actionType: ActionType; needsPassword: boolean };
+
+/** What the command audit records of a shell command, run or refused. */
+export interface AuditSubject {
+  command: string;
+  riskLevel: RiskLevel;
+  actionType: ActionType;
+  sudo: boolean;
+}
+
+export interface ToolResult {
+  ok: boolean;
+  output: string;
+  truncated: boolean;
+  /** Set by command tools: how the command ended, for the audit. */
+  command?: { exitCode: number | null; durationMs: number; outcome: 'ran' | 'failed_to_start' | 'timed_out' | 'cancelled' };
+}
+
+export interface Tool<Input = unknown> {
+  name: string;
+  description: string;
+  /** Shown to the planner: the argument names and what they mean. */
+  argsHint: string;
+  inputSchema: z.ZodType<Input>;
+  approval(input: Input, ctx: ToolContext): Promise<ApprovalDecision>;
+  execute(input: Input, ctx: ExecuteContext): Promise<ToolResult>;
+  /** Command tools say what the audit should record; other tools leave no audit entry. */
+  auditSubject?(input: Input, ctx: ToolContext): AuditSubject;
+}
+
+/** Keeps each tool's input type while the registry holds them side by side. */
+export function defineTool<Input>(tool: Tool<Input>): Tool<Input> {
+  return tool;
+}
+
+export type AnyTool = Tool<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- the registry is heterogeneous; each call site parses with the tool's own schema first

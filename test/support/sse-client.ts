@@ -1,0 +1,45 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
+export interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+export interface SseResponse {
+  status: number;
+  /** The raw body, as the seed's tests read it. */
+  body: string;
+  events: SseEvent[];
+  json?: unknown;
+}
+
+/** POSTs JSON and reads the whole SSE answer, frame by frame, with a real parser. */
+export async function postStream(baseUrl: string, path: string, body: unknown, init: RequestInit = {}): Promise<SseResponse> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...init,
+  });
+  const text = await response.text();
+  if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    return { status: response.status, body: text, events: [], json: text ? JSON.parse(text) : undefined };
+  }
+  return { status: response.status, body: text, events: parseSse(text) };
+}
+
+export function parseSse(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  const parser = createParser({
+    onEvent: (message: EventSourceMessage) => events.push({ event: message.event ?? 'message', data: JSON.parse(message.data) as Record<string, unknown> }),
+  });
+  parser.feed(text);
+  return events;
+}
+
+export const eventsOf = (response: SseResponse, type: string) => response.events.filter((e) => e.event === type);
+export const firstOf = (response: SseResponse, type: string) => {
+  const found = response.events.find((e) => e.event === type);
+  if (!found) throw new Error(`no "${type}" event in: ${response.events.map((e) => e.event).join(', ')}`);
+  return found.data;
+};

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { DEFAULT_LIMITS, loadConfig, type Config } from '../../src/config.js';
+import { createApp, type DucklmApp } from '../../src/http/app.js';
+import type { ModelClient } from '../../src/model/model-client.js';
+import type { CommandRunner } from '../../src/tools/shell/command-runner.js';
+import { FakeCommandRunner } from './fake-command-runner.js';
+
+export interface TestApp {
+  app: DucklmApp;
+  baseUrl: string;
+  /** A fresh folder for this test: the database lives in it; use it as a workspace. */
+  dir: string;
+  get(path: string): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  post(path: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const open: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (open.length) await open.pop()!();
+});
+
+/** A fresh temporary folder, removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ducklm-test-'));
+  open.push(async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A real ducklm app on a real port 0 listener, with a fake model and command runner. */
+export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void }): Promise<TestApp> {
+  const dir = options.dir ?? tempDir();
+  const config = loadConfig({ DUCK_DB_PATH: join(dir, 'duck.sqlite3'), ...options.env });
+  config.runtime = { ...DEFAULT_LIMITS };
+  options.config?.(config);
+  const app = await createApp({ config, model: options.model, runner: options.runner ?? new FakeCommandRunner(), log: () => {} });
+  await app.server.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.server.address();
+  const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  open.push(() => app.close());
+  const request = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+  return { app, baseUrl, dir, get: (path) => request('GET', path), post: (path, body) => request('POST', path, body) };
+}
