@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAIServer } from '../support/fake-openai-server.js';
 import { firstOf, postStream } from '../support/sse-client.js';
-import { tempDir } from '../support/test-app.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ducklm.js');
 const children: ChildProcess[] = [];

@@ -127,7 +127,7 @@ describe('model misbehaviour becomes events, never a crash', () => {
     expect(firstOf(r, 'tool_call_finished')).toMatchObject({ tool: 'format_disk', ok: false });
     expect(String(firstOf(r, 'tool_call_finished').output)).toContain('Unknown tool');
     const secondPlan = model.calls.filter((c) => c.role === 'action')[1]!;
-    expect(secondPlan.messages.at(-1)!.content).toContain('Unknown tool "format_disk"');
+    expect(secondPlan.messages.at(-1)!.content).toContain('Unknown tool \\"format_disk\\". Available tools: file_read');
     expect(firstOf(r, 'done').status).toBe('completed');
   });
 

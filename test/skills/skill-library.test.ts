@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSkill, SkillLibrary } from '../../src/skills/skill-library.js';
-import { tempDir } from '../support/test-app.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('skills', () => {
   it('the built-in analyze_project matches without a model call, in English and Russian', async () => {

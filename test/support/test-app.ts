@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import { DEFAULT_LIMITS, loadConfig, type Config } from '../../src/config.js';
 import { createApp, type DucklmApp } from '../../src/http/app.js';
 import type { ModelClient } from '../../src/model/model-client.js';
 import type { CommandRunner } from '../../src/tools/shell/command-runner.js';
 import { FakeCommandRunner } from './fake-command-runner.js';
+import { afterThisTest, tempDir } from './temp-dir.js';
+
+export { tempDir };
 
 export interface TestApp {
   app: DucklmApp;
@@ -17,17 +17,6 @@ export interface TestApp {
   post(path: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const open: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (open.length) await open.pop()!();
-});
-
-/** A fresh temporary folder, removed after the test. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ducklm-test-'));
-  open.push(async () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A real ducklm app on a real port 0 listener, with a fake model and command runner. */
 export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void }): Promise<TestApp> {
@@ -39,7 +28,7 @@ export async function startTestApp(options: { model: ModelClient; runner?: Comma
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  open.push(() => app.close());
+  afterThisTest(() => app.close());
   const request = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,

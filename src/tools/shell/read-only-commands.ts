@@ -1,0 +1,191 @@
+import type { ActionType, RiskLevel } from '../risk.js';
+
+/** Says why the arguments are not allowed, or returns null when they are. */
+type ArgCheck = (args: string[]) => string | null;
+
+export interface ReadOnlyCommand {
+  actionType: ActionType;
+  riskLevel: RiskLevel;
+  /** Completes "`cmd args` is a read-only ...". */
+  description: string;
+  check: ArgCheck;
+}
+
+interface OptionRules {
+  /** Short flags allowed alone or bundled (`-la`). */
+  short?: string;
+  /** Short options that take a value, attached (`-n5`) or as the next argument. */
+  shortWithValue?: string;
+  /** Long options allowed as `--name` or `--name=value`. */
+  long?: string[];
+  /** `-5` as in `head -5`. */
+  numeric?: boolean;
+  /** Whether non-option arguments are allowed, or a check for each. */
+  operands: boolean | ((operand: string) => string | null);
+}
+
+/** Unknown options are refused rather than guessed at: any of them might write or run something. */
+function options(rules: OptionRules): ArgCheck {
+  return (args) => {
+    let optionsEnded = false;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (optionsEnded || arg === '-' || !arg.startsWith('-')) {
+        if (rules.operands === false) return `does not take the argument \`${arg}\``;
+        const problem = rules.operands === true ? null : rules.operands(arg);
+        if (problem) return problem;
+      } else if (arg === '--') {
+        optionsEnded = true;
+      } else if (arg.startsWith('--')) {
+        if (!rules.long?.includes(arg.slice(2).split('=')[0]!)) return `option \`${arg}\` is not allowed`;
+      } else if (!(rules.numeric && /^-\d+$/.test(arg))) {
+        for (let j = 1; j < arg.length; j++) {
+          const flag = arg[j]!;
+          if (rules.shortWithValue?.includes(flag)) {
+            if (j === arg.length - 1) i++;
+            break;
+          }
+          if (!rules.short?.includes(flag)) return `option \`-${flag}\` is not allowed`;
+        }
+      }
+    }
+    return null;
+  };
+}
+
+const anyArgs: ArgCheck = () => null;
+const noArgs = options({ operands: false });
+const exactly =
+  (...allowed: string[][]): ArgCheck =>
+  (args) =>
+    allowed.some((a) => a.join('\0') === args.join('\0')) ? null : `only \`${allowed.map((a) => a.join(' ')).join('`, `')}\` is allowed`;
+
+function subcommands(table: Record<string, ArgCheck>): ArgCheck {
+  return ([sub, ...rest]) => {
+    const check = sub === undefined ? undefined : table[sub];
+    if (!check) return `only the subcommands ${Object.keys(table).join(', ')} are allowed`;
+    return check(rest);
+  };
+}
+
+const GIT_READ = ['status', 'log', 'diff', 'show', 'branch'];
+/** Options that write files, run programs or change config. Git accepts abbreviations of long options, so prefixes count too. */
+const GIT_DENIED = ['--output', '--ext-diff', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate'];
+
+const GIT_BRANCH_LIST = {
+  short: 'arlvi',
+  long: ['all', 'remotes', 'list', 'verbose', 'show-current', 'contains', 'no-contains', 'merged', 'no-merged', 'sort', 'format', 'color', 'no-color', 'column', 'no-column', 'points-at', 'ignore-case', 'abbrev', 'no-abbrev', 'omit-empty'],
+};
+const gitBranchList = options({ ...GIT_BRANCH_LIST, operands: false });
+const gitBranchPatterns = options({ ...GIT_BRANCH_LIST, operands: true });
+
+function gitCheck(args: string[]): string | null {
+  let i = 0;
+  for (; args[i]?.startsWith('-'); i++) {
+    if (args[i] === '--version' && args.length === 1) return null;
+    if (args[i] !== '--no-pager') return `option \`${args[i]}\` before the subcommand can change settings that run programs`;
+  }
+  const sub = args[i];
+  if (sub === undefined || !GIT_READ.includes(sub)) return sub === undefined ? 'needs a subcommand' : `\`${sub}\` is not a read-only git subcommand`;
+  const rest = args.slice(i + 1);
+  const end = rest.indexOf('--');
+  for (const arg of end < 0 ? rest : rest.slice(0, end)) {
+    const name = arg.split('=')[0]!;
+    if (name.length > 2 && GIT_DENIED.some((d) => d.startsWith(name))) return `option \`${name}\` can write files or run programs`;
+  }
+  if (sub !== 'branch') return null;
+  // With `--list`, operands are patterns; without it they name a branch to create.
+  const listing = rest.some((a) => a === '--list' || /^-[a-z]*l/.test(a));
+  return listing ? gitBranchPatterns(rest) : gitBranchList(rest);
+}
+
+export const FIND_DENIED = /^-(exec|execdir|ok|okdir|delete|fprint|fprint0|fprintf|fls)$/;
+
+function findCheck(args: string[]): string | null {
+  const denied = args.find((a) => FIND_DENIED.test(a));
+  return denied ? `\`${denied}\` changes files or runs commands` : null;
+}
+
+const ipShow: ArgCheck = (args) => {
+  let i = 0;
+  while (args[i] && /^-(4|6|br|brief|c|color|j|json|p|pretty|s|stats|o|oneline)$/.test(args[i]!)) i++;
+  const [object, verb, ...rest] = args.slice(i);
+  if (!object || !['addr', 'address', 'a', 'link', 'l', 'route', 'r', 'ro'].includes(object)) return 'only `ip addr`, `ip link` and `ip route` are allowed';
+  if (verb !== undefined && !['show', 'list', 'ls'].includes(verb)) return `\`${verb}\` may change the network setup`;
+  return rest.every((a) => /^[\w.:@/-]+$/.test(a)) ? null : 'unexpected arguments';
+};
+
+const PLAIN_WORDS = /^[\p{L}\p{N} _.,:!@%+=/-]*$/u;
+
+const FILE: Pick<ReadOnlyCommand, 'actionType' | 'riskLevel' | 'description'> = { actionType: 'file_read', riskLevel: 'low', description: 'file read' };
+const INFO: Pick<ReadOnlyCommand, 'actionType' | 'riskLevel' | 'description'> = { actionType: 'system_info', riskLevel: 'none', description: 'system information command' };
+const PACKAGES: Pick<ReadOnlyCommand, 'actionType' | 'riskLevel' | 'description'> = { actionType: 'package_check', riskLevel: 'low', description: 'package check' };
+
+/** Commands that may run without asking, keyed by their bare name. */
+export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
+  ls: {
+    ...FILE,
+    description: 'directory listing',
+    check: options({
+      short: 'aAbBcCdfFgGhiklLmnNopqQrRsStuUvxX1Z',
+      shortWithValue: 'wIT',
+      long: ['all', 'almost-all', 'author', 'escape', 'block-size', 'ignore-backups', 'color', 'directory', 'classify', 'file-type', 'format', 'full-time', 'group-directories-first', 'no-group', 'human-readable', 'si', 'dereference', 'dereference-command-line', 'hide', 'indicator-style', 'inode', 'ignore', 'kibibytes', 'literal', 'numeric-uid-gid', 'hide-control-chars', 'show-control-chars', 'quote-name', 'quoting-style', 'reverse', 'recursive', 'size', 'sort', 'time', 'time-style', 'tabsize', 'width', 'context', 'zero'],
+      operands: true,
+    }),
+  },
+  cat: { ...FILE, check: options({ short: 'AbeEnstTuv', long: ['show-all', 'number-nonblank', 'show-ends', 'number', 'squeeze-blank', 'show-tabs', 'show-nonprinting'], operands: true }) },
+  head: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: true }) },
+  // No -f/-F/--follow: following a file never ends.
+  tail: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: true }) },
+  wc: { ...FILE, check: options({ short: 'clmwL', long: ['bytes', 'chars', 'lines', 'words', 'max-line-length', 'total'], operands: true }) },
+  du: { ...FILE, description: 'disk usage check', check: options({ short: 'abcDhHklLmsSxP0', shortWithValue: 'dBtX', long: ['all', 'apparent-size', 'block-size', 'bytes', 'total', 'dereference-args', 'max-depth', 'human-readable', 'inodes', 'si', 'summarize', 'separate-dirs', 'one-file-system', 'threshold', 'time', 'time-style', 'exclude', 'null', 'count-links', 'dereference', 'no-dereference'], operands: true }) },
+  // No -p: it resets access times. No -C: it writes a compiled magic file.
+  file: { ...FILE, check: options({ short: 'bhiLkNnrsSzZ0E', long: ['brief', 'mime', 'mime-type', 'mime-encoding', 'dereference', 'no-dereference', 'keep-going', 'raw', 'special-files', 'uncompress', 'uncompress-noreport', 'extension', 'apple', 'no-pad', 'no-buffer'], operands: true }) },
+  stat: { ...FILE, check: options({ short: 'LftZ', shortWithValue: 'c', long: ['dereference', 'file-system', 'format', 'printf', 'terse', 'cached'], operands: true }) },
+  find: { ...FILE, description: 'file search', check: findCheck },
+  git: { ...FILE, description: 'git query', check: gitCheck },
+  uname: { ...INFO, check: options({ short: 'asnrvmpio', long: ['all', 'kernel-name', 'nodename', 'kernel-release', 'kernel-version', 'machine', 'processor', 'hardware-platform', 'operating-system'], operands: false }) },
+  id: { ...INFO, check: options({ short: 'agGnruzZ', long: ['context', 'group', 'groups', 'name', 'real', 'user', 'zero'], operands: true }) },
+  whoami: { ...INFO, check: noArgs },
+  // No operands and no -F/-b: those set the hostname.
+  hostname: { ...INFO, check: options({ short: 'sfdiIAa', long: ['short', 'fqdn', 'long', 'domain', 'ip-address', 'all-ip-addresses', 'all-fqdns', 'alias'], operands: false }) },
+  uptime: { ...INFO, check: options({ short: 'ps', long: ['pretty', 'since'], operands: false }) },
+  df: { ...INFO, check: options({ short: 'ahHiklPT', shortWithValue: 'Btx', long: ['all', 'block-size', 'human-readable', 'si', 'inodes', 'local', 'output', 'portability', 'print-type', 'total', 'type', 'exclude-type'], operands: true }) },
+  // No -s/-c: repeating never ends.
+  free: { ...INFO, check: options({ short: 'bkmghltvw', long: ['bytes', 'kilo', 'mega', 'giga', 'tera', 'peta', 'kibi', 'mebi', 'gibi', 'tebi', 'pebi', 'human', 'si', 'lohi', 'total', 'wide'], operands: false }) },
+  ps: { ...INFO, riskLevel: 'low', description: 'process listing', check: anyArgs },
+  pwd: { ...INFO, check: options({ short: 'LP', operands: false }) },
+  // No -s/--set and no MMDDhhmm operand: those set the clock.
+  date: { ...INFO, check: options({ short: 'uRI', shortWithValue: 'dr', long: ['utc', 'universal', 'rfc-email', 'rfc-3339', 'iso-8601', 'date', 'reference'], operands: (op) => (op.startsWith('+') ? null : `\`${op}\` would set the clock`) }) },
+  echo: { ...INFO, description: 'echo of plain words', check: options({ short: 'n', operands: (op) => (PLAIN_WORDS.test(op) ? null : 'only plain words may be echoed') }) },
+  which: { ...INFO, check: options({ short: 'a', operands: true }) },
+  lsb_release: { ...INFO, check: options({ short: 'aidrcs', long: ['all', 'id', 'description', 'release', 'codename', 'short'], operands: false }) },
+  lscpu: { ...INFO, check: anyArgs },
+  lsblk: { ...INFO, check: anyArgs },
+  nproc: { ...INFO, check: options({ long: ['all'], operands: false }) },
+  ip: { ...INFO, description: 'network information command', check: ipShow },
+  node: { ...INFO, check: exactly(['--version'], ['-v']) },
+  npm: { ...INFO, check: exactly(['--version'], ['-v']) },
+  python3: { ...INFO, check: exactly(['--version'], ['-V']) },
+  apt: {
+    ...PACKAGES,
+    check: subcommands({
+      list: options({ short: 'a', long: ['upgradable', 'installed', 'all-versions', 'manual-installed'], operands: true }),
+      show: options({ short: 'a', long: ['all-versions'], operands: true }),
+      search: options({ long: ['names-only', 'full'], operands: true }),
+      policy: options({ operands: true }),
+    }),
+  },
+  'apt-cache': {
+    ...PACKAGES,
+    check: subcommands({
+      policy: options({ operands: true }),
+      show: options({ short: 'a', long: ['all-versions', 'no-all-versions'], operands: true }),
+      search: options({ short: 'nf', long: ['names-only', 'full'], operands: true }),
+    }),
+  },
+  dpkg: {
+    ...PACKAGES,
+    check: subcommands(Object.fromEntries(['-l', '--list', '-s', '--status', '-L', '--listfiles'].map((s) => [s, options({ operands: true })]))),
+  },
+};

@@ -1,0 +1,169 @@
+/**
+ * A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions wire format (JSON and
+ * SSE), answering from a script. Used by the model client tests and by the end-to-end test that
+ * runs `ducklm serve` against it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeReply {
+  content: string;
+  /** Sent before the content; split into chunks when streamed. */
+  reasoning?: string;
+  /**
+   * Holds the reply until this settles: a stream pauses after its first reasoning/content chunk,
+   * a non-streamed reply sends nothing. For testing aborts mid-request.
+   */
+  hold?: Promise<unknown>;
+}
+
+export interface FakeRequest {
+  model: string;
+  messages: { role: string; content: string }[];
+  stream: boolean;
+  body: Record<string, unknown>;
+}
+
+export type FakeScript = (request: FakeRequest) => FakeReply | { status: number; body: unknown };
+
+/** How a chat request's connection ended: the whole reply was sent, or the client hung up first. */
+export type RequestOutcome = 'completed' | 'aborted';
+
+export interface FakeOpenAIServer {
+  /** Ends with /v1. */
+  baseUrl: string;
+  /** Every chat-completions request, in arrival order. */
+  requests: FakeRequest[];
+  /** Resolves when the response to `requests[index]` is over. */
+  requestClosed(index: number): Promise<RequestOutcome>;
+  close(): Promise<void>;
+}
+
+export async function startFakeOpenAIServer(
+  script: FakeScript,
+  opts: { reasoningField?: 'reasoning_content' | 'reasoning' } = {},
+): Promise<FakeOpenAIServer> {
+  const reasoningField = opts.reasoningField ?? 'reasoning_content';
+  const requests: FakeRequest[] = [];
+  const outcomes: Promise<RequestOutcome>[] = [];
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { message: `fake server: ${String(error)}` } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/v1/models') {
+      return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] });
+    }
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      return sendJson(res, 404, { error: { message: `fake server: no route ${req.method} ${path}` } });
+    }
+    const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    const request: FakeRequest = {
+      model: String(body.model),
+      messages: Array.isArray(body.messages) ? body.messages.map(toMessage) : [],
+      stream: body.stream === true,
+      body,
+    };
+    requests.push(request);
+    outcomes.push(new Promise((resolve) => res.once('close', () => resolve(res.writableFinished ? 'completed' : 'aborted'))));
+
+    const reply = script(request);
+    if ('status' in reply) return sendJson(res, reply.status, reply.body);
+
+    const usage = {
+      prompt_tokens: request.messages.reduce((n, m) => n + words(m.content), 0),
+      completion_tokens: Math.max(1, words(reply.content) + words(reply.reasoning ?? '')),
+    };
+    const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
+    const base = { id: `chatcmpl-fake-${requests.length}`, created: Math.floor(Date.now() / 1000), model: request.model };
+
+    if (!request.stream) {
+      if (reply.hold) await reply.hold;
+      if (res.destroyed) return;
+      const message = { role: 'assistant', content: reply.content, ...(reply.reasoning !== undefined ? { [reasoningField]: reply.reasoning } : {}) };
+      return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }], usage: usageBody });
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (data: unknown) => res.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+
+    // Real servers open with an empty role chunk; the client must skip the empty content.
+    chunk({ role: 'assistant', content: '' });
+    const deltas = [
+      ...pieces(reply.reasoning ?? '').map((p) => ({ [reasoningField]: p })),
+      ...pieces(reply.content).map((p) => ({ content: p })),
+    ];
+    for (const [i, delta] of deltas.entries()) {
+      chunk(delta);
+      if (i === 0 && reply.hold) await reply.hold;
+      if (res.destroyed) return;
+    }
+    chunk({}, 'stop');
+    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+    if (streamOptions?.include_usage === true) send({ ...base, object: 'chat.completion.chunk', choices: [], usage: usageBody });
+    send('[DONE]');
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    requestClosed(index) {
+      const outcome = outcomes[index];
+      if (!outcome) throw new Error(`fake server: no request #${index} (got ${outcomes.length})`);
+      return outcome;
+    },
+    /** Drops open connections too, like a crashed server; calling it again is harmless. */
+    async close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of req) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function toMessage(value: unknown): { role: string; content: string } {
+  const m = (value ?? {}) as { role?: unknown; content?: unknown };
+  return { role: String(m.role), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '') };
+}
+
+/** Up to three pieces, split on code points so multi-byte text survives. */
+function pieces(text: string): string[] {
+  const chars = Array.from(text);
+  if (chars.length === 0) return [];
+  const size = Math.ceil(chars.length / 3);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
+  return out;
+}
+
+function words(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
