@@ -81,6 +81,7 @@ async function turn(ctx: TaskContext): Promise<void> {
 }
 
 export async function answerAndFinish(ctx: TaskContext): Promise<void> {
+  ctx.signal.throwIfAborted();
   await think(ctx);
   completeTask(ctx);
   schedulePostTask(ctx);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskEvent } from '../events/task-event.js';
 import type { AnyTool, AuditSubject, ToolContext, ToolResult } from '../tools/tool.js';
+import { redactSecrets } from '../tools/redact.js';
 import type { RiskLevel } from '../tools/risk.js';
 import { pauseForApproval } from './pause.js';
 import type { TaskContext } from './task-context.js';
@@ -17,6 +18,7 @@ export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolConte
 /** Runs a directive's actions in order; stops at the first that needs a person's approval. */
 export async function runPlannedActions(ctx: TaskContext, actions: PlannedAction[], plannerRisk: RiskLevel): Promise<StepOutcome> {
   for (const [i, action] of actions.entries()) {
+    ctx.signal.throwIfAborted();
     if ((await runPlannedAction(ctx, action, plannerRisk, actions.slice(i + 1))) === 'paused') return 'paused';
   }
   return 'continue';
@@ -113,7 +115,7 @@ type AuditOutcome = Pick<Extract<TaskEvent, { type: 'command_audit' }>, 'approve
 function emitAudit(ctx: TaskContext, subject: AuditSubject, outcome: AuditOutcome): void {
   ctx.emitter.emit({
     type: 'command_audit',
-    command: subject.command,
+    command: redactSecrets(subject.command),
     risk_level: subject.riskLevel,
     action_type: subject.actionType,
     approved: outcome.approved_by === 'person',

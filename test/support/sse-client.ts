@@ -43,3 +43,32 @@ export const firstOf = (response: SseResponse, type: string) => {
   if (!found) throw new Error(`no "${type}" event in: ${response.events.map((e) => e.event).join(', ')}`);
   return found.data;
 };
+
+/** A stream read live: wait for a given event, then hang up like a closed browser tab. */
+export async function openStream(baseUrl: string, path: string, body: unknown) {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const queue: SseEvent[] = [];
+  const parser = createParser({ onEvent: (m) => queue.push({ event: m.event ?? 'message', data: JSON.parse(m.data) as Record<string, unknown> }) });
+  return {
+    status: response.status,
+    async waitFor(type: string): Promise<SseEvent> {
+      for (;;) {
+        const index = queue.findIndex((e) => e.event === type);
+        if (index >= 0) return queue.splice(0, index + 1).at(-1)!;
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before "${type}"`);
+        parser.feed(value);
+      }
+    },
+    hangUp(): void {
+      controller.abort();
+    },
+  };
+}
