@@ -72,7 +72,7 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     duration_ms: z.number().nullable(),
     sudo: z.boolean(),
   }),
-  z.object({ type: z.literal('model_call'), ...base, role: z.string(), model: z.string(), prompt_chars: z.number().int(), latency_ms: z.number(), completion_tokens: z.number().int(), ok: z.boolean() }),
+  z.object({ type: z.literal('model_call'), ...base, role: z.string(), model: z.string().optional(), prompt_chars: z.number().int(), latency_ms: z.number(), completion_tokens: z.number().int(), ok: z.boolean() }),
   z.object({ type: z.literal('reasoning_delta'), ...base, delta: z.string() }),
   z.object({ type: z.literal('content_delta'), ...base, delta: z.string() }),
   z.object({ type: z.literal('error'), ...base, code: z.string(), message: z.string() }),

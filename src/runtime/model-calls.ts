@@ -16,7 +16,7 @@ export async function callRole(ctx: TaskContext, role: Role, messages: ChatMessa
     record(ctx, role, response.model, messages, response.latencyMs, completionTokens, response.usage.promptTokens, null, true);
     return response;
   } catch (error) {
-    record(ctx, role, '', messages, performance.now() - started, 0, undefined, null, false);
+    record(ctx, role, undefined, messages, performance.now() - started, 0, undefined, null, false);
     throw error;
   }
 }
@@ -42,14 +42,14 @@ export async function* streamRole(ctx: TaskContext, role: Role, messages: ChatMe
   } finally {
     // Servers send about one token per delta; their own count wins when they give it.
     const completionTokens = usage.completionTokens ?? deltas;
-    record(ctx, role, '', messages, performance.now() - started, completionTokens, usage.promptTokens, firstTokenMs, ok);
+    record(ctx, role, undefined, messages, performance.now() - started, completionTokens, usage.promptTokens, firstTokenMs, ok);
   }
 }
 
 function record(
   ctx: TaskContext,
   role: Role,
-  model: string,
+  model: string | undefined,
   messages: ChatMessage[],
   latencyMs: number,
   completionTokens: number,
@@ -59,7 +59,7 @@ function record(
 ): void {
   const chars = promptChars(messages);
   ctx.state.calls.push({ role, latencyMs, completionTokens, promptTokens: promptTokens ?? Math.ceil(chars / 4), firstTokenMs });
-  ctx.emitter.emit({ type: 'model_call', role, model, prompt_chars: chars, latency_ms: round(latencyMs), completion_tokens: completionTokens, ok });
+  ctx.emitter.emit({ type: 'model_call', role, ...(model ? { model } : {}), prompt_chars: chars, latency_ms: round(latencyMs), completion_tokens: completionTokens, ok });
 }
 
 export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -15,7 +15,7 @@ export function pauseForApproval(
   plannerRisk: RiskLevel,
   remaining: PlannedAction[],
 ): void {
-  const reason = action.reason ? `${decision.reason} Planner's reason: ${action.reason}` : decision.reason;
+  const reason = action.reason ? `${decision.reason.replace(/[.!]?$/, '.')} The planner's reason: ${action.reason}` : decision.reason;
   const approval = ctx.deps.store.approvals.create({
     task_id: ctx.taskId,
     tool: action.tool,

@@ -96,7 +96,7 @@ export async function executeTool(
       approved_by: approvedBy,
       outcome: result.command?.outcome ?? 'ran',
       exit_code: result.command?.exitCode ?? null,
-      duration_ms: result.command?.durationMs ?? null,
+      duration_ms: result.command ? Math.round(result.command.durationMs) : null,
     });
   }
 }

@@ -18,6 +18,9 @@ describe('classifyCommand: known-safe commands', () => {
     ['ip addr show', 'none', 'system_info', ['ip', 'addr', 'show']],
     ['date +%F', 'none', 'system_info', ['date', '+%F']],
     ['echo "hello world"', 'none', 'system_info', ['echo', 'hello world']],
+    ['ps aux', 'low', 'system_info', ['ps', 'aux']],
+    ['ps -eo user,pid,cmd', 'low', 'system_info', ['ps', '-eo', 'user,pid,cmd']],
+    ['ps -eo user', 'low', 'system_info', ['ps', '-eo', 'user']],
   ])('%s', (command, riskLevel, actionType, argv) => {
     const c = classifyCommand(command);
     expect(c).toMatchObject({ command, knownSafe: true, riskLevel, actionType, sudo: false, spec: { kind: 'argv', argv } });
@@ -56,6 +59,9 @@ describe('classifyCommand: not known-safe', () => {
     ['ls &', /background/],
     ['/bin/ls', /by path/],
     ['env', /secrets/],
+    ['ps auxe', /secrets/],
+    ['cat /proc/1/environ', /\/proc/],
+    ['git diff --no-index /etc/passwd /dev/null', /--no-index/],
     ['printenv', /secrets/],
     ['tail -f x', /`-f`/],
     ['echo "unterminated', /unterminated quote/],

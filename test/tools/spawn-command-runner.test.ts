@@ -60,6 +60,11 @@ describe('SpawnCommandRunner', () => {
     expect(result).toMatchObject({ exitCode: 0, stdout: 'secret\n', timedOut: false });
   });
 
+  it('treats a timeout too long for a timer as no timeout at all', async () => {
+    const result = await runner.run(request(argv('cat'), { input: 'x', timeoutMs: Number.MAX_SAFE_INTEGER }));
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'x', timedOut: false });
+  });
+
   it('closes stdin at once when there is no input', async () => {
     const result = await runner.run(request(argv('cat')));
     expect(result).toMatchObject({ exitCode: 0, stdout: '', timedOut: false });

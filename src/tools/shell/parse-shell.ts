@@ -132,7 +132,7 @@ function scan(command: string): Scanned | { error: string } {
       continue;
     } else if ('*?['.includes(c)) {
       features.add('uses a glob pattern');
-    } else if ((c === '~' && (wordStart || '=:'.includes(command[i - 1]!))) || (c === '{' && isBraceExpansion(command, i))) {
+    } else if (c === '~' ? wordStart || '=:'.includes(command[i - 1]!) : c === '{' && isBraceExpansion(command, i)) {
       features.add('uses tilde or brace expansion');
     }
     text += c;

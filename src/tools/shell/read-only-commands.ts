@@ -54,6 +54,17 @@ function options(rules: OptionRules): ArgCheck {
 }
 
 const anyArgs: ArgCheck = () => null;
+/** `/proc/PID/environ` and friends hold other processes' secrets, this server's API keys among them. */
+const notProc = (operand: string) => (/(^|\/)proc\//.test(operand) ? `\`${operand}\` is under /proc, where other processes' secrets live` : null);
+/** BSD-style `e` (as in `ps auxe`) prints every process's environment. */
+function psCheck(args: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (/^-[a-zA-Z]*[oOpCuUgGtsqN]$|^--(format|sort|pid|ppid|user|group|tty|sid|cols|columns|rows|width)$/.test(arg)) i++;
+    else if (/^[a-zA-Z]+$/.test(arg) && arg.includes('e')) return 'the `e` option prints environment variables, which can hold secrets';
+  }
+  return null;
+}
 const noArgs = options({ operands: false });
 const exactly =
   (...allowed: string[][]): ArgCheck =>
@@ -70,7 +81,7 @@ function subcommands(table: Record<string, ArgCheck>): ArgCheck {
 
 const GIT_READ = ['status', 'log', 'diff', 'show', 'branch'];
 /** Options that write files, run programs or change config. Git accepts abbreviations of long options, so prefixes count too. */
-const GIT_DENIED = ['--output', '--ext-diff', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate'];
+const GIT_DENIED = ['--output', '--ext-diff', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate', '--no-index'];
 
 const GIT_BRANCH_LIST = {
   short: 'arlvi',
@@ -133,10 +144,10 @@ export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
       operands: true,
     }),
   },
-  cat: { ...FILE, check: options({ short: 'AbeEnstTuv', long: ['show-all', 'number-nonblank', 'show-ends', 'number', 'squeeze-blank', 'show-tabs', 'show-nonprinting'], operands: true }) },
-  head: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: true }) },
+  cat: { ...FILE, check: options({ short: 'AbeEnstTuv', long: ['show-all', 'number-nonblank', 'show-ends', 'number', 'squeeze-blank', 'show-tabs', 'show-nonprinting'], operands: notProc }) },
+  head: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: notProc }) },
   // No -f/-F/--follow: following a file never ends.
-  tail: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: true }) },
+  tail: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: notProc }) },
   wc: { ...FILE, check: options({ short: 'clmwL', long: ['bytes', 'chars', 'lines', 'words', 'max-line-length', 'total'], operands: true }) },
   du: { ...FILE, description: 'disk usage check', check: options({ short: 'abcDhHklLmsSxP0', shortWithValue: 'dBtX', long: ['all', 'apparent-size', 'block-size', 'bytes', 'total', 'dereference-args', 'max-depth', 'human-readable', 'inodes', 'si', 'summarize', 'separate-dirs', 'one-file-system', 'threshold', 'time', 'time-style', 'exclude', 'null', 'count-links', 'dereference', 'no-dereference'], operands: true }) },
   // No -p: it resets access times. No -C: it writes a compiled magic file.
@@ -153,7 +164,7 @@ export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
   df: { ...INFO, check: options({ short: 'ahHiklPT', shortWithValue: 'Btx', long: ['all', 'block-size', 'human-readable', 'si', 'inodes', 'local', 'output', 'portability', 'print-type', 'total', 'type', 'exclude-type'], operands: true }) },
   // No -s/-c: repeating never ends.
   free: { ...INFO, check: options({ short: 'bkmghltvw', long: ['bytes', 'kilo', 'mega', 'giga', 'tera', 'peta', 'kibi', 'mebi', 'gibi', 'tebi', 'pebi', 'human', 'si', 'lohi', 'total', 'wide'], operands: false }) },
-  ps: { ...INFO, riskLevel: 'low', description: 'process listing', check: anyArgs },
+  ps: { ...INFO, riskLevel: 'low', description: 'process listing', check: psCheck },
   pwd: { ...INFO, check: options({ short: 'LP', operands: false }) },
   // No -s/--set and no MMDDhhmm operand: those set the clock.
   date: { ...INFO, check: options({ short: 'uRI', shortWithValue: 'dr', long: ['utc', 'universal', 'rfc-email', 'rfc-3339', 'iso-8601', 'date', 'reference'], operands: (op) => (op.startsWith('+') ? null : `\`${op}\` would set the clock`) }) },

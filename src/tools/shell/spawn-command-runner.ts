@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CommandRunner, RunCommandRequest, RunCommandResult } from './command-runner.js';
 
+/** setTimeout fires at once for anything longer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const ENV_ALLOWLIST = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TERM', 'TZ', 'SHELL', 'TMPDIR']);
 
 /** Only what a command needs to behave normally, so API keys and tokens never reach it. */
@@ -73,7 +75,7 @@ export class SpawnCommandRunner implements CommandRunner {
       const timeout = setTimeout(() => {
         timedOut = true;
         killGroup();
-      }, request.timeoutMs);
+      }, Math.min(request.timeoutMs, MAX_TIMER_MS));
       const onAbort = () => {
         aborted = true;
         killGroup();
