@@ -56,7 +56,7 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool_call_started'), ...base, call_id: z.string(), tool: z.string(), args }),
   z.object({ type: z.literal('tool_call_finished'), ...base, call_id: z.string(), tool: z.string(), ok: z.boolean(), output: z.string(), truncated: z.boolean() }),
   z.object({ type: z.literal('tool_approval_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), risk_level: risk, action_type: actionType, status: z.literal('waiting_for_approval') }),
-  z.object({ type: z.literal('tool_password_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), status: z.literal('waiting_for_password') }),
+  z.object({ type: z.literal('tool_password_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), attempt: z.number().int(), status: z.literal('waiting_for_password') }),
   z.object({ type: z.literal('tool_denied'), ...base, approval_id: z.string(), tool: z.string(), args }),
   z.object({ type: z.literal('task_resumed'), ...base, approval_id: z.string(), decision: z.string() }),
   z.object({
@@ -66,7 +66,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     risk_level: risk,
     action_type: actionType,
     approved: z.boolean(),
-    approved_by: z.enum(['person', 'automatic', 'none']),
+    approved_by: z.enum(['person', 'rule', 'automatic', 'none']),
+    rule_id: z.string().optional(),
     outcome: z.enum(['ran', 'denied', 'failed_to_start', 'timed_out', 'cancelled']),
     exit_code: z.number().int().nullable(),
     duration_ms: z.number().nullable(),

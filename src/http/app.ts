@@ -14,6 +14,7 @@ import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
+import { registerRuleRoutes } from './routes/rule-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
 import type { Services } from './services.js';
 
@@ -76,6 +77,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerTaskRoutes(server, services);
   registerApprovalRoutes(server, services);
   registerMemoryRoutes(server, services);
+  registerRuleRoutes(server, services);
 
   return {
     server,

@@ -18,7 +18,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof NotFoundError) return new HttpError(404, 'not_found', error.message);
   if (error instanceof ConflictError) return new HttpError(409, 'conflict', error.message);
-  if (error instanceof UserError) return new HttpError(400, 'bad_request', error.message);
+  if (error instanceof UserError) return new HttpError(422, 'unprocessable', error.message);
   const fastifyError = error as Partial<FastifyError>;
   // Fastify's own client errors (bad JSON, wrong content type, body too large) say nothing secret.
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

@@ -42,13 +42,15 @@ export function pauseForApproval(
 
 /** An approved sudo command waits once more, for the password, which is never saved. */
 export function pauseForPassword(ctx: TaskContext, approvalId: string, action: PlannedAction): void {
+  const retry = ctx.state.passwordAttempts > 0;
   ctx.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_password', detail: action.tool });
   ctx.emitter.emit({
     type: 'tool_password_requested',
     approval_id: approvalId,
     tool: action.tool,
     args: action.args,
-    reason: 'sudo needs your password. It is passed to sudo once, on standard input, and never stored.',
+    reason: `${retry ? 'sudo did not accept that password; try again. ' : ''}sudo needs your password. It is passed to sudo once, on standard input, and never stored.`,
+    attempt: ctx.state.passwordAttempts + 1,
     status: 'waiting_for_password',
   });
   endTurn(ctx, 'waiting_for_password');

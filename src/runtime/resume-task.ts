@@ -75,7 +75,7 @@ function claimPaused(
 async function continueAfterDecision(ctx: TaskContext, pending: Pending, approval: Approval): Promise<void> {
   if (approval.status === 'denied') {
     const resolved = resolveAction(ctx, pending.action);
-    recordDenial(ctx, resolved?.tool, resolved?.input, pending.action, approval.approval_id, pending.plannerRisk);
+    await recordDenial(ctx, resolved?.tool, resolved?.input, pending.action, approval.approval_id, pending.plannerRisk);
     ctx.deps.store.approvals.transition(approval.approval_id, 'denied', 'used');
     ctx.state.pending = null;
     // The user said no; the model explains instead of trying the rest of that plan.
@@ -89,13 +89,21 @@ async function continueAfterDecision(ctx: TaskContext, pending: Pending, approva
   await runApproved(ctx, pending, approval);
 }
 
+const MAX_PASSWORD_ATTEMPTS = 3;
+
 async function runApproved(ctx: TaskContext, pending: Pending, approval: Approval, password?: string): Promise<void> {
+  const resolved = resolveAction(ctx, pending.action);
+  const result = resolved
+    ? await executeTool(ctx, resolved.tool, resolved.input, pending.action, toolContext(ctx, pending.plannerRisk), { by: 'person' }, password)
+    : null;
+  if (password !== undefined && result?.authFailed && ++ctx.state.passwordAttempts < MAX_PASSWORD_ATTEMPTS) {
+    // A mistyped password is not a reason to give up: the approval stands, ask again.
+    pauseForPassword(ctx, approval.approval_id, pending.action);
+    return;
+  }
   ctx.deps.store.approvals.transition(approval.approval_id, 'allowed', 'used');
   ctx.state.pending = null;
-  const resolved = resolveAction(ctx, pending.action);
-  if (resolved) {
-    await executeTool(ctx, resolved.tool, resolved.input, pending.action, toolContext(ctx, pending.plannerRisk), 'person', password);
-  }
+  ctx.state.passwordAttempts = 0;
   // The rest of the approved plan runs (each action through the policy again); no new planning.
   if ((await runPlannedActions(ctx, pending.remaining, pending.plannerRisk)) === 'paused') return;
   await answerAndFinish(ctx);

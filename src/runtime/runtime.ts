@@ -1,3 +1,4 @@
+import { allowAlways } from './allow-always.js';
 import { prepareContinue, preparePassword } from './resume-task.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { prepareTask, type ChatRequest, type PreparedRun } from './start-task.js';
@@ -19,6 +20,10 @@ export class Runtime {
 
   providePassword(taskId: string, approvalId: string, password: string): PreparedRun {
     return preparePassword(this.deps, taskId, approvalId, password);
+  }
+
+  allowAlways(approvalId: string) {
+    return allowAlways(this.deps, approvalId);
   }
 
   /** Resolves when memory policy and reflection of finished tasks are done. */

@@ -47,6 +47,8 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     memories: [],
     observations: [],
     steps: 0,
+    tainted: false,
+    passwordAttempts: 0,
     pending: null,
     calls: [],
   };

@@ -42,6 +42,10 @@ export const taskStateSchema = z.object({
   memories: z.array(z.object({ id: z.string(), text: z.string() })),
   observations: z.array(observationSchema),
   steps: z.number().int(),
+  /** Set once any tool output entered the conversation; see approval-resolver.ts. */
+  tainted: z.boolean().default(false),
+  /** Wrong sudo passwords typed for the pending approval. */
+  passwordAttempts: z.number().int().default(0),
   pending: z
     .object({
       approvalId: z.string(),

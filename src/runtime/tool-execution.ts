@@ -3,12 +3,13 @@ import type { TaskEvent } from '../events/task-event.js';
 import type { AnyTool, AuditSubject, ToolContext, ToolResult } from '../tools/tool.js';
 import { redactSecrets } from '../tools/redact.js';
 import type { RiskLevel } from '../tools/risk.js';
+import { resolveApproval } from './approval-resolver.js';
 import { pauseForApproval } from './pause.js';
 import type { TaskContext } from './task-context.js';
 import type { PlannedAction } from './task-state.js';
 
 export type StepOutcome = 'continue' | 'paused';
-export type ApprovedBy = 'person' | 'automatic';
+export type ApprovedBy = { by: 'person' } | { by: 'automatic' } | { by: 'rule'; ruleId: string };
 
 export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolContext {
   const { commandTimeoutMs, maxOutputBytes } = ctx.deps.limits;
@@ -28,12 +29,12 @@ async function runPlannedAction(ctx: TaskContext, action: PlannedAction, planner
   const resolved = resolveAction(ctx, action);
   if (!resolved) return 'continue';
   const toolCtx = toolContext(ctx, plannerRisk);
-  const decision = await resolved.tool.approval(resolved.input, toolCtx);
-  if (decision.kind === 'ask') {
-    pauseForApproval(ctx, action, decision, plannerRisk, remaining);
+  const resolution = await resolveApproval(ctx, resolved.tool, resolved.input, toolCtx);
+  if (resolution.kind === 'ask') {
+    pauseForApproval(ctx, action, resolution.decision, plannerRisk, remaining);
     return 'paused';
   }
-  await executeTool(ctx, resolved.tool, resolved.input, action, toolCtx, 'automatic');
+  await executeTool(ctx, resolved.tool, resolved.input, action, toolCtx, resolution.approvedBy === 'rule' ? { by: 'rule', ruleId: resolution.ruleId } : { by: 'automatic' });
   return 'continue';
 }
 
@@ -65,7 +66,7 @@ export async function executeTool(
   toolCtx: ToolContext,
   approvedBy: ApprovedBy,
   password?: string,
-): Promise<void> {
+): Promise<ToolResult> {
   const callId = randomUUID();
   ctx.emitter.emit({ type: 'runtime_status', stage: 'running_tool', detail: tool.name });
   ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: tool.name, args: action.args });
@@ -91,31 +92,34 @@ export async function executeTool(
     output: result.output.slice(0, maxObservationChars),
     truncated: result.truncated || result.output.length > maxObservationChars,
   });
+  if (result.output) ctx.state.tainted = true;
   if (tool.auditSubject) {
-    emitAudit(ctx, tool.auditSubject(input, toolCtx), {
-      approved_by: approvedBy,
+    await emitAudit(ctx, tool.auditSubject(input, toolCtx), {
+      approved_by: approvedBy.by,
+      ...(approvedBy.by === 'rule' ? { rule_id: approvedBy.ruleId } : {}),
       outcome: result.command?.outcome ?? 'ran',
       exit_code: result.command?.exitCode ?? null,
       duration_ms: result.command ? Math.round(result.command.durationMs) : null,
-    });
+    }, password);
   }
+  return result;
 }
 
 /** A person said no: the model hears it, the user sees it, and a command leaves its audit entry. */
-export function recordDenial(ctx: TaskContext, tool: AnyTool | undefined, input: unknown, action: PlannedAction, approvalId: string, plannerRisk: RiskLevel): void {
+export async function recordDenial(ctx: TaskContext, tool: AnyTool | undefined, input: unknown, action: PlannedAction, approvalId: string, plannerRisk: RiskLevel): Promise<void> {
   ctx.emitter.emit({ type: 'tool_denied', approval_id: approvalId, tool: action.tool, args: action.args });
   ctx.state.observations.push({ tool: action.tool, args: action.args, ok: false, output: 'The user denied this action; it did not run.', truncated: false });
   if (tool?.auditSubject) {
-    emitAudit(ctx, tool.auditSubject(input, toolContext(ctx, plannerRisk)), { approved_by: 'none', outcome: 'denied', exit_code: null, duration_ms: null });
+    await emitAudit(ctx, tool.auditSubject(input, toolContext(ctx, plannerRisk)), { approved_by: 'none', outcome: 'denied', exit_code: null, duration_ms: null });
   }
 }
 
-type AuditOutcome = Pick<Extract<TaskEvent, { type: 'command_audit' }>, 'approved_by' | 'outcome' | 'exit_code' | 'duration_ms'>;
+type AuditOutcome = Pick<Extract<TaskEvent, { type: 'command_audit' }>, 'approved_by' | 'rule_id' | 'outcome' | 'exit_code' | 'duration_ms'>;
 
-function emitAudit(ctx: TaskContext, subject: AuditSubject, outcome: AuditOutcome): void {
+async function emitAudit(ctx: TaskContext, subject: AuditSubject, outcome: AuditOutcome, password?: string): Promise<void> {
   ctx.emitter.emit({
     type: 'command_audit',
-    command: redactSecrets(subject.command),
+    command: await redactSecrets(subject.command, password ? [password] : []),
     risk_level: subject.riskLevel,
     action_type: subject.actionType,
     approved: outcome.approved_by === 'person',

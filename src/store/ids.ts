@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-export type IdPrefix = 'task' | 'conv' | 'appr' | 'mem' | 'exp';
+export type IdPrefix = 'task' | 'conv' | 'appr' | 'mem' | 'exp' | 'rule';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomUUID().replaceAll('-', '')}`;

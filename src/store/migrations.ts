@@ -87,4 +87,16 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   );
   `,
+  /* 2 */ `
+  CREATE TABLE rules (
+    id TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('command', 'path')),
+    pattern TEXT NOT NULL,
+    source_approval_id TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (workspace, tool, kind, pattern)
+  );
+  `,
 ];

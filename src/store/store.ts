@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './database.js';
 import { EventsRepo } from './events-repo.js';
 import { ExperienceRepo } from './experience-repo.js';
 import { MemoryRepo } from './memory-repo.js';
+import { RulesRepo } from './rules-repo.js';
 import { TasksRepo } from './tasks-repo.js';
 
 /** Every repository over the one database file. */
@@ -14,6 +15,7 @@ export class Store {
   readonly approvals: ApprovalsRepo;
   readonly memories: MemoryRepo;
   readonly experience: ExperienceRepo;
+  readonly rules: RulesRepo;
 
   constructor(readonly db: Db) {
     this.conversations = new ConversationsRepo(db);
@@ -22,6 +24,7 @@ export class Store {
     this.approvals = new ApprovalsRepo(db);
     this.memories = new MemoryRepo(db);
     this.experience = new ExperienceRepo(db);
+    this.rules = new RulesRepo(db);
   }
 
   static open(path: string): Store {

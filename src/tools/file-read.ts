@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool } from './tool.js';
-import { askOutsideWorkspace } from './outside-workspace.js';
+import { askOutsideWorkspace, outsideFolderRule } from './outside-workspace.js';
 import { resolveInWorkspace } from './workspace-path.js';
 
 const MAX_BYTES = 64 * 1024;
@@ -15,6 +15,7 @@ export const fileRead = defineTool({
     const { real, inside } = await resolveInWorkspace(ctx.workspace, input.path);
     return inside ? { kind: 'allow' } : askOutsideWorkspace(real, 'read');
   },
+  ruleTarget: (input, ctx) => outsideFolderRule(input.path, ctx, false),
   async execute(input, ctx) {
     const { real } = await resolveInWorkspace(ctx.workspace, input.path);
     const handle = await open(real, 'r');

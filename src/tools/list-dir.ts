@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { z } from 'zod';
-import { askOutsideWorkspace } from './outside-workspace.js';
+import { askOutsideWorkspace, outsideFolderRule } from './outside-workspace.js';
 import { defineTool } from './tool.js';
 import { resolveInWorkspace } from './workspace-path.js';
 
@@ -15,6 +15,7 @@ export const listDir = defineTool({
     const { real, inside } = await resolveInWorkspace(ctx.workspace, input.path);
     return inside ? { kind: 'allow' } : askOutsideWorkspace(real, 'list');
   },
+  ruleTarget: (input, ctx) => outsideFolderRule(input.path, ctx, true),
   async execute(input, ctx) {
     const { real } = await resolveInWorkspace(ctx.workspace, input.path);
     const entries = await readdir(real, { withFileTypes: true });

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CommandRunner } from './shell/command-runner.js';
+import type { RuleTarget } from '../store/rules-repo.js';
 import type { ActionType, RiskLevel } from './risk.js';
 
 /** What a tool needs from the task it runs in; no task state beyond this. */
@@ -34,6 +35,8 @@ export interface ToolResult {
   output: string;
   truncated: boolean;
   /** Set by command tools: how the command ended, for the audit. */
+  /** sudo refused the password: the task may ask for it again. */
+  authFailed?: boolean;
   command?: { exitCode: number | null; durationMs: number; outcome: 'ran' | 'failed_to_start' | 'timed_out' | 'cancelled' };
 }
 
@@ -45,6 +48,8 @@ export interface Tool<Input = unknown> {
   inputSchema: z.ZodType<Input>;
   approval(input: Input, ctx: ToolContext): Promise<ApprovalDecision>;
   execute(input: Input, ctx: ExecuteContext): Promise<ToolResult>;
+  /** What an "always allow" rule for this input would cover; tools without it cannot have rules. */
+  ruleTarget?(input: Input, ctx: ToolContext): Promise<RuleTarget | null>;
   /** Command tools say what the audit should record; other tools leave no audit entry. */
   auditSubject?(input: Input, ctx: ToolContext): AuditSubject;
 }
