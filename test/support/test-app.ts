@@ -4,6 +4,7 @@ import { createApp, type DucklmApp } from '../../src/http/app.js';
 import type { ModelClient } from '../../src/model/model-client.js';
 import type { CommandRunner } from '../../src/tools/shell/command-runner.js';
 import { FakeCommandRunner } from './fake-command-runner.js';
+import { openStream, postStream, type SseResponse } from './sse-client.js';
 import { afterThisTest, tempDir } from './temp-dir.js';
 
 export { tempDir };
@@ -15,6 +16,11 @@ export interface TestApp {
   dir: string;
   get(path: string): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   post(path: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  delete(path: string): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** POST a JSON body and read the whole SSE answer. */
+  stream(path: string, body: unknown): Promise<SseResponse>;
+  /** POST a JSON body and read the SSE answer live. */
+  openStream(path: string, body: unknown): ReturnType<typeof openStream>;
 }
 
 
@@ -37,5 +43,14 @@ export async function startTestApp(options: { model: ModelClient; runner?: Comma
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   };
-  return { app, baseUrl, dir, get: (path) => request('GET', path), post: (path, body) => request('POST', path, body) };
+  return {
+    app,
+    baseUrl,
+    dir,
+    get: (path) => request('GET', path),
+    post: (path, body) => request('POST', path, body),
+    delete: (path) => request('DELETE', path),
+    stream: (path, body) => postStream(baseUrl, path, body),
+    openStream: (path, body) => openStream(baseUrl, path, body),
+  };
 }
