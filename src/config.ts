@@ -2,12 +2,20 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ROLES, type Role } from './model/roles.js';
 import { UserError } from './errors.js';
+import { validateToken } from './http/security/api-token.js';
 
 export interface Config {
   dbPath: string;
   dataDir: string;
   host: string;
   port: number;
+  /**
+   * The bearer token every request needs: `DUCK_API_TOKEN`, or null to use (and on first start
+   * create) `<dataDir>/api-token`. Resolved by `resolveApiToken`, so that loadConfig does no I/O.
+   */
+  apiToken: string | null;
+  /** Whether a non-loopback host may be listened on; only the `--allow-remote` flag sets it. */
+  allowRemote: boolean;
   reflection: boolean;
   model: {
     baseUrl: string | null;
@@ -52,6 +60,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: dir,
     host: env.DUCK_HOST ?? '127.0.0.1',
     port: parsePort(env.DUCK_PORT ?? '8765'),
+    // An empty value counts as unset: an empty token must never mean "no token".
+    apiToken: env.DUCK_API_TOKEN ? validateToken(env.DUCK_API_TOKEN, 'DUCK_API_TOKEN') : null,
+    allowRemote: false,
     reflection: env.DUCK_ENABLE_REFLECTION === '1',
     model: { baseUrl: env.DUCK_MODEL_BASE_URL?.replace(/\/+$/, '') || null, apiKey: env.DUCK_MODEL_API_KEY, models },
     runtime: { ...DEFAULT_LIMITS },

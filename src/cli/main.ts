@@ -2,22 +2,32 @@ import { parseArgs } from 'node:util';
 import { loadConfig, parsePort } from '../config.js';
 import { UserError } from '../errors.js';
 import { createApp } from '../http/app.js';
+import { resolveApiToken } from '../http/security/api-token.js';
+import { assertListenAllowed, isWildcardHost, urlHost } from '../http/security/allowed-hosts.js';
 import { VERSION } from '../version.js';
 
 const USAGE = `ducklm ${VERSION}: a local-first personal AI agent
 
 Usage:
-  ducklm serve [--host HOST] [--port PORT]   start the HTTP API (default 127.0.0.1:8765)
+  ducklm serve [--host HOST] [--port PORT] [--allow-remote]
+                 start the HTTP API (default 127.0.0.1:8765; a host other than loopback
+                 needs --allow-remote)
+  ducklm token   print the API token that every request needs (created on first use)
   ducklm --version
 
 Environment: DUCK_MODEL_BASE_URL (your OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1),
-DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_DB_PATH, DUCK_HOST, DUCK_PORT, DUCK_ENABLE_REFLECTION=1.`;
+DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
+DUCK_API_TOKEN (else a token kept in <data folder>/api-token), DUCK_ENABLE_REFLECTION=1.`;
 
 async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' }, 'allow-remote': { type: 'boolean' } }, strict: true });
   const config = loadConfig();
   if (values.host) config.host = values.host;
   if (values.port) config.port = parsePort(values.port);
+  config.allowRemote = values['allow-remote'] ?? false;
+  assertListenAllowed(config.host, config.allowRemote);
+  // Resolved here (not only in createApp) so that the sign-in link below can show it.
+  config.apiToken = resolveApiToken(config);
   const app = await createApp({ config });
   const shutdown = async (signal: string) => {
     process.stderr.write(`ducklm: ${signal}, shutting down\n`);
@@ -30,7 +40,18 @@ async function serve(args: string[]): Promise<void> {
   const address = app.server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const model = config.model.baseUrl ?? 'none configured (set DUCK_MODEL_BASE_URL)';
-  process.stdout.write(`ducklm listening on http://${config.host}:${port}\nmodel server: ${model}\ndatabase: ${config.dbPath}\n`);
+  // The first line is what scripts and tests wait for: keep it exactly so.
+  process.stdout.write(`ducklm listening on http://${urlHost(config.host)}:${port}\n`);
+  // Like Jupyter: a link that signs a browser in. A wildcard address is no name to browse to.
+  const browseHost = isWildcardHost(config.host) ? '127.0.0.1' : urlHost(config.host);
+  process.stdout.write(`open http://${browseHost}:${port}/?token=${encodeURIComponent(config.apiToken)}\n`);
+  process.stdout.write(`model server: ${model}\ndatabase: ${config.dbPath}\n`);
+}
+
+/** Prints the API token, creating the token file on first use, for `curl -H "Authorization: Bearer $(ducklm token)"`. */
+function token(args: string[]): void {
+  parseArgs({ args, options: {}, strict: true });
+  process.stdout.write(`${resolveApiToken(loadConfig())}\n`);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -38,6 +59,8 @@ export async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'token':
+      return token(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${VERSION}\n`);

@@ -16,6 +16,8 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerRuleRoutes } from './routes/rule-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
+import { resolveApiToken } from './security/api-token.js';
+import { registerSecurity } from './security/register-security.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -70,6 +72,9 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   server.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
   });
+
+  // Before the routes, so that its hooks guard every one of them.
+  registerSecurity(server, { token: resolveApiToken(config), host: config.host, port: config.port, allowRemote: config.allowRemote });
 
   const services: Services = { runtime, store, model };
   registerHealthRoutes(server, services);

@@ -13,6 +13,8 @@ import { firstOf, postStream } from '../support/sse-client.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ducklm.js');
+const TOKEN = 'e2e-token-0123456789-abcdef';
+const auth = { authorization: `Bearer ${TOKEN}` };
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
@@ -30,7 +32,7 @@ beforeAll(() => {
 
 /** Starts the server on a free port and resolves with its URL once it says it is listening. */
 async function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DUCK_API_TOKEN: TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -63,16 +65,16 @@ describe('ducklm serve, end to end', () => {
       const dir = tempDir();
       const { url } = await serve({ DUCK_MODEL_BASE_URL: model.baseUrl, DUCK_MODEL: 'other', DUCK_MODEL_ACTION: 'planner', DUCK_MODEL_THINKER: 'thinker', DUCK_DB_PATH: join(dir, 'duck.sqlite3') });
 
-      const health = (await (await fetch(`${url}/v1/health`)).json()) as { model: { reachable: boolean } };
+      const health = (await (await fetch(`${url}/v1/health`, { headers: auth })).json()) as { model: { reachable: boolean } };
       expect(health.model.reachable).toBe(true);
 
-      const first = await postStream(url, '/v1/chat/stream', { message: 'what does echo say?', workspace: dir });
+      const first = await postStream(url, '/v1/chat/stream', { message: 'what does echo say?', workspace: dir }, { headers: auth });
       const approval = firstOf(first, 'tool_approval_requested') as { task_id: string; approval_id: string; args: { command: string } };
       expect(approval.args.command).toBe('echo duck-e2e');
       expect(first.events.some((e) => e.event === 'tool_call_started')).toBe(false);
 
-      expect((await fetch(`${url}/v1/approvals/${approval.approval_id}/allow_once`, { method: 'POST' })).status).toBe(200);
-      const resumed = await postStream(url, `/v1/tasks/${approval.task_id}/continue/stream`, { approval_id: approval.approval_id });
+      expect((await fetch(`${url}/v1/approvals/${approval.approval_id}/allow_once`, { method: 'POST', headers: auth })).status).toBe(200);
+      const resumed = await postStream(url, `/v1/tasks/${approval.task_id}/continue/stream`, { approval_id: approval.approval_id }, { headers: auth });
 
       expect(firstOf(resumed, 'tool_call_finished')).toMatchObject({ tool: 'shell_exec_safe', ok: true, output: expect.stringContaining('duck-e2e') });
       expect(resumed.events.filter((e) => e.event === 'reasoning_delta').map((e) => e.data.delta).join('')).toBe('The command printed duck-e2e.');
@@ -86,7 +88,7 @@ describe('ducklm serve, end to end', () => {
       expect(plannerRequest.body.response_format).toMatchObject({ type: 'json_schema' });
       expect(model.requests.find((r) => r.model === 'thinker')!.stream).toBe(true);
 
-      const audit = (await (await fetch(`${url}/v1/audit/commands`)).json()) as { payload: Record<string, unknown> }[];
+      const audit = (await (await fetch(`${url}/v1/audit/commands`, { headers: auth })).json()) as { payload: Record<string, unknown> }[];
       expect(audit[0]!.payload).toMatchObject({ command: 'echo duck-e2e', approved: true, approved_by: 'person', exit_code: 0 });
     } finally {
       await model.close();
@@ -96,11 +98,11 @@ describe('ducklm serve, end to end', () => {
   it('without a model server, a chat ends with an error that says how to configure one', async () => {
     const dir = tempDir();
     const { url } = await serve({ DUCK_DB_PATH: join(dir, 'duck.sqlite3') });
-    const r = await postStream(url, '/v1/chat/stream', { message: 'hello', workspace: dir });
+    const r = await postStream(url, '/v1/chat/stream', { message: 'hello', workspace: dir }, { headers: auth });
     expect(r.status).toBe(200);
     expect(String(firstOf(r, 'error').message)).toContain('DUCK_MODEL_BASE_URL');
     expect(firstOf(r, 'done').status).toBe('failed');
-    const health = (await (await fetch(`${url}/v1/health`)).json()) as { status: string; model: { configured: boolean } };
+    const health = (await (await fetch(`${url}/v1/health`, { headers: auth })).json()) as { status: string; model: { configured: boolean } };
     expect(health).toMatchObject({ status: 'ok', model: { configured: false } });
   });
 });

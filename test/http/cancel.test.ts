@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { SpawnCommandRunner } from '../../src/tools/shell/spawn-command-runner.js';
 import type { StreamChunk } from '../../src/model/model-client.js';
 import { directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
-import { firstOf, openStream, postStream } from '../support/sse-client.js';
+import { firstOf } from '../support/sse-client.js';
 import { startTestApp } from '../support/test-app.js';
 
 describe('a client that hangs up', () => {
@@ -23,7 +23,7 @@ describe('a client that hangs up', () => {
         })(),
     });
     const t = await startTestApp({ model });
-    const stream = await openStream(t.baseUrl, '/v1/chat/stream', { message: 'tell me a long story', workspace: t.dir });
+    const stream = await t.openStream('/v1/chat/stream', { message: 'tell me a long story', workspace: t.dir });
     const { task_id: taskId, conversation_id: conversationId } = (await stream.waitFor('runtime_status')).data as Record<string, string>;
     await stream.waitFor('content_delta');
     stream.hangUp();
@@ -40,10 +40,10 @@ describe('a client that hangs up', () => {
       chat: { action: (m) => directive(hasObservations(m) ? [] : [{ tool: 'shell_exec_safe', args: { command: 'sleep 30' } }], 'low') },
     });
     const t = await startTestApp({ model, runner: new SpawnCommandRunner() });
-    const first = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'wait a while', workspace: t.dir });
+    const first = await t.stream('/v1/chat/stream', { message: 'wait a while', workspace: t.dir });
     const { task_id: taskId, approval_id: approvalId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
     await t.post(`/v1/approvals/${approvalId}/allow_once`);
-    const stream = await openStream(t.baseUrl, `/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
+    const stream = await t.openStream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
     await stream.waitFor('tool_call_started');
     stream.hangUp();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeCommandRunner } from '../support/fake-command-runner.js';
 import { directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
-import { firstOf, postStream } from '../support/sse-client.js';
+import { firstOf } from '../support/sse-client.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 
 describe('restarting the server loses nothing', () => {
@@ -13,7 +13,7 @@ describe('restarting the server loses nothing', () => {
         stream: [{ type: 'content_delta', delta: 'after restart' }],
       });
     const first = await startTestApp({ model: script(), dir });
-    const r = await postStream(first.baseUrl, '/v1/chat/stream', { message: 'run uname', workspace: dir });
+    const r = await first.stream('/v1/chat/stream', { message: 'run uname', workspace: dir });
     const { task_id: taskId, approval_id: approvalId, conversation_id } = { ...firstOf(r, 'tool_approval_requested'), ...firstOf(r, 'done') } as Record<string, string>;
     await first.app.close();
 
@@ -22,7 +22,7 @@ describe('restarting the server loses nothing', () => {
     const second = await startTestApp({ model, runner, dir });
     expect((await second.get('/v1/approvals/pending')).json).toEqual([expect.objectContaining({ approval_id: approvalId, task_id: taskId })]);
     await second.post(`/v1/approvals/${approvalId}/allow_once`);
-    const resumed = await postStream(second.baseUrl, `/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
+    const resumed = await second.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
 
     expect(firstOf(resumed, 'tool_call_finished')).toMatchObject({ ok: true, output: expect.stringContaining('Linux') });
     expect(runner.calls).toHaveLength(1);

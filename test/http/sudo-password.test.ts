@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeCommandRunner } from '../support/fake-command-runner.js';
 import { directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
-import { firstOf, postStream } from '../support/sse-client.js';
+import { firstOf } from '../support/sse-client.js';
 import { startTestApp } from '../support/test-app.js';
 
 const PASSWORD = 'Tr0ub4dor-&-3-unique';
@@ -22,11 +22,11 @@ describe('the sudo password', () => {
     const runner = new FakeCommandRunner((request) => ({ exitCode: 0, stdout: 'Hit:1 http://deb.debian.org\n', stderr: `[sudo] read ${request.input}` }));
     const t = await startTestApp({ model, runner, env: { DUCK_ENABLE_REFLECTION: '1' } });
     const responses: string[] = [];
-    const first = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'update packages', workspace: t.dir, debug: true });
+    const first = await t.stream('/v1/chat/stream', { message: 'update packages', workspace: t.dir, debug: true });
     const { task_id: taskId, approval_id: approvalId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
     responses.push(first.body, JSON.stringify((await t.post(`/v1/approvals/${approvalId}/allow_once`)).json));
-    responses.push((await postStream(t.baseUrl, `/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId })).body);
-    const final = await postStream(t.baseUrl, `/v1/tasks/${taskId}/password/stream`, { approval_id: approvalId, password: PASSWORD });
+    responses.push((await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId })).body);
+    const final = await t.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approvalId, password: PASSWORD });
     responses.push(final.body);
     await t.app.runtime.idle();
 
@@ -59,10 +59,10 @@ describe('the sudo password', () => {
       stream: [{ type: 'content_delta', delta: 'ok' }],
     });
     const t = await startTestApp({ model });
-    const first = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'fetch it', workspace: t.dir });
+    const first = await t.stream('/v1/chat/stream', { message: 'fetch it', workspace: t.dir });
     const { task_id: taskId, approval_id: approvalId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
     await t.post(`/v1/approvals/${approvalId}/deny`);
-    await postStream(t.baseUrl, `/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
+    await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
     const audit = JSON.stringify((await t.get('/v1/audit/commands')).json);
     expect(audit).toContain('"outcome":"denied"');
     expect(audit).toContain('[REDACTED]');

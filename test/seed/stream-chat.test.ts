@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeCommandRunner } from '../support/fake-command-runner.js';
 import { directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
-import { eventsOf, firstOf, postStream, type SseResponse } from '../support/sse-client.js';
+import { eventsOf, firstOf, type SseResponse } from '../support/sse-client.js';
 import { startTestApp, tempDir } from '../support/test-app.js';
 
 const types = (r: SseResponse) => r.events.map((e) => e.event);
@@ -23,7 +23,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
       ],
     });
     const t = await startTestApp({ model });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'hello', workspace: './workspace', debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'hello', workspace: './workspace', debug: true });
 
     expect(r.status).toBe(200);
     expect(types(r)).toEqual(expect.arrayContaining(['reasoning_delta', 'content_delta', 'done']));
@@ -45,7 +45,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
       stream: [{ type: 'content_delta', delta: 'answer' }],
     });
     const t = await startTestApp({ model });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'hello', workspace: './workspace', debug: true, reasoning: 'off' });
+    const r = await t.stream('/v1/chat/stream', { message: 'hello', workspace: './workspace', debug: true, reasoning: 'off' });
 
     expect(r.status).toBe(200);
     expect(types(r)).toContain('done');
@@ -63,7 +63,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     });
     const t = await startTestApp({ model });
     await t.post('/v1/memory', { text: 'Пользователя зовут Владимир.', workspace: './workspace', scope: 'global', memory_type: 'fact', importance: 0.8 });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'Как меня зовут? Ответь коротко.', workspace: './workspace' });
+    const r = await t.stream('/v1/chat/stream', { message: 'Как меня зовут? Ответь коротко.', workspace: './workspace' });
     const taskId = firstOf(r, 'runtime_status').task_id as string;
     const events = (await t.get(`/v1/tasks/${taskId}/events`)).json as { event_type: string }[];
 
@@ -86,7 +86,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
       stream: [{ type: 'content_delta', delta: 'streamed answer' }],
     });
     const t = await startTestApp({ model, env: { DUCK_ENABLE_REFLECTION: '1' } });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'remember this', workspace: t.dir, debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'remember this', workspace: t.dir, debug: true });
     const taskId = firstOf(r, 'runtime_status').task_id as string;
     await t.app.runtime.idle();
     const eventTypes = ((await t.get(`/v1/tasks/${taskId}/events`)).json as { event_type: string }[]).map((e) => e.event_type);
@@ -117,7 +117,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     });
     const t = await startTestApp({ model });
     writeFileSync(join(t.dir, 'note.txt'), 'stream tool content');
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'read note.txt', workspace: t.dir, debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'read note.txt', workspace: t.dir, debug: true });
 
     expect(r.status).toBe(200);
     expect(r.body).toContain('event: runtime_status\ndata: {"task_id":');
@@ -135,7 +135,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
       stream: [{ type: 'content_delta', delta: 'ok' }],
     });
     const t = await startTestApp({ model });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'analyze repository structure', workspace: t.dir, debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'analyze repository structure', workspace: t.dir, debug: true });
 
     expect(r.status).toBe(200);
     expect(types(r)).toContain('done');
@@ -155,7 +155,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
       chat: { action: directive([{ tool: 'list_dir', args: { path: outside }, reason: 'User asked for that directory' }], 'low', 'list external directory') },
     });
     const t = await startTestApp({ model, dir });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'show outside', workspace, debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'show outside', workspace, debug: true });
 
     expect(r.status).toBe(200);
     const request = firstOf(r, 'tool_approval_requested');
@@ -181,12 +181,12 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     });
     const runner = new FakeCommandRunner({ stdout: 'Linux duck 6.1.0 x86_64 GNU/Linux\n' });
     const t = await startTestApp({ model, runner });
-    const initial = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'run uname', workspace: t.dir, debug: true });
+    const initial = await t.stream('/v1/chat/stream', { message: 'run uname', workspace: t.dir, debug: true });
     const taskId = firstOf(initial, 'runtime_status').task_id as string;
     const pending = (await t.get('/v1/approvals/pending')).json as { approval_id: string; task_id: string }[];
     const approval = pending.find((a) => a.task_id === taskId)!;
     expect((await t.post(`/v1/approvals/${approval.approval_id}/allow_once`)).status).toBe(200);
-    const r = await postStream(t.baseUrl, `/v1/tasks/${approval.task_id}/continue/stream`, { approval_id: approval.approval_id });
+    const r = await t.stream(`/v1/tasks/${approval.task_id}/continue/stream`, { approval_id: approval.approval_id });
 
     expect(types(initial)).toContain('tool_approval_requested');
     expect(runner.calls).toHaveLength(1);
@@ -209,11 +209,11 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     });
     const runner = new FakeCommandRunner();
     const t = await startTestApp({ model, runner });
-    const initial = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'run sudo update', workspace: t.dir, debug: true });
+    const initial = await t.stream('/v1/chat/stream', { message: 'run sudo update', workspace: t.dir, debug: true });
     const taskId = firstOf(initial, 'runtime_status').task_id as string;
     const approval = ((await t.get('/v1/approvals/pending')).json as { approval_id: string; task_id: string }[]).find((a) => a.task_id === taskId)!;
     await t.post(`/v1/approvals/${approval.approval_id}/allow_once`);
-    const r = await postStream(t.baseUrl, `/v1/tasks/${taskId}/continue/stream`, { approval_id: approval.approval_id });
+    const r = await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval.approval_id });
 
     expect(r.status).toBe(200);
     expect(firstOf(r, 'tool_password_requested')).toMatchObject({ approval_id: approval.approval_id, status: 'waiting_for_password' });
@@ -238,12 +238,12 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     });
     const runner = new FakeCommandRunner({ exitCode: 0, stdout: 'sudo updated\n', stderr: '' });
     const t = await startTestApp({ model, runner });
-    const initial = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'run sudo update', workspace: t.dir, debug: true });
+    const initial = await t.stream('/v1/chat/stream', { message: 'run sudo update', workspace: t.dir, debug: true });
     const taskId = firstOf(initial, 'runtime_status').task_id as string;
     const approval = ((await t.get('/v1/approvals/pending')).json as { approval_id: string; task_id: string }[]).find((a) => a.task_id === taskId)!;
     await t.post(`/v1/approvals/${approval.approval_id}/allow_once`);
-    await postStream(t.baseUrl, `/v1/tasks/${taskId}/continue/stream`, { approval_id: approval.approval_id });
-    const r = await postStream(t.baseUrl, `/v1/tasks/${taskId}/password/stream`, { approval_id: approval.approval_id, password: 'secret' });
+    await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approval.approval_id });
+    const r = await t.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approval.approval_id, password: 'secret' });
 
     expect(r.status).toBe(200);
     expect(runner.calls[0]!.input).toBe('secret\n');
@@ -263,7 +263,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     });
     const runner = new FakeCommandRunner({ stdout: 'Listing... Done\n' });
     const t = await startTestApp({ model, runner });
-    const r = await postStream(t.baseUrl, '/v1/chat/stream', { message: 'check updates', workspace: t.dir, debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'check updates', workspace: t.dir, debug: true });
     const audit = (await t.get('/v1/audit/commands')).json as { event_type: string; payload: Record<string, unknown> }[];
 
     expect(r.status).toBe(200);

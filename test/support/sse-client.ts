@@ -13,13 +13,13 @@ export interface SseResponse {
   json?: unknown;
 }
 
-/** POSTs JSON and reads the whole SSE answer, frame by frame, with a real parser. */
-export async function postStream(baseUrl: string, path: string, body: unknown, init: RequestInit = {}): Promise<SseResponse> {
+/** POSTs JSON and reads the whole SSE answer, frame by frame, with a real parser. `init.headers` add to the JSON content type. */
+export async function postStream(baseUrl: string, path: string, body: unknown, init: Omit<RequestInit, 'headers'> & { headers?: Record<string, string> } = {}): Promise<SseResponse> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
   });
   const text = await response.text();
   if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
@@ -45,11 +45,11 @@ export const firstOf = (response: SseResponse, type: string) => {
 };
 
 /** A stream read live: wait for a given event, then hang up like a closed browser tab. */
-export async function openStream(baseUrl: string, path: string, body: unknown) {
+export async function openStream(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
     signal: controller.signal,
   });
