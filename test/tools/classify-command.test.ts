@@ -32,14 +32,43 @@ describe('classifyCommand: known-safe commands', () => {
   });
 });
 
+describe('classifyCommand: read-only parts joined by operators', () => {
+  it.each([
+    ['ls -la | wc -l', 'low', 'file_read', [['ls', '-la'], ['wc', '-l']]],
+    ['uname -a && df -h', 'none', 'system_info', [['uname', '-a'], ['df', '-h']]],
+    ['git status; git log --oneline -3', 'low', 'file_read', [['git', 'status'], ['git', 'log', '--oneline', '-3']]],
+    ['id || whoami', 'none', 'system_info', [['id'], ['whoami']]],
+    ['apt list --installed | wc -l', 'low', 'package_check', [['apt', 'list', '--installed'], ['wc', '-l']]],
+  ])('%s', (command, riskLevel, actionType, commands) => {
+    expect(classifyCommand(command)).toMatchObject({ knownSafe: true, riskLevel, actionType, commands, spec: { kind: 'shell', script: command } });
+  });
+
+  it('keeps output thrown away or merged read-only, and runs it through bash', () => {
+    for (const command of ['ls 2>/dev/null', 'ls >/dev/null 2>&1', 'cat a 2>&1 | head -n 1', 'ls &>/dev/null']) {
+      expect(classifyCommand(command), command).toMatchObject({ knownSafe: true, spec: { kind: 'shell', script: command } });
+    }
+  });
+
+  it('takes quoted words literally', () => {
+    expect(classifyCommand(`ls 'a b' "c d" 'x'"y"z`).spec).toEqual({ kind: 'argv', argv: ['ls', 'a b', 'c d', 'xyz'] });
+    expect(classifyCommand("find . -name '*.md' -o -name \"{a,b}\"")).toMatchObject({ knownSafe: true });
+    expect(classifyCommand('git log HEAD@{1}')).toMatchObject({ knownSafe: true, spec: { kind: 'argv', argv: ['git', 'log', 'HEAD@{1}'] } });
+  });
+
+  it('survives a line nested far too deeply', () => {
+    const command = `${'echo $('.repeat(2000)}ls${')'.repeat(2000)}`;
+    expect(classifyCommand(command)).toMatchObject({ knownSafe: false });
+  });
+});
+
 describe('classifyCommand: not known-safe', () => {
   it.each([
     ['echo $(rm -rf ~)', /command substitution/],
     ['echo `id`', /command substitution/],
     ['echo "$(id)"', /command substitution/],
-    ['ls; rm -rf /', /more than one command/],
+    ['ls; rm -rf /', /deletes files/],
     ['ls\nrm -rf /', /line break/],
-    ['ls && rm x', /more than one command/],
+    ['ls && rm x', /deletes files/],
     ['ls | sh', /pipes/],
     ['cat a > b', /redirection/],
     ['cat < /etc/passwd', /redirection/],
@@ -142,6 +171,9 @@ describe('classifyCommand: risk', () => {
     expect(classifyCommand('echo $(rm -rf ~)').riskLevel).toBe('high');
     expect(classifyCommand('echo "`rm -rf ~`"').riskLevel).toBe('high');
     expect(classifyCommand('ls a#b; rm -rf /').riskLevel).toBe('high');
+    expect(classifyCommand('cat <<EOF\n$(rm -rf /)\nEOF').riskLevel).toBe('high');
+    expect(classifyCommand('ls > "$(rm -rf /)"').riskLevel).toBe('high');
+    expect(classifyCommand('if true; then rm -rf /; fi').riskLevel).toBe('high');
   });
 });
 

@@ -166,6 +166,10 @@ describe('childEnv', () => {
     expect(result.stdout).not.toContain('secret');
   });
 
+  it('drops PATH entries that would search the working directory', () => {
+    expect(childEnv({ PATH: '.:/usr/bin::bin:/bin:' }).PATH).toBe('/usr/bin:/bin');
+  });
+
   it('reads process.env by default', () => {
     expect(childEnv().PATH).toBe(process.env.PATH);
   });

@@ -1,7 +1,7 @@
 import { maxRisk, type ActionType, type RiskLevel } from '../risk.js';
 import type { CommandSpec } from './command-runner.js';
 import { assessArgv, INTERPRETERS, showArgv, type Assessment } from './command-risk.js';
-import { parseShell } from './parse-shell.js';
+import { parseShell, type Redirect } from './parse-shell.js';
 
 export interface CommandClassification {
   /** The command exactly as asked for. */
@@ -16,6 +16,8 @@ export interface CommandClassification {
   spec: CommandSpec;
   /** Why it is or is not known-safe, in words a user can read. */
   reason: string;
+  /** argv of every simple command on the line (exact for a known-safe one), to check the paths they name. */
+  commands: string[][];
 }
 
 /** Runs `inner` as root, reading the password from stdin with no prompt and no cached credentials. */
@@ -24,31 +26,23 @@ export function sudoArgv(inner: CommandSpec): string[] {
   return inner.kind === 'argv' ? [...prefix, ...inner.argv] : [...prefix, 'bash', '-c', inner.script];
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
-const MAX_NESTING = 3;
-
 export function classifyCommand(command: string): CommandClassification {
-  return classify(command, 0);
-}
-
-function classify(command: string, depth: number): CommandClassification {
   const asScript: CommandSpec = { kind: 'shell', script: command };
-  const unsafe = { command, knownSafe: false, sudo: false, spec: asScript };
+  const unsafe = { command, knownSafe: false, sudo: false, spec: asScript, commands: [] };
   const parsed = parseShell(command);
   if ('error' in parsed) return { ...unsafe, riskLevel: 'medium', actionType: 'unknown', reason: `could not be parsed: it ${parsed.error}` };
-  if (parsed.commands.length === 0) return { ...unsafe, riskLevel: 'medium', actionType: 'unknown', reason: 'the command is empty' };
+  const { commands } = parsed;
+  if (commands.length === 0 && parsed.features.length === 0) return { ...unsafe, riskLevel: 'medium', actionType: 'unknown', reason: 'the command is empty' };
 
   const features = [...parsed.features];
   const parts: Assessment[] = [];
   let sudo: { argv: string[]; reason: string } | undefined;
   let sudoAnywhere = false;
-  for (const [index, { after, words, redirects }] of parsed.commands.entries()) {
-    const assignments = words.filter((w, i) => ASSIGNMENT.test(w) && words.slice(0, i).every((p) => ASSIGNMENT.test(p)));
-    const argv = words.slice(assignments.length);
-    const name = argv[0]?.slice(argv[0].lastIndexOf('/') + 1);
+  for (const [index, { after, words, assignments, redirects }] of commands.entries()) {
+    const name = words[0]?.slice(words[0].lastIndexOf('/') + 1);
     if (name === 'sudo') {
       sudoAnywhere = true;
-      const inner = splitSudo(argv.slice(1));
+      const inner = splitSudo(words.slice(1));
       if (index === 0) sudo = inner;
       parts.push({ riskLevel: 'high', actionType: 'privileged', reason: inner.reason, safe: false });
     } else if (name !== undefined) {
@@ -56,45 +50,52 @@ function classify(command: string, depth: number): CommandClassification {
       parts.push(
         piped && INTERPRETERS.has(name)
           ? { riskLevel: 'high', actionType: 'unknown', reason: `pipes text into \`${name}\` to run it as code`, safe: false }
-          : assessArgv(argv),
+          : assessArgv(words),
       );
     }
     if (assignments.length > 0) {
       features.push(`sets an environment variable (\`${assignments[0]}\`)`);
       parts.push({ riskLevel: 'medium', actionType: 'unknown', reason: 'environment variables can change what a command loads or runs', safe: false });
     }
-    for (const { op, target } of redirects) parts.push(assessRedirect(op, target));
+    for (const redirect of redirects) parts.push(assessRedirect(redirect));
   }
-  for (const body of parsed.substitutions) {
-    const inner = depth < MAX_NESTING ? classify(body, depth + 1) : undefined;
-    parts.push(inner ? { ...inner, safe: false } : { riskLevel: 'high', actionType: 'unknown', reason: 'nests command substitutions too deeply to judge', safe: false });
-  }
+  if (parts.length === 0) parts.push({ riskLevel: 'medium', actionType: 'unknown', reason: features[0] ?? 'runs nothing ducklm can judge', safe: false });
 
   const riskLevel = parts.map((p) => p.riskLevel).reduce(maxRisk, 'none');
   const worst = parts.find((p) => p.riskLevel === riskLevel) ?? parts[0]!;
-  const simple = features.length === 0 && parsed.commands.length === 1;
-  const base = { command, riskLevel, actionType: worst.actionType };
+  const plain = features.length === 0 && commands.every((c) => c.literal && c.words.length > 0);
+  const simple = plain && commands.length === 1 && commands[0]!.redirects.length === 0;
+  const argvs = commands.map((c) => c.words);
+  const base = { command, riskLevel, actionType: worst.actionType, commands: argvs };
 
   if (sudoAnywhere) {
     const spec: CommandSpec = simple && sudo ? { kind: 'argv', argv: sudo.argv } : asScript;
     const reason = simple && sudo ? sudo.reason : 'runs `sudo`: after approval the whole command runs as root and needs your password';
     return { ...base, riskLevel: 'high', actionType: 'privileged', knownSafe: false, sudo: true, spec, reason };
   }
-  const only = parts[0];
-  if (simple && parts.length === 1 && only?.safe) {
-    return { ...base, knownSafe: true, sudo: false, spec: { kind: 'argv', argv: parsed.commands[0]!.words }, reason: only.reason };
+  // Every part was checked on its own, so parts joined by `;`, `&&`, `||` or `|` may run through bash.
+  if (plain && parts.every((p) => p.safe)) {
+    const spec: CommandSpec = simple ? { kind: 'argv', argv: argvs[0]! } : asScript;
+    const reason = parts.length === 1 ? parts[0]!.reason : `every part is read-only: ${parts.map((p) => p.reason).join('; ')}`;
+    return { ...base, knownSafe: true, sudo: false, spec, reason };
   }
-  const reason = [features[0], worst.safe ? undefined : worst.reason].filter(Boolean).join('; ');
-  const spec: CommandSpec = simple ? { kind: 'argv', argv: parsed.commands[0]!.words } : asScript;
+  const blocking = parts.filter((p) => !p.safe).reduce<Assessment | undefined>((a, p) => (a && maxRisk(a.riskLevel, p.riskLevel) === a.riskLevel ? a : p), undefined);
+  const reason = [...new Set([features[0], blocking?.reason].filter(Boolean))].join('; ');
+  const spec: CommandSpec = simple ? { kind: 'argv', argv: argvs[0]! } : asScript;
   return { ...base, knownSafe: false, sudo: false, spec, reason };
 }
 
-function assessRedirect(op: string, target: string | undefined): Assessment {
-  if (op === '<' || op === '<&' || op === '<<' || op === '<<<') return { riskLevel: 'low', actionType: 'file_read', reason: 'reads input from a file', safe: false };
-  if (target === '/dev/null' || (op === '>&' && /^(\d+|-)$/.test(target ?? ''))) {
-    return { riskLevel: 'none', actionType: 'file_read', reason: 'redirects output', safe: false };
-  }
-  return { riskLevel: 'medium', actionType: 'file_write', reason: `writes to \`${target ?? '?'}\``, safe: false };
+/**
+ * Output thrown away (`>/dev/null`, `2>/dev/null`, `&>/dev/null`) and descriptor copies (`2>&1`)
+ * write no file and read none, so they keep a command read-only; any other redirection does not.
+ */
+function assessRedirect({ op, fd, target, text }: Redirect): Assessment {
+  const harmless =
+    (['>', '>>', '&>', '&>>', '>|', '>&'].includes(op) && target === '/dev/null') ||
+    ((op === '>&' || op === '<&') && target !== undefined && /^\d$/.test(target) && (fd === undefined || /^\d$/.test(fd)));
+  if (harmless) return { riskLevel: 'none', actionType: 'file_read', reason: 'discards or merges output', safe: true };
+  if (op.startsWith('<')) return { riskLevel: 'low', actionType: 'file_read', reason: `uses a redirection (\`${op}\`) that reads input from ${text ? `\`${text}\`` : 'a here-document'}`, safe: false };
+  return { riskLevel: 'medium', actionType: 'file_write', reason: `uses a redirection (\`${op}\`) that writes to \`${text || '?'}\``, safe: false };
 }
 
 /** sudo options that take a value; `-h` takes one only when attached, so it is not here. */

@@ -1,7 +1,5 @@
 import type { ActionType, RiskLevel } from '../risk.js';
-
-/** Says why the arguments are not allowed, or returns null when they are. */
-type ArgCheck = (args: string[]) => string | null;
+import { options, readsOperands, scanOptions, type ArgCheck, type OptionRules } from './option-rules.js';
 
 export interface ReadOnlyCommand {
   actionType: ActionType;
@@ -9,48 +7,8 @@ export interface ReadOnlyCommand {
   /** Completes "`cmd args` is a read-only ...". */
   description: string;
   check: ArgCheck;
-}
-
-interface OptionRules {
-  /** Short flags allowed alone or bundled (`-la`). */
-  short?: string;
-  /** Short options that take a value, attached (`-n5`) or as the next argument. */
-  shortWithValue?: string;
-  /** Long options allowed as `--name` or `--name=value`. */
-  long?: string[];
-  /** `-5` as in `head -5`. */
-  numeric?: boolean;
-  /** Whether non-option arguments are allowed, or a check for each. */
-  operands: boolean | ((operand: string) => string | null);
-}
-
-/** Unknown options are refused rather than guessed at: any of them might write or run something. */
-function options(rules: OptionRules): ArgCheck {
-  return (args) => {
-    let optionsEnded = false;
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i]!;
-      if (optionsEnded || arg === '-' || !arg.startsWith('-')) {
-        if (rules.operands === false) return `does not take the argument \`${arg}\``;
-        const problem = rules.operands === true ? null : rules.operands(arg);
-        if (problem) return problem;
-      } else if (arg === '--') {
-        optionsEnded = true;
-      } else if (arg.startsWith('--')) {
-        if (!rules.long?.includes(arg.slice(2).split('=')[0]!)) return `option \`${arg}\` is not allowed`;
-      } else if (!(rules.numeric && /^-\d+$/.test(arg))) {
-        for (let j = 1; j < arg.length; j++) {
-          const flag = arg[j]!;
-          if (rules.shortWithValue?.includes(flag)) {
-            if (j === arg.length - 1) i++;
-            break;
-          }
-          if (!rules.short?.includes(flag)) return `option \`-${flag}\` is not allowed`;
-        }
-      }
-    }
-    return null;
-  };
+  /** The arguments it reads as files or folders: each must stay inside the workspace to run unasked. */
+  paths?: (args: string[]) => string[];
 }
 
 const anyArgs: ArgCheck = () => null;
@@ -81,7 +39,7 @@ function subcommands(table: Record<string, ArgCheck>): ArgCheck {
 
 const GIT_READ = ['status', 'log', 'diff', 'show', 'branch'];
 /** Options that write files, run programs or change config. Git accepts abbreviations of long options, so prefixes count too. */
-const GIT_DENIED = ['--output', '--ext-diff', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate', '--no-index'];
+const GIT_DENIED = ['--output', '--ext-diff', '--textconv', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate', '--no-index', '--submodule', '--recurse-submodules', '--orderfile'];
 
 const GIT_BRANCH_LIST = {
   short: 'arlvi',
@@ -103,6 +61,7 @@ function gitCheck(args: string[]): string | null {
   for (const arg of end < 0 ? rest : rest.slice(0, end)) {
     const name = arg.split('=')[0]!;
     if (name.length > 2 && GIT_DENIED.some((d) => d.startsWith(name))) return `option \`${name}\` can write files or run programs`;
+    if (/^-O./.test(arg)) return '`-O` reads an order file, which may lie outside the workspace';
   }
   if (sub !== 'branch') return null;
   // With `--list`, operands are patterns; without it they name a branch to create.
@@ -110,11 +69,33 @@ function gitCheck(args: string[]): string | null {
   return listing ? gitBranchPatterns(rest) : gitBranchList(rest);
 }
 
+/** Paths git reads: operands after the subcommand (revisions too, which resolve harmlessly inside). */
+function gitPaths(args: string[]): string[] {
+  let i = 0;
+  while (args[i]?.startsWith('-')) i++;
+  const rest = args.slice(i + 1);
+  const end = rest.indexOf('--');
+  return [...(end < 0 ? rest : rest.slice(0, end)).filter((a) => !a.startsWith('-')), ...(end < 0 ? [] : rest.slice(end + 1))];
+}
+
 export const FIND_DENIED = /^-(exec|execdir|ok|okdir|delete|fprint|fprint0|fprintf|fls)$/;
+/** Following symlinks while walking can leave the workspace; -files0-from takes start points from a file. */
+const FIND_LEAVES = /^-(L|follow|files0-from)$/;
 
 function findCheck(args: string[]): string | null {
   const denied = args.find((a) => FIND_DENIED.test(a));
-  return denied ? `\`${denied}\` changes files or runs commands` : null;
+  if (denied) return `\`${denied}\` changes files or runs commands`;
+  const leaves = args.find((a) => FIND_LEAVES.test(a));
+  return leaves ? `\`${leaves}\` can lead the search out of the workspace` : null;
+}
+
+/** find's start points: the arguments before the first test or action (`-name`, `(`, `!`...). */
+function findPaths(args: string[]): string[] {
+  let i = 0;
+  for (; i < args.length && /^-([HP]|D|O\d*)$/.test(args[i]!); i++) if (args[i] === '-D') i++;
+  const starts: string[] = [];
+  for (; i < args.length && !/^[-(!),]/.test(args[i]!); i++) starts.push(args[i]!);
+  return starts;
 }
 
 const ipShow: ArgCheck = (args) => {
@@ -126,6 +107,31 @@ const ipShow: ArgCheck = (args) => {
   return rest.every((a) => /^[\w.:@/-]+$/.test(a)) ? null : 'unexpected arguments';
 };
 
+const LS: OptionRules = {
+  short: 'aAbBcCdfFgGhiklLmnNopqQrRsStuUvxX1Z',
+  shortWithValue: 'wIT',
+  long: ['all', 'almost-all', 'author', 'escape', 'block-size', 'ignore-backups', 'color', 'directory', 'classify', 'file-type', 'format', 'full-time', 'group-directories-first', 'no-group', 'human-readable', 'si', 'dereference', 'dereference-command-line', 'hide', 'indicator-style', 'inode', 'ignore', 'kibibytes', 'literal', 'numeric-uid-gid', 'hide-control-chars', 'show-control-chars', 'quote-name', 'quoting-style', 'reverse', 'recursive', 'size', 'sort', 'time', 'time-style', 'tabsize', 'width', 'context', 'zero'],
+  operands: true,
+};
+
+/** `ls -R` with `-L` walks into symlinked folders, which can lead out of the workspace. */
+const lsCheck: ArgCheck = (args) => {
+  const problem = options(LS)(args);
+  if (problem) return problem;
+  const flags = args.slice(0, args.includes('--') ? args.indexOf('--') : args.length);
+  const has = (short: string, long: string) => flags.some((a) => a === `--${long}` || (/^-[^-]/.test(a) && a.includes(short)));
+  return has('R', 'recursive') && has('L', 'dereference') ? '`-R` with `-L` follows symlinks out of the workspace' : null;
+};
+
+// No -s/--set and no MMDDhhmm operand: those set the clock.
+const DATE: OptionRules = { short: 'uRI', shortWithValue: 'dr', long: ['utc', 'universal', 'rfc-email', 'rfc-3339', 'iso-8601', 'date', 'reference'], operands: (op) => (op.startsWith('+') ? null : `\`${op}\` would set the clock`) };
+
+/** `date -r FILE` reads a file's time. */
+function datePaths(args: string[]): string[] {
+  const scanned = scanOptions(DATE, args);
+  return 'problem' in scanned ? [] : scanned.values.filter(([flag]) => flag === 'r' || flag === 'reference').map(([, value]) => value);
+}
+
 const PLAIN_WORDS = /^[\p{L}\p{N} _.,:!@%+=/-]*$/u;
 
 const FILE: Pick<ReadOnlyCommand, 'actionType' | 'riskLevel' | 'description'> = { actionType: 'file_read', riskLevel: 'low', description: 'file read' };
@@ -134,27 +140,19 @@ const PACKAGES: Pick<ReadOnlyCommand, 'actionType' | 'riskLevel' | 'description'
 
 /** Commands that may run without asking, keyed by their bare name. */
 export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
-  ls: {
-    ...FILE,
-    description: 'directory listing',
-    check: options({
-      short: 'aAbBcCdfFgGhiklLmnNopqQrRsStuUvxX1Z',
-      shortWithValue: 'wIT',
-      long: ['all', 'almost-all', 'author', 'escape', 'block-size', 'ignore-backups', 'color', 'directory', 'classify', 'file-type', 'format', 'full-time', 'group-directories-first', 'no-group', 'human-readable', 'si', 'dereference', 'dereference-command-line', 'hide', 'indicator-style', 'inode', 'ignore', 'kibibytes', 'literal', 'numeric-uid-gid', 'hide-control-chars', 'show-control-chars', 'quote-name', 'quoting-style', 'reverse', 'recursive', 'size', 'sort', 'time', 'time-style', 'tabsize', 'width', 'context', 'zero'],
-      operands: true,
-    }),
-  },
-  cat: { ...FILE, check: options({ short: 'AbeEnstTuv', long: ['show-all', 'number-nonblank', 'show-ends', 'number', 'squeeze-blank', 'show-tabs', 'show-nonprinting'], operands: notProc }) },
-  head: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: notProc }) },
+  ls: { ...FILE, description: 'directory listing', ...readsOperands(LS), check: lsCheck },
+  cat: { ...FILE, ...readsOperands({ short: 'AbeEnstTuv', long: ['show-all', 'number-nonblank', 'show-ends', 'number', 'squeeze-blank', 'show-tabs', 'show-nonprinting'], operands: notProc }) },
+  head: { ...FILE, ...readsOperands({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: notProc }) },
   // No -f/-F/--follow: following a file never ends.
-  tail: { ...FILE, check: options({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: notProc }) },
-  wc: { ...FILE, check: options({ short: 'clmwL', long: ['bytes', 'chars', 'lines', 'words', 'max-line-length', 'total'], operands: true }) },
-  du: { ...FILE, description: 'disk usage check', check: options({ short: 'abcDhHklLmsSxP0', shortWithValue: 'dBtX', long: ['all', 'apparent-size', 'block-size', 'bytes', 'total', 'dereference-args', 'max-depth', 'human-readable', 'inodes', 'si', 'summarize', 'separate-dirs', 'one-file-system', 'threshold', 'time', 'time-style', 'exclude', 'null', 'count-links', 'dereference', 'no-dereference'], operands: true }) },
+  tail: { ...FILE, ...readsOperands({ short: 'qvz', shortWithValue: 'cn', numeric: true, long: ['bytes', 'lines', 'quiet', 'silent', 'verbose', 'zero-terminated'], operands: notProc }) },
+  wc: { ...FILE, ...readsOperands({ short: 'clmwL', long: ['bytes', 'chars', 'lines', 'words', 'max-line-length', 'total'], operands: true }) },
+  // No -L/--dereference: following symlinks while adding up a tree can leave the workspace. No -X: it reads a file.
+  du: { ...FILE, description: 'disk usage check', ...readsOperands({ short: 'abcDhHklmsSxP0', shortWithValue: 'dBt', long: ['all', 'apparent-size', 'block-size', 'bytes', 'total', 'dereference-args', 'max-depth', 'human-readable', 'inodes', 'si', 'summarize', 'separate-dirs', 'one-file-system', 'threshold', 'time', 'time-style', 'exclude', 'null', 'count-links', 'no-dereference'], operands: true }) },
   // No -p: it resets access times. No -C: it writes a compiled magic file.
-  file: { ...FILE, check: options({ short: 'bhiLkNnrsSzZ0E', long: ['brief', 'mime', 'mime-type', 'mime-encoding', 'dereference', 'no-dereference', 'keep-going', 'raw', 'special-files', 'uncompress', 'uncompress-noreport', 'extension', 'apple', 'no-pad', 'no-buffer'], operands: true }) },
-  stat: { ...FILE, check: options({ short: 'LftZ', shortWithValue: 'c', long: ['dereference', 'file-system', 'format', 'printf', 'terse', 'cached'], operands: true }) },
-  find: { ...FILE, description: 'file search', check: findCheck },
-  git: { ...FILE, description: 'git query', check: gitCheck },
+  file: { ...FILE, ...readsOperands({ short: 'bhiLkNnrsSzZ0E', long: ['brief', 'mime', 'mime-type', 'mime-encoding', 'dereference', 'no-dereference', 'keep-going', 'raw', 'special-files', 'uncompress', 'uncompress-noreport', 'extension', 'apple', 'no-pad', 'no-buffer'], operands: true }) },
+  stat: { ...FILE, ...readsOperands({ short: 'LftZ', shortWithValue: 'c', long: ['dereference', 'file-system', 'format', 'printf', 'terse', 'cached'], operands: true }) },
+  find: { ...FILE, description: 'file search', check: findCheck, paths: findPaths },
+  git: { ...FILE, description: 'git query', check: gitCheck, paths: gitPaths },
   uname: { ...INFO, check: options({ short: 'asnrvmpio', long: ['all', 'kernel-name', 'nodename', 'kernel-release', 'kernel-version', 'machine', 'processor', 'hardware-platform', 'operating-system'], operands: false }) },
   id: { ...INFO, check: options({ short: 'agGnruzZ', long: ['context', 'group', 'groups', 'name', 'real', 'user', 'zero'], operands: true }) },
   whoami: { ...INFO, check: noArgs },
@@ -166,8 +164,7 @@ export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
   free: { ...INFO, check: options({ short: 'bkmghltvw', long: ['bytes', 'kilo', 'mega', 'giga', 'tera', 'peta', 'kibi', 'mebi', 'gibi', 'tebi', 'pebi', 'human', 'si', 'lohi', 'total', 'wide'], operands: false }) },
   ps: { ...INFO, riskLevel: 'low', description: 'process listing', check: psCheck },
   pwd: { ...INFO, check: options({ short: 'LP', operands: false }) },
-  // No -s/--set and no MMDDhhmm operand: those set the clock.
-  date: { ...INFO, check: options({ short: 'uRI', shortWithValue: 'dr', long: ['utc', 'universal', 'rfc-email', 'rfc-3339', 'iso-8601', 'date', 'reference'], operands: (op) => (op.startsWith('+') ? null : `\`${op}\` would set the clock`) }) },
+  date: { ...INFO, check: options(DATE), paths: datePaths },
   echo: { ...INFO, description: 'echo of plain words', check: options({ short: 'n', operands: (op) => (PLAIN_WORDS.test(op) ? null : 'only plain words may be echoed') }) },
   which: { ...INFO, check: options({ short: 'a', operands: true }) },
   lsb_release: { ...INFO, check: options({ short: 'aidrcs', long: ['all', 'id', 'description', 'release', 'codename', 'short'], operands: false }) },

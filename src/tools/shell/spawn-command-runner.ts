@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CommandRunner, RunCommandRequest, RunCommandResult } from './command-runner.js';
 
@@ -13,6 +14,9 @@ export function childEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.Proces
   for (const [key, value] of Object.entries(source)) {
     if (value !== undefined && (ENV_ALLOWLIST.has(key) || key.startsWith('LC_'))) env[key] = value;
   }
+  // An empty or relative PATH entry means "look in the current folder": the workspace could then
+  // supply its own `ls` to a command that was judged read-only by name.
+  if (env.PATH !== undefined) env.PATH = env.PATH.split(':').filter((dir) => isAbsolute(dir)).join(':');
   return env;
 }
 
