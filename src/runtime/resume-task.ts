@@ -25,7 +25,7 @@ export function prepareContinue(deps: RuntimeDeps, taskId: string, approvalId: s
 /** `password`: run the approved sudo command with the password, once, then answer. */
 export function preparePassword(deps: RuntimeDeps, taskId: string, approvalId: string, password: string): PreparedRun {
   const { state, approval } = claimPaused(deps, taskId, approvalId, 'waiting_for_password', (a) => {
-    if (a.status !== 'allowed' || !a.needs_password) throw new ConflictError(`Approval ${a.approval_id} is not waiting for a password.`);
+    if (a.status !== 'allowed') throw new ConflictError(`Approval ${a.approval_id} is not waiting for a password.`);
   });
   return resumed(deps, taskId, state, approval, (ctx, pending) => runApproved(ctx, pending, approval, password));
 }
@@ -93,9 +93,14 @@ const MAX_PASSWORD_ATTEMPTS = 3;
 
 async function runApproved(ctx: TaskContext, pending: Pending, approval: Approval, password?: string): Promise<void> {
   const resolved = resolveAction(ctx, pending.action);
-  const result = resolved
-    ? await executeTool(ctx, resolved.tool, resolved.input, pending.action, toolContext(ctx, pending.plannerRisk), { by: 'person' }, password)
-    : null;
+  const toolCtx = toolContext(ctx, pending.plannerRisk);
+  // Policy is checked again on resume: whatever the stored approval says, sudo never runs without the password step.
+  const recheck = resolved && (await resolved.tool.approval(resolved.input, toolCtx));
+  if (recheck && recheck.kind === 'ask' && recheck.needsPassword && password === undefined) {
+    pauseForPassword(ctx, approval.approval_id, pending.action);
+    return;
+  }
+  const result = resolved ? await executeTool(ctx, resolved.tool, resolved.input, pending.action, toolCtx, { by: 'person' }, password) : null;
   if (password !== undefined && result?.authFailed && ++ctx.state.passwordAttempts < MAX_PASSWORD_ATTEMPTS) {
     // A mistyped password is not a reason to give up: the approval stands, ask again.
     pauseForPassword(ctx, approval.approval_id, pending.action);

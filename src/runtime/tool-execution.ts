@@ -74,7 +74,9 @@ export async function executeTool(
   try {
     result = await tool.execute(input, password === undefined ? toolCtx : { ...toolCtx, password });
   } catch (error) {
-    result = { ok: false, output: `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`, truncated: false };
+    const message = error instanceof Error ? error.message : String(error);
+    // An error may quote what the tool was given; the typed password must not survive in it.
+    result = { ok: false, output: `${tool.name} failed: ${password ? message.split(password).join('[REDACTED]') : message}`, truncated: false };
   }
   const { maxEventOutputChars, maxObservationChars } = ctx.deps.limits;
   ctx.emitter.emit({

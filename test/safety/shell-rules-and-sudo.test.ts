@@ -120,3 +120,40 @@ describe('a wrong sudo password', () => {
     expect(runner.calls).toHaveLength(3);
   });
 });
+
+describe('the password step cannot be skipped or leaked', () => {
+  it('an approval that lost its password flag still asks for the password on resume', async () => {
+    const runner = new FakeCommandRunner({ stdout: 'updated\n' });
+    const model = new FakeModelClient({ chat: { action: directive([{ tool: 'shell_exec_safe', args: { command: 'sudo apt update' } }], 'medium') } });
+    const t = await startTestApp({ model, runner });
+    const first = await t.stream('/v1/chat/stream', { message: 'update', workspace: t.dir });
+    const { approval_id: approvalId, task_id: taskId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
+    // As if written by an older or tampered version.
+    t.app.store.db.prepare('UPDATE approvals SET needs_password = 0 WHERE id = ?').run(approvalId);
+    await t.post(`/v1/approvals/${approvalId}/allow_once`);
+    const resumed = await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
+    expect(firstOf(resumed, 'tool_password_requested').approval_id).toBe(approvalId);
+    expect(runner.calls).toHaveLength(0);
+  });
+
+  it('a runner failure quoting the password leaks it nowhere, logs included', async () => {
+    const logs: string[] = [];
+    const runner = { run: async (request: { input?: string }) => { throw new Error(`spawn failed with input ${request.input}`); } };
+    const model = new FakeModelClient({
+      chat: { action: (m) => directive(hasObservations(m) ? [] : [{ tool: 'shell_exec_safe', args: { command: 'sudo apt update' } }], 'medium'), ...quiet },
+      stream: (messages) => {
+        expect(JSON.stringify(messages)).not.toContain('pw-never-seen');
+        return answer;
+      },
+    });
+    const t = await startTestApp({ model, runner, log: (m) => logs.push(m) });
+    const first = await t.stream('/v1/chat/stream', { message: 'update', workspace: t.dir });
+    const { approval_id: approvalId, task_id: taskId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
+    await t.post(`/v1/approvals/${approvalId}/allow_once`);
+    await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
+    const r = await t.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approvalId, password: 'pw-never-seen' });
+    expect(firstOf(r, 'tool_call_finished')).toMatchObject({ ok: false, output: expect.stringContaining('[REDACTED]') });
+    const everything = JSON.stringify([r.body, logs, (await t.get(`/v1/tasks/${taskId}/events`)).json, (await t.get('/v1/audit/commands')).json]);
+    expect(everything).not.toContain('pw-never-seen');
+  });
+});

@@ -32,7 +32,7 @@ export interface TestApp {
 }
 
 /** A real ducklm app on a real port 0 listener, with a fake model and command runner. */
-export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void }): Promise<TestApp> {
+export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void; log?: (message: string) => void }): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   // DUCK_DATA_DIR keeps anything the app writes (a token file, if a test unsets the token) out of $HOME.
   const config = loadConfig({ DUCK_DB_PATH: join(dir, 'duck.sqlite3'), DUCK_DATA_DIR: dir, DUCK_API_TOKEN: TEST_TOKEN, ...options.env });
@@ -40,7 +40,7 @@ export async function startTestApp(options: { model: ModelClient; runner?: Comma
   options.config?.(config);
   // What the app will use: DUCK_API_TOKEN, or the data folder's token file if a test unset it.
   const token = resolveApiToken(config);
-  const app = await createApp({ config, model: options.model, runner: options.runner ?? new FakeCommandRunner(), log: () => {} });
+  const app = await createApp({ config, model: options.model, runner: options.runner ?? new FakeCommandRunner(), log: options.log ?? (() => {}) });
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
