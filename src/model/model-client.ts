@@ -24,6 +24,10 @@ export interface ChatOptions {
 export interface TokenUsage {
   promptTokens?: number;
   completionTokens?: number;
+  /** Generation speed as the server measured it (llama.cpp `timings.predicted_per_second`). */
+  tokensPerSecond?: number;
+  /** Prompt processing time as the server measured it (llama.cpp `timings.prompt_ms`). */
+  promptMs?: number;
 }
 
 export interface ModelResponse {
