@@ -1,8 +1,8 @@
 import { ModelBehaviorError } from '../errors.js';
-import { actionDirectiveSchema, parseJsonReply, ROLE_FORMATS, type ActionDirective } from '../model/role-replies.js';
-import { callRole } from './model-calls.js';
+import { actionDirectiveSchema, type ActionDirective } from '../model/role-replies.js';
+import { callStructured } from './structured-call.js';
 import { plannerMessages } from './prompts.js';
-import type { TaskContext } from './task-context.js';
+import { turnHistory, type TaskContext } from './task-context.js';
 import { runPlannedActions, type StepOutcome } from './tool-execution.js';
 
 /**
@@ -10,11 +10,10 @@ import { runPlannedActions, type StepOutcome } from './tool-execution.js';
  * its reply is unusable, or the step limit is reached. 'paused' means a person must decide.
  */
 export async function actionLoop(ctx: TaskContext): Promise<StepOutcome> {
-  const { maxActionSteps, historyMessages } = ctx.deps.limits;
-  const history = ctx.deps.store.conversations.history(ctx.state.conversationId, historyMessages + 1);
+  const { maxActionSteps } = ctx.deps.limits;
   while (ctx.state.steps < maxActionSteps) {
     ctx.state.steps++;
-    const directive = await plan(ctx, history);
+    const directive = await plan(ctx);
     if (!directive || directive.actions.length === 0) return 'continue';
     if ((await runPlannedActions(ctx, directive.actions, directive.risk_level)) === 'paused') return 'paused';
   }
@@ -22,11 +21,10 @@ export async function actionLoop(ctx: TaskContext): Promise<StepOutcome> {
   return 'continue';
 }
 
-async function plan(ctx: TaskContext, history: Parameters<typeof plannerMessages>[1]): Promise<ActionDirective | null> {
+async function plan(ctx: TaskContext): Promise<ActionDirective | null> {
   const step = ctx.state.steps;
-  const reply = await callRole(ctx, 'action', plannerMessages(ctx.state, history, ctx.deps.tools), { responseFormat: ROLE_FORMATS.action, temperature: 0 });
   try {
-    const directive = parseJsonReply(actionDirectiveSchema, reply.content);
+    const directive = await callStructured(ctx, 'action', plannerMessages(ctx.state, turnHistory(ctx), ctx.deps.tools), actionDirectiveSchema, { temperature: 0 });
     ctx.emitter.emit({ type: 'action_directive', step, intent: directive.intent, risk_level: directive.risk_level, actions: directive.actions });
     return directive;
   } catch (error) {

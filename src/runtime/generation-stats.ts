@@ -3,13 +3,15 @@ import { round } from './model-calls.js';
 import type { ModelCallStat } from './task-state.js';
 
 /**
- * Speed over the task's model calls. A call's rate counts from its first token when streamed
- * (prefill is not generation) and over its whole latency otherwise.
+ * Speed over the task's model calls: the server's own figure when it gives one; otherwise
+ * measured, from the first token when streamed (prefill is not generation), else over the
+ * whole latency.
  */
 export function generationStats(calls: ModelCallStat[], timeToFirstTokenMs: number | null, totalMs: number): GenerationStats {
   const rates = calls
     .filter((c) => c.completionTokens > 0)
     .map((c) => {
+      if (c.tokensPerSecond) return c.tokensPerSecond;
       const seconds = Math.max(c.latencyMs - (c.firstTokenMs ?? 0), 1) / 1000;
       return c.completionTokens / seconds;
     });

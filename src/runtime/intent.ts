@@ -16,3 +16,20 @@ const WORKSPACE_HINTS = /(`[^`]+`|(^|\s)[~.]?\/\S|\b[\w-]+\.[a-z0-9]{1,5}\b)/i;
 export function asksForAction(message: string): boolean {
   return ACTION_WORDS.some((re) => re.test(message)) || WORKSPACE_HINTS.test(message);
 }
+
+/**
+ * Things the machine could tell that a question may be about: asking the planner is worth it
+ * there even when no action verb appears ("how much disk space is left?").
+ */
+const SYSTEM_TOPICS = [
+  /\b(disk|space|storage|ram|cpu|gpu|memory usage|process(es)?|system|os|kernel|linux|version|installed|package|update|upgrade|network|ip|port|wi-?fi|internet|git|branch|commit|error|log|time|date|today|uptime|battery|user(name)?|home|path|env(ironment)?|config|service|docker|python|node|npm|workspace|project|code)\b/i,
+  /(^|[^\p{L}])(диск|мест|памят|процесс|систем|верси|пакет|установлен|обновлен|сет[ьи]|порт|интернет|ветк|коммит|ошибк|лог|врем|дат[аы]|сегодня|пользовател|путь|конфиг|сервис|проект|код)/iu,
+];
+
+/**
+ * True when nothing in the message can need a tool: no action asked for, nothing about the files
+ * or the machine. Such a turn skips the planner and answers at once.
+ */
+export function cannotNeedTools(message: string): boolean {
+  return !asksForAction(message) && !SYSTEM_TOPICS.some((re) => re.test(message));
+}

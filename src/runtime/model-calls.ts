@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatOptions, ModelResponse, StreamChunk } from '../model/model-client.js';
+import type { ChatMessage, ChatOptions, ModelResponse, StreamChunk, TokenUsage } from '../model/model-client.js';
 import type { Role } from '../model/roles.js';
 import type { TaskContext } from './task-context.js';
 
@@ -13,10 +13,10 @@ export async function callRole(ctx: TaskContext, role: Role, messages: ChatMessa
   try {
     const response = await ctx.deps.model.chat(role, messages, { ...options, signal: ctx.signal });
     const completionTokens = response.usage.completionTokens ?? estimateTokens(response.content + (response.reasoningContent ?? ''));
-    record(ctx, role, response.model, messages, response.latencyMs, completionTokens, response.usage.promptTokens, null, true);
+    record(ctx, role, response.model, messages, response.latencyMs, completionTokens, response.usage, null, true);
     return response;
   } catch (error) {
-    record(ctx, role, undefined, messages, performance.now() - started, 0, undefined, null, false);
+    record(ctx, role, undefined, messages, performance.now() - started, 0, {}, null, false);
     throw error;
   }
 }
@@ -26,7 +26,7 @@ export async function* streamRole(ctx: TaskContext, role: Role, messages: ChatMe
   const started = performance.now();
   let firstTokenMs: number | null = null;
   let deltas = 0;
-  let usage: { promptTokens?: number; completionTokens?: number } = {};
+  let usage: TokenUsage = {};
   let ok = false;
   try {
     for await (const chunk of ctx.deps.model.streamChat(role, messages, { ...options, signal: ctx.signal })) {
@@ -42,7 +42,7 @@ export async function* streamRole(ctx: TaskContext, role: Role, messages: ChatMe
   } finally {
     // Servers send about one token per delta; their own count wins when they give it.
     const completionTokens = usage.completionTokens ?? deltas;
-    record(ctx, role, undefined, messages, performance.now() - started, completionTokens, usage.promptTokens, firstTokenMs, ok);
+    record(ctx, role, undefined, messages, performance.now() - started, completionTokens, usage, firstTokenMs, ok);
   }
 }
 
@@ -53,12 +53,19 @@ function record(
   messages: ChatMessage[],
   latencyMs: number,
   completionTokens: number,
-  promptTokens: number | undefined,
+  usage: TokenUsage,
   firstTokenMs: number | null,
   ok: boolean,
 ): void {
   const chars = promptChars(messages);
-  ctx.state.calls.push({ role, latencyMs, completionTokens, promptTokens: promptTokens ?? Math.ceil(chars / 4), firstTokenMs });
+  ctx.state.calls.push({
+    role,
+    latencyMs,
+    completionTokens,
+    promptTokens: usage.promptTokens ?? Math.ceil(chars / 4),
+    firstTokenMs,
+    ...(usage.tokensPerSecond ? { tokensPerSecond: usage.tokensPerSecond } : {}),
+  });
   ctx.emitter.emit({ type: 'model_call', role, ...(model ? { model } : {}), prompt_chars: chars, latency_ms: round(latencyMs), completion_tokens: completionTokens, ok });
 }
 

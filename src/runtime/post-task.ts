@@ -1,7 +1,8 @@
-import { memoryDecisionSchema, parseJsonReply, ROLE_FORMATS } from '../model/role-replies.js';
+import { memoryDecisionSchema } from '../model/role-replies.js';
 import { callRole } from './model-calls.js';
 import { criticMessages, memoryPolicyMessages } from './prompts.js';
-import type { TaskContext } from './task-context.js';
+import { callStructured } from './structured-call.js';
+import { turnHistory, type TaskContext } from './task-context.js';
 
 const POST_TASK_TIMEOUT_MS = 120_000;
 
@@ -21,8 +22,7 @@ export function schedulePostTask(ctx: TaskContext): void {
 
 async function rememberExchange(ctx: TaskContext): Promise<void> {
   try {
-    const reply = await callRole(ctx, 'memory_policy', memoryPolicyMessages(ctx.state.message, ctx.answer), { responseFormat: ROLE_FORMATS.memory_policy, temperature: 0 });
-    const decision = parseJsonReply(memoryDecisionSchema, reply.content);
+    const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer), memoryDecisionSchema, { temperature: 0 });
     ctx.emitter.emit({ type: 'memory_policy_decision', should_store: decision.should_store, memory_type: decision.memory_type, summary: decision.summary, importance: decision.importance, scope: decision.scope });
     const text = decision.summary.trim();
     if (!decision.should_store || !text) return;
@@ -44,7 +44,7 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
 
 async function reflect(ctx: TaskContext): Promise<void> {
   try {
-    const reply = await callRole(ctx, 'critic', criticMessages(ctx.state, ctx.answer), { temperature: 0.2 });
+    const reply = await callRole(ctx, 'critic', criticMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer), { temperature: 0.2 });
     const lesson = reply.content.trim();
     if (!lesson) throw new Error('the critic returned an empty lesson');
     const stored = ctx.deps.store.experience.add(ctx.taskId, lesson);

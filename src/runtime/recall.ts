@@ -1,10 +1,10 @@
 import { ModelBehaviorError } from '../errors.js';
-import { parseJsonReply, recallVerdictSchema, ROLE_FORMATS } from '../model/role-replies.js';
+import { recallVerdictSchema } from '../model/role-replies.js';
 import { words } from '../skills/match-skill.js';
 import type { Memory, MemoryView } from '../store/memory-repo.js';
-import { callRole } from './model-calls.js';
 import { recallMessages } from './prompts.js';
-import type { TaskContext } from './task-context.js';
+import { callStructured } from './structured-call.js';
+import { turnHistory, type TaskContext } from './task-context.js';
 
 const MAX_CANDIDATES = 8;
 
@@ -24,8 +24,7 @@ export async function recall(ctx: TaskContext): Promise<RecallResult> {
   ctx.emitter.emit({ type: 'runtime_status', stage: 'recalling' });
   const candidates = findCandidates(ctx, view);
   try {
-    const reply = await callRole(ctx, 'recall', recallMessages(ctx.state.message, candidates), { responseFormat: ROLE_FORMATS.recall, temperature: 0 });
-    const verdict = parseJsonReply(recallVerdictSchema, reply.content);
+    const verdict = await callStructured(ctx, 'recall', recallMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, candidates), recallVerdictSchema, { temperature: 0 });
     // Ids are positions in the list we sent; anything else the judge invents is ignored.
     const relevant = [...new Set(verdict.relevant_ids)].map((id) => (/^\d+$/.test(id) ? candidates[Number(id)] : undefined)).filter((m): m is Memory => !!m);
     ctx.state.memories = relevant.map((m) => ({ id: m.id, text: m.text }));

@@ -3,7 +3,7 @@ import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
 import { actionLoop } from './action-loop.js';
 import { completeTask } from './finish.js';
-import { asksForAction } from './intent.js';
+import { asksForAction, cannotNeedTools } from './intent.js';
 import { schedulePostTask } from './post-task.js';
 import { recall } from './recall.js';
 import { createContext, runTurn } from './run-turn.js';
@@ -74,12 +74,18 @@ async function turn(ctx: TaskContext): Promise<void> {
     ctx.emitter.emit({ type: 'skill_activated', skill: skill.name, source: skill.source });
   }
   const { sufficient } = await recall(ctx);
-  if (sufficient && !asksForAction(ctx.state.message)) {
-    ctx.emitter.emit({ type: 'action_loop_skipped', reason: 'The recalled memories answer the question and it asks for no action.' });
-  } else if ((await actionLoop(ctx)) === 'paused') {
-    return;
-  }
+  const skip = planningNotNeeded(ctx, sufficient);
+  if (skip) ctx.emitter.emit({ type: 'action_loop_skipped', reason: skip });
+  else if ((await actionLoop(ctx)) === 'paused') return;
   await answerAndFinish(ctx);
+}
+
+/** Why the planner may be skipped for this turn, or null when it must run. */
+function planningNotNeeded(ctx: TaskContext, memoriesSuffice: boolean): string | null {
+  const { message, skill } = ctx.state;
+  if (memoriesSuffice && !asksForAction(message)) return 'The recalled memories answer the question and it asks for no action.';
+  if (!skill && cannotNeedTools(message)) return 'Nothing in the message can need a tool.';
+  return null;
 }
 
 export async function answerAndFinish(ctx: TaskContext): Promise<void> {

@@ -1,3 +1,4 @@
+import type { StoredMessage } from '../store/conversations-repo.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import type { TaskEmitter } from './task-emitter.js';
 import type { TaskState } from './task-state.js';
@@ -15,4 +16,14 @@ export interface TaskContext {
   firstTokenAt: number | null;
   /** The answer streamed so far, kept if the task fails or is cancelled midway. */
   answer: string;
+  /** Earlier turns of the conversation, loaded once per run (see turnHistory). */
+  history?: StoredMessage[];
+}
+
+/** The conversation before this task, read once and shared by every role of the run. */
+export function turnHistory(ctx: TaskContext): StoredMessage[] {
+  ctx.history ??= ctx.deps.store.conversations
+    .history(ctx.state.conversationId, ctx.deps.limits.historyMessages + 1)
+    .filter((m) => m.task_id !== ctx.taskId);
+  return ctx.history;
 }

@@ -24,6 +24,8 @@ export const modelCallStatSchema = z.object({
   completionTokens: z.number(),
   /** Streaming calls: time from request to first delta. */
   firstTokenMs: z.number().nullable(),
+  /** The server's own measure of generation speed, when it reports one. */
+  tokensPerSecond: z.number().optional(),
 });
 export type ModelCallStat = z.infer<typeof modelCallStatSchema>;
 

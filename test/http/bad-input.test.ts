@@ -90,7 +90,7 @@ describe('bad requests get clear JSON errors and change nothing', () => {
 
   it('an approval of another task is refused', async () => {
     const a = await pausedTask();
-    const r = await a.t.stream('/v1/chat/stream', { message: 'again', workspace: a.t.dir });
+    const r = await a.t.stream('/v1/chat/stream', { message: 'run it again', workspace: a.t.dir });
     const otherTask = firstOf(r, 'tool_approval_requested').task_id as string;
     await a.t.post(`/v1/approvals/${a.approvalId}/allow_once`);
     expect((await a.t.stream(`/v1/tasks/${otherTask}/continue/stream`, { approval_id: a.approvalId })).status).toBe(404);
@@ -111,7 +111,7 @@ describe('model misbehaviour becomes events, never a crash', () => {
   it('a directive that is not JSON is recorded and the task still answers', async () => {
     const model = new FakeModelClient({ chat: { action: 'Sure! I will read the file for you.', ...quiet }, stream: answer });
     const t = await startTestApp({ model });
-    const r = await t.stream('/v1/chat/stream', { message: 'hello', workspace: t.dir, debug: true });
+    const r = await t.stream('/v1/chat/stream', { message: 'check the files', workspace: t.dir, debug: true });
     expect(firstOf(r, 'directive_invalid').raw).toContain('Sure!');
     expect(firstOf(r, 'done').status).toBe('completed');
     expect(firstOf(r, 'content_delta').delta).toBe('fine');
@@ -123,7 +123,7 @@ describe('model misbehaviour becomes events, never a crash', () => {
       stream: answer,
     });
     const t = await startTestApp({ model });
-    const r = await t.stream('/v1/chat/stream', { message: 'do it', workspace: t.dir });
+    const r = await t.stream('/v1/chat/stream', { message: 'run the cleanup', workspace: t.dir });
     expect(firstOf(r, 'tool_call_finished')).toMatchObject({ tool: 'format_disk', ok: false });
     expect(String(firstOf(r, 'tool_call_finished').output)).toContain('Unknown tool');
     const secondPlan = model.calls.filter((c) => c.role === 'action')[1]!;
@@ -134,7 +134,7 @@ describe('model misbehaviour becomes events, never a crash', () => {
   it('the planner is stopped at the step limit', async () => {
     const model = new FakeModelClient({ chat: { action: directive([{ tool: 'list_dir', args: { path: '.' } }], 'low'), ...quiet }, stream: answer });
     const t = await startTestApp({ model, config: (c) => (c.runtime.maxActionSteps = 3) });
-    const r = await t.stream('/v1/chat/stream', { message: 'loop', workspace: t.dir });
+    const r = await t.stream('/v1/chat/stream', { message: 'list the folder', workspace: t.dir });
     expect(model.roles().filter((role) => role === 'action')).toHaveLength(3);
     expect(firstOf(r, 'action_step_limit').steps).toBe(3);
     expect(firstOf(r, 'done').status).toBe('completed');

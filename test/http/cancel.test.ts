@@ -40,7 +40,7 @@ describe('a client that hangs up', () => {
       chat: { action: (m) => directive(hasObservations(m) ? [] : [{ tool: 'shell_exec_safe', args: { command: 'sleep 30' } }], 'low') },
     });
     const t = await startTestApp({ model, runner: new SpawnCommandRunner() });
-    const first = await t.stream('/v1/chat/stream', { message: 'wait a while', workspace: t.dir });
+    const first = await t.stream('/v1/chat/stream', { message: 'run sleep for a while', workspace: t.dir });
     const { task_id: taskId, approval_id: approvalId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
     await t.post(`/v1/approvals/${approvalId}/allow_once`);
     const stream = await t.openStream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });

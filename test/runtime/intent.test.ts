@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForAction } from '../../src/runtime/intent.js';
+import { asksForAction, cannotNeedTools } from '../../src/runtime/intent.js';
 
 describe('does a message ask for an action?', () => {
   it.each(['Как меня зовут? Ответь коротко.', "What's my name?", 'Where do I work?', 'Какой у меня любимый цвет?', 'remind me what I prefer for breakfast'])(
@@ -10,5 +10,13 @@ describe('does a message ask for an action?', () => {
   it.each(['read note.txt', 'Прочитай файл notes.md', 'run uname', 'запусти тесты', 'list the folder src/', 'покажи содержимое каталога', 'what is in `package.json`?', 'check for updates'])(
     'an action: %s',
     (message) => expect(asksForAction(message)).toBe(true),
+  );
+});
+
+describe('can a message need a tool at all?', () => {
+  it.each(['hello', 'Привет!', 'thanks a lot', 'What is my name?', 'tell me a joke', 'Как дела?'])('no: %s', (message) => expect(cannotNeedTools(message)).toBe(true));
+  it.each(['how much disk space is left?', 'Сколько места на диске?', 'what time is it', 'which git branch am I on', 'read note.txt', 'what python version do I have'])(
+    'maybe: %s',
+    (message) => expect(cannotNeedTools(message)).toBe(false),
   );
 });

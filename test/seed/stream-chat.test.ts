@@ -73,7 +73,7 @@ describe('seed: POST /v1/chat/stream and its continuations', () => {
     expect(model.roles('stream')).toEqual(['thinker']);
     expect(events.some((e) => e.event_type === 'action_loop_skipped')).toBe(true);
     // The recalled memory reached the thinker.
-    expect(model.calls.find((c) => c.role === 'thinker')!.messages[0]!.content).toContain('Пользователя зовут Владимир.');
+    expect(model.calls.find((c) => c.role === 'thinker')!.messages.at(-1)!.content).toContain('Пользователя зовут Владимир.');
   });
 
   it('runs memory policy and reflection after completion', async () => {
