@@ -26,10 +26,14 @@ const SYSTEM_TOPICS = [
   /(^|[^\p{L}])(диск|мест|памят|процесс|систем|верси|пакет|установлен|обновлен|сет[ьи]|порт|интернет|ветк|коммит|ошибк|лог|врем|дат[аы]|сегодня|пользовател|путь|конфиг|сервис|проект|код)/iu,
 ];
 
+/** Naming a command ("what does echo print?") is asking about running it. */
+const COMMAND_NAMES =
+  /\b(echo|ls|cat|head|tail|grep|find|wc|ps|top|df|du|free|uname|whoami|hostname|uptime|which|apt|apt-get|dpkg|snap|brew|pip|npm|npx|yarn|pnpm|cargo|make|cmake|gcc|docker|kubectl|systemctl|journalctl|sudo|curl|wget|ssh|scp|rsync|tar|zip|unzip|chmod|chown|kill|pkill|lsof|netstat|ss|ping)\b/i;
+
 /**
  * True when nothing in the message can need a tool: no action asked for, nothing about the files
  * or the machine. Such a turn skips the planner and answers at once.
  */
 export function cannotNeedTools(message: string): boolean {
-  return !asksForAction(message) && !SYSTEM_TOPICS.some((re) => re.test(message));
+  return !asksForAction(message) && !SYSTEM_TOPICS.some((re) => re.test(message)) && !COMMAND_NAMES.test(message);
 }

@@ -20,3 +20,7 @@ describe('can a message need a tool at all?', () => {
     (message) => expect(cannotNeedTools(message)).toBe(false),
   );
 });
+
+describe('naming a command counts as possibly needing it', () => {
+  it.each(['what does echo say?', 'is docker running', 'what would ls show'])('%s', (message) => expect(cannotNeedTools(message)).toBe(false));
+});
