@@ -1,6 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { RoleDefaults } from './model/chat-request.js';
+import type { ModelConfigFile } from './model/model-config-file.js';
 import { ROLES, type Role } from './model/roles.js';
+import { SERVER_SETTINGS, type ServerSetting } from './model/server-dialect.js';
 import { UserError } from './errors.js';
 import { validateToken } from './http/security/api-token.js';
 
@@ -17,12 +20,27 @@ export interface Config {
   /** Whether a non-loopback host may be listened on; only the `--allow-remote` flag sets it. */
   allowRemote: boolean;
   reflection: boolean;
-  model: {
-    baseUrl: string | null;
-    apiKey: string | undefined;
-    models: Record<Role, string>;
-  };
+  model: ModelConfig;
   runtime: RuntimeLimits;
+}
+
+export interface ModelConfig {
+  /** The server every role uses unless `roles` gives it its own. */
+  baseUrl: string | null;
+  apiKey: string | undefined;
+  models: Record<Role, string>;
+  /** Whose quirks to expect: `DUCK_MODEL_SERVER`, else the config file's `server`, else `auto`. */
+  server: ServerSetting;
+  /** From the config file: a role's own server (only when it differs), default temperature and max tokens. */
+  roles: Partial<Record<Role, RoleModelSettings>>;
+  /** DUCK_MODEL_PATH: a GGUF file run in-process (src/model/embedded/); when set it serves every role and no server is used. */
+  modelPath: string | null;
+  /** Embedded engine sizing: DUCK_MODEL_CONTEXT (tokens per request), DUCK_MODEL_PARALLEL (concurrent requests), DUCK_MODEL_GPU=off. */
+  embedded: { contextSize: number; sequences: number; gpu: 'auto' | false };
+}
+
+export interface RoleModelSettings extends RoleDefaults {
+  baseUrl?: string;
 }
 
 export interface RuntimeLimits {
@@ -49,12 +67,12 @@ export function dataDir(env: NodeJS.ProcessEnv): string {
   return env.DUCK_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ducklm');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The configuration from the environment and, when given, the parsed config file
+ * (`readModelConfigFile`, or `loadConfigWithFile` for both). Does no I/O.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, file: ModelConfigFile | null = null): Config {
   const dir = dataDir(env);
-  const defaultModel = env.DUCK_MODEL ?? 'local-main';
-  const models = Object.fromEntries(
-    ROLES.map((role) => [role, env[`DUCK_MODEL_${role.toUpperCase()}`] ?? defaultModel]),
-  ) as Record<Role, string>;
   return {
     dbPath: env.DUCK_DB_PATH ?? join(dir, 'duck.sqlite3'),
     dataDir: dir,
@@ -64,9 +82,57 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiToken: env.DUCK_API_TOKEN ? validateToken(env.DUCK_API_TOKEN, 'DUCK_API_TOKEN') : null,
     allowRemote: false,
     reflection: env.DUCK_ENABLE_REFLECTION === '1',
-    model: { baseUrl: env.DUCK_MODEL_BASE_URL?.replace(/\/+$/, '') || null, apiKey: env.DUCK_MODEL_API_KEY, models },
+    model: modelConfig(env, file),
     runtime: { ...DEFAULT_LIMITS },
   };
+}
+
+/**
+ * Environment first, then the file; within each, the role's own setting before the general one:
+ * DUCK_MODEL_<ROLE>, DUCK_MODEL, roles.<role>.model, model. DUCK_MODEL_BASE_URL likewise sends
+ * every role to that server, whatever the file's `roles.<role>.baseUrl` says.
+ */
+function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): ModelConfig {
+  const envBaseUrl = env.DUCK_MODEL_BASE_URL?.replace(/\/+$/, '') || null;
+  const baseUrl = envBaseUrl ?? file?.baseUrl ?? null;
+  const models = {} as Record<Role, string>;
+  const roles: Partial<Record<Role, RoleModelSettings>> = {};
+  for (const role of ROLES) {
+    const own = file?.roles?.[role];
+    models[role] = env[`DUCK_MODEL_${role.toUpperCase()}`] || env.DUCK_MODEL || own?.model || file?.model || 'local-main';
+    const settings: RoleModelSettings = {};
+    if (!envBaseUrl && own?.baseUrl && own.baseUrl !== baseUrl) settings.baseUrl = own.baseUrl;
+    if (own?.temperature !== undefined) settings.temperature = own.temperature;
+    if (own?.maxTokens !== undefined) settings.maxTokens = own.maxTokens;
+    if (Object.keys(settings).length) roles[role] = settings;
+  }
+  return {
+    baseUrl,
+    apiKey: env.DUCK_MODEL_API_KEY || undefined,
+    models,
+    server: serverSetting(env.DUCK_MODEL_SERVER) ?? file?.server ?? 'auto',
+    roles,
+    modelPath: env.DUCK_MODEL_PATH || null,
+    embedded: {
+      contextSize: positiveInt('DUCK_MODEL_CONTEXT', env.DUCK_MODEL_CONTEXT, 4096),
+      sequences: positiveInt('DUCK_MODEL_PARALLEL', env.DUCK_MODEL_PARALLEL, 4),
+      gpu: env.DUCK_MODEL_GPU === 'off' ? false : 'auto',
+    },
+  };
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`Invalid ${name} "${value}": use a whole number of at least 1.`);
+  return n;
+}
+
+function serverSetting(value: string | undefined): ServerSetting | undefined {
+  if (!value) return undefined;
+  const setting = SERVER_SETTINGS.find((s) => s === value.trim().toLowerCase());
+  if (!setting) throw new UserError(`Invalid DUCK_MODEL_SERVER "${value}": use one of ${SERVER_SETTINGS.join(', ')}.`);
+  return setting;
 }
 
 export function parsePort(value: string): number {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, parsePort } from '../config.js';
+import { loadConfigWithFile } from '../model/model-config-file.js';
 import { UserError } from '../errors.js';
 import { createApp } from '../http/app.js';
 import { resolveApiToken } from '../http/security/api-token.js';
@@ -16,12 +17,12 @@ Usage:
   ducklm --version
 
 Environment: DUCK_MODEL_BASE_URL (your OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1),
-DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
+DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_MODEL_SERVER, DUCK_MODEL_PATH (a .gguf run in-process), DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
 DUCK_API_TOKEN (else a token kept in <data folder>/api-token), DUCK_ENABLE_REFLECTION=1.`;
 
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' }, 'allow-remote': { type: 'boolean' } }, strict: true });
-  const config = loadConfig();
+  const config = loadConfigWithFile();
   if (values.host) config.host = values.host;
   if (values.port) config.port = parsePort(values.port);
   config.allowRemote = values['allow-remote'] ?? false;
@@ -39,7 +40,7 @@ async function serve(args: string[]): Promise<void> {
   await app.server.listen({ host: config.host, port: config.port });
   const address = app.server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const model = config.model.baseUrl ?? 'none configured (set DUCK_MODEL_BASE_URL)';
+  const model = config.model.modelPath ? `embedded ${config.model.modelPath}` : (config.model.baseUrl ?? 'none configured (set DUCK_MODEL_BASE_URL or DUCK_MODEL_PATH)');
   // The first line is what scripts and tests wait for: keep it exactly so.
   process.stdout.write(`ducklm listening on http://${urlHost(config.host)}:${port}\n`);
   // Like Jupyter: a link that signs a browser in. A wildcard address is no name to browse to.

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { loadConfigWithFile } from '../model/model-config-file.js';
 import { createModelClient } from '../model/create-model-client.js';
 import type { ModelClient } from '../model/model-client.js';
 import { BackgroundJobs } from '../runtime/background-jobs.js';
@@ -41,7 +42,7 @@ export interface DucklmApp {
 }
 
 export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
-  const config = options.config ?? loadConfig();
+  const config = options.config ?? loadConfigWithFile();
   const store = Store.open(config.dbPath);
   const log = options.log ?? ((message: string) => process.stderr.write(`ducklm: ${message}\n`));
   const model = options.model ?? createModelClient(config.model);
@@ -92,6 +93,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
     async close() {
       await server.close();
       await runtime.idle();
+      await model.close?.();
       store.close();
     },
   };

@@ -60,4 +60,6 @@ export interface ModelClient {
   chat(role: Role, messages: ChatMessage[], options?: ChatOptions): Promise<ModelResponse>;
   streamChat(role: Role, messages: ChatMessage[], options?: ChatOptions): AsyncIterable<StreamChunk>;
   health(signal?: AbortSignal): Promise<ModelHealth>;
+  /** Frees what the backend holds (the embedded engine's model and context). */
+  close?(): Promise<void>;
 }

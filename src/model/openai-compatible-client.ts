@@ -1,8 +1,13 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import { DucklmError, ModelRequestError, ModelUnavailableError } from '../errors.js';
+import { DucklmError, ModelRequestError } from '../errors.js';
+import { buildChatBody, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
 import type { ChatMessage, ChatOptions, ModelClient, ModelHealth, ModelResponse, StreamChunk, TokenUsage } from './model-client.js';
+import { abortReason, normalizingFetch, toModelError } from './model-errors.js';
 import type { Role } from './roles.js';
+import { DIALECT_LABELS, detectServer, type ServerDialect, type ServerSetting } from './server-dialect.js';
+import { hasStats, mergeStats, statsOf } from './server-stats.js';
+import { splitThinkTags, ThinkTagSplitter } from './think-tag-splitter.js';
 
 export interface OpenAICompatibleClientOptions {
   /** The server's OpenAI base URL, ending in /v1. */
@@ -12,26 +17,26 @@ export interface OpenAICompatibleClientOptions {
   /** Per-request time limit until the server starts answering (SDK default: 10 minutes). */
   timeoutMs?: number;
   fetch?: typeof fetch;
-}
-
-/** Request fields local servers understand that the OpenAI types do not declare. */
-interface LocalServerParams {
-  chat_template_kwargs?: { enable_thinking: boolean };
+  /** Whose quirks to expect; `auto` asks the server on first use. Default: `openai`, the generic dialect. */
+  server?: ServerSetting;
+  /** Per-role temperature and max tokens, for calls that pass none. */
+  roleDefaults?: Partial<Record<Role, RoleDefaults>>;
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
-const START_SERVER_HINT = 'Start your model server (llama-server, Ollama, vLLM, LM Studio) or set DUCK_MODEL_BASE_URL to its /v1 URL.';
-
-/** How a reasoning toggle reaches the server; one place so other server dialects can be added. */
-export function reasoningParams(reasoning: ChatOptions['reasoning']): LocalServerParams {
-  return reasoning === 'off' ? { chat_template_kwargs: { enable_thinking: false } } : {};
-}
+/** Each rejected field costs one attempt; there are three droppable fields. */
+const MAX_ATTEMPTS = 4;
 
 /** A model backend speaking the OpenAI chat-completions API: llama-server, Ollama, vLLM, LM Studio. */
 export class OpenAICompatibleClient implements ModelClient {
   private readonly client: OpenAI;
   private readonly baseUrl: string;
   private readonly apiKey: string;
+  private detection: Promise<ServerDialect> | null = null;
+  /** Fields this server refused once; never sent again (see chat-request.ts). */
+  private readonly dropped = new Set<OptionalField>();
+  /** Models whose chat template opens `<think>` itself, learned from a reply with only `</think>`. */
+  private readonly templateOpensThink = new Set<string>();
 
   constructor(private readonly options: OpenAICompatibleClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -41,25 +46,48 @@ export class OpenAICompatibleClient implements ModelClient {
       baseURL: this.baseUrl,
       apiKey: this.apiKey,
       maxRetries: 0,
+      fetch: normalizingFetch(options.fetch ?? fetch),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+  }
+
+  /** The dialect in use: the configured one, or what the server said it is (asked once). */
+  serverDialect(signal?: AbortSignal): Promise<ServerDialect> {
+    const setting = this.options.server ?? 'openai';
+    if (setting !== 'auto') return Promise.resolve(setting);
+    this.detection ??= detectServer(this.baseUrl, { ...(this.options.fetch ? { fetch: this.options.fetch } : {}), apiKey: this.apiKey }).then(
+      ({ dialect, reachable }) => {
+        // A server that is not up yet has told us nothing: ask again next time.
+        if (!reachable) this.detection = null;
+        return dialect;
+      },
+      () => {
+        this.detection = null;
+        return 'openai' as const;
+      },
+    );
+    return untilAborted(this.detection, signal);
   }
 
   async chat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
     const model = this.options.models[role];
-    const body: ChatCompletionCreateParamsNonStreaming & LocalServerParams = { ...this.params(model, messages, options), stream: false };
     const started = performance.now();
     try {
-      const completion = await this.client.chat.completions.create(body, this.requestOptions(options.signal));
+      const dialect = await this.serverDialect(options.signal);
+      const completion = await this.send(role, messages, options, dialect, (body) =>
+        this.client.chat.completions.create({ ...body, stream: false } as ChatCompletionCreateParamsNonStreaming, this.requestOptions(options.signal)),
+      );
       const message = completion.choices[0]?.message;
       if (!message) throw new ModelRequestError(`The model server at ${this.baseUrl} returned no choices for model "${model}".`, null);
+      const split = splitThinkTags(message.content ?? '');
+      if (split.templateOpened) this.templateOpensThink.add(model);
+      const reasoning = [reasoningOf(message), split.reasoning].filter(Boolean).join('\n');
       return {
         role,
         model,
-        content: message.content ?? '',
-        reasoningContent: reasoningOf(message),
-        usage: usageOf(completion.usage),
+        content: split.content,
+        reasoningContent: reasoning || null,
+        usage: statsOf(completion),
         latencyMs: Math.round(performance.now() - started),
       };
     } catch (error) {
@@ -69,35 +97,41 @@ export class OpenAICompatibleClient implements ModelClient {
 
   async *streamChat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): AsyncGenerator<StreamChunk> {
     const model = this.options.models[role];
-    const body: ChatCompletionCreateParamsStreaming & LocalServerParams = {
-      ...this.params(model, messages, options),
-      stream: true,
-      stream_options: { include_usage: true },
-    };
-    let usage: TokenUsage | null = null;
+    let stats: TokenUsage = {};
+    const splitter = new ThinkTagSplitter({ startInside: this.templateOpensThink.has(model) && options.reasoning !== 'off' });
     try {
-      const stream = await this.client.chat.completions.create(body, this.requestOptions(options.signal));
+      const dialect = await this.serverDialect(options.signal);
+      const stream = await this.send(role, messages, options, dialect, (body) =>
+        this.client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } } as ChatCompletionCreateParamsStreaming,
+          this.requestOptions(options.signal),
+        ),
+      );
       for await (const chunk of stream) {
-        if (chunk.usage) usage = usageOf(chunk.usage);
+        stats = mergeStats(stats, statsOf(chunk));
         const delta = chunk.choices[0]?.delta;
         if (!delta) continue;
         const reasoning = reasoningOf(delta);
         if (reasoning) yield { type: 'reasoning_delta', delta: reasoning };
-        if (delta.content) yield { type: 'content_delta', delta: delta.content };
+        if (delta.content) yield* pieceChunks(splitter.push(delta.content));
       }
     } catch (error) {
       throw this.toModelError(error, model, options.signal);
     }
     // The SDK ends an aborted stream quietly; the caller must still learn it was cut short.
     if (options.signal?.aborted) throw abortReason(options.signal);
-    if (usage) yield { type: 'usage', usage };
+    yield* pieceChunks(splitter.end());
+    if (splitter.orphanClose) this.templateOpensThink.add(model);
+    if (hasStats(stats)) yield { type: 'usage', usage: stats };
   }
 
   async health(signal?: AbortSignal): Promise<ModelHealth> {
     try {
+      const dialect = await this.serverDialect(signal);
       const page = await this.client.models.list({ timeout: HEALTH_TIMEOUT_MS, ...(signal ? { signal } : {}) });
       const ids = page.data.map((m) => m.id);
-      const detail = ids.length ? `${ids.length} model(s) available: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}` : 'reachable, no models listed';
+      const listed = ids.length ? `${ids.length} model(s) available: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}` : 'reachable, no models listed';
+      const detail = dialect === 'openai' ? listed : `${DIALECT_LABELS[dialect]}, ${listed}`;
       return { configured: true, reachable: true, baseUrl: this.baseUrl, detail };
     } catch (error) {
       const mapped = this.toModelError(error, null, signal);
@@ -106,106 +140,42 @@ export class OpenAICompatibleClient implements ModelClient {
     }
   }
 
-  private params(model: string, messages: ChatMessage[], options: ChatOptions) {
-    return {
-      model,
-      messages: messages.map((m) => ({ role: m.role, content: m.content })),
-      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-      ...(options.maxOutputTokens !== undefined ? { max_tokens: options.maxOutputTokens } : {}),
-      ...(options.responseFormat
-        ? {
-            response_format: {
-              type: 'json_schema' as const,
-              json_schema: { name: options.responseFormat.name, schema: options.responseFormat.schema, strict: true },
-            },
-          }
-        : {}),
-      ...reasoningParams(options.reasoning),
-    };
+  /**
+   * Sends the request; when the server refuses a field we may leave out (a JSON schema it cannot
+   * use, a reasoning toggle it does not know), sends it again without, and remembers. A refusal
+   * comes before any generation, so this is the one retry that is always safe.
+   */
+  private async send<T>(role: Role, messages: ChatMessage[], options: ChatOptions, dialect: ServerDialect, call: (body: ChatBody) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const { body, sent } = buildChatBody({ model: this.options.models[role], messages, options, defaults: this.options.roleDefaults?.[role], dialect, dropped: this.dropped });
+      try {
+        return await call(body);
+      } catch (error) {
+        const field = options.signal?.aborted ? null : refusedField(error, sent);
+        if (!field || attempt >= MAX_ATTEMPTS) throw error;
+        this.dropped.add(field);
+      }
+    }
   }
 
   private requestOptions(signal: AbortSignal | undefined) {
     return { maxRetries: 0, ...(signal ? { signal } : {}) };
   }
 
-  /** A ModelError for anything the server or network did; the abort reason when the caller aborted. */
   private toModelError(error: unknown, model: string | null, signal: AbortSignal | undefined): unknown {
-    if (signal?.aborted) return abortReason(signal);
-    if (error instanceof DucklmError) return error;
-    if (error instanceof APIUserAbortError) return new DOMException('The model request was aborted.', 'AbortError');
-    const url = this.baseUrl;
-    if (error instanceof APIConnectionTimeoutError) {
-      const ms = this.options.timeoutMs;
-      const limit = ms === undefined ? ' in time' : ms < 1000 ? ` within ${ms} ms` : ` within ${Math.round(ms / 1000)} s`;
-      return new ModelUnavailableError(`The model server at ${url} did not answer${limit}. Check that it is running and not overloaded.`, url, { cause: error });
-    }
-    if (error instanceof APIConnectionError) {
-      return new ModelUnavailableError(`Cannot reach the model server at ${url} (${connectionReason(error)}). ${START_SERVER_HINT}`, url, { cause: error });
-    }
-    if (error instanceof APIError && error.status === 503) {
-      return new ModelUnavailableError(`The model server at ${url} is still loading the model (HTTP 503), try again in a moment.`, url, { cause: error });
-    }
-    const about = model ? ` for model "${model}"` : '';
-    if (error instanceof APIError) {
-      const status = typeof error.status === 'number' ? error.status : null;
-      const what = status !== null ? `answered HTTP ${status}` : 'reported an error';
-      return new ModelRequestError(`The model server at ${url} ${what}${about}: ${this.short(serverMessage(error))}`, status, { cause: error });
-    }
-    const code = errorCode(error);
-    if (code && NETWORK_CODES.has(code)) {
-      return new ModelUnavailableError(`Lost the connection to the model server at ${url} mid-reply (${code}). ${START_SERVER_HINT}`, url, { cause: error });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new ModelRequestError(`The model server at ${url} sent a reply we cannot use${about}: ${this.short(message)}`, null, { cause: error });
-  }
-
-  /** Trimmed and with the API key masked, since servers sometimes echo it back. */
-  private short(message: string): string {
-    const masked = this.apiKey ? message.split(this.apiKey).join('***') : message;
-    const oneLine = masked.replace(/\s+/g, ' ').trim();
-    return oneLine.length > 300 ? `${oneLine.slice(0, 300)}...` : oneLine || 'no details';
+    return toModelError(error, { baseUrl: this.baseUrl, model, signal, timeoutMs: this.options.timeoutMs, apiKey: this.apiKey });
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET']);
-
-const CONNECTION_REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-};
-
-function connectionReason(error: APIConnectionError): string {
-  const code = errorCode(error);
-  if (code) return CONNECTION_REASONS[code] ?? code;
-  return 'fetch failed';
+function* pieceChunks(piece: { reasoning: string; content: string }): Generator<StreamChunk> {
+  if (piece.reasoning) yield { type: 'reasoning_delta', delta: piece.reasoning };
+  if (piece.content) yield { type: 'content_delta', delta: piece.content };
 }
 
-/** The first `code` along an error's cause chain (undici nests it two or three levels deep). */
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const { code } = current as Error & { code?: unknown };
-    if (typeof code === 'string') return code;
-    if (current instanceof AggregateError && current.errors[0] instanceof Error) current = current.errors[0];
-    else current = current.cause;
-  }
-  return undefined;
-}
-
-function serverMessage(error: APIError): string {
-  const body = error.error as { message?: unknown } | undefined;
-  return typeof body?.message === 'string' ? body.message : error.message;
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The model request was aborted.', 'AbortError');
-}
-
-/** `reasoning_content` (llama-server, vLLM) or `reasoning` (Ollama, LM Studio): both are outside the OpenAI types. */
+/**
+ * `reasoning_content` (llama-server, LM Studio, vLLM before 0.10) or `reasoning` (vLLM now,
+ * Ollama's /v1, LM Studio for gpt-oss): both are outside the OpenAI types.
+ */
 function reasoningOf(message: object): string | null {
   const fields = message as { reasoning_content?: unknown; reasoning?: unknown };
   if (typeof fields.reasoning_content === 'string' && fields.reasoning_content) return fields.reasoning_content;
@@ -213,9 +183,22 @@ function reasoningOf(message: object): string | null {
   return null;
 }
 
-function usageOf(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): TokenUsage {
-  const result: TokenUsage = {};
-  if (typeof usage?.prompt_tokens === 'number') result.promptTokens = usage.prompt_tokens;
-  if (typeof usage?.completion_tokens === 'number') result.completionTokens = usage.completion_tokens;
-  return result;
+/** Waits for a shared promise, but lets this caller go as soon as its own signal aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -29,9 +29,23 @@ export const recallVerdictSchema = z.object({
 });
 export type RecallVerdict = z.infer<typeof recallVerdictSchema>;
 
-/** What the `memory_policy` role decides about a finished exchange. */
+export const MEMORY_ACTIONS = ['add', 'update', 'supersede', 'none'] as const;
+
+/**
+ * What the `memory_policy` role decides about a finished exchange. `action` and `target_id` are
+ * optional so a plain `{should_store, summary, ...}` still works: `target_id` is the number of one
+ * of the existing memories shown to it (update it in place, or mark it superseded by the summary).
+ */
 export const memoryDecisionSchema = z.object({
   should_store: z.boolean(),
+  action: z
+    .enum(MEMORY_ACTIONS)
+    .nullish()
+    .transform((v) => v ?? undefined),
+  target_id: z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((v) => (v === null || v === undefined ? undefined : String(v))),
   memory_type: z.enum(MEMORY_TYPES).default('note'),
   summary: z.string().default(''),
   importance: z.number().min(0).max(1).default(0.5),

@@ -1,10 +1,32 @@
 /**
  * A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions wire format (JSON and
  * SSE), answering from a script. Used by the model client tests and by the end-to-end test that
- * runs `ducklm serve` against it.
+ * runs `ducklm serve` against it. A `flavor` makes it answer like llama-server, Ollama, vLLM or
+ * LM Studio (see fake-server-flavors.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FLAVORS, llamaTimings, LOADING_BODY, unknownFieldRejection, type FakeFlavor } from './fake-server-flavors.js';
+
+export type { FakeFlavor } from './fake-server-flavors.js';
+
+export interface FakeServerOptions {
+  /** Whose wire format to reproduce; default `openai`, a plain OpenAI-compatible server. */
+  flavor?: FakeFlavor;
+  /** Overrides the flavour's reasoning field. */
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /**
+   * Reasoning inline in the content, as with llama-server --reasoning-format none: `open` sends
+   * `<think>…</think>answer`, `unclosed` only `…</think>answer` (the template opened the block).
+   */
+  thinkTags?: 'open' | 'unclosed';
+  /** Refuse `response_format` with the flavour's real-looking error. */
+  rejectResponseFormat?: boolean;
+  /** Refuse fields the OpenAI API does not know (`chat_template_kwargs`), as api.openai.com does. */
+  rejectUnknownFields?: boolean;
+  /** Answer 503 "Loading model" like llama-server before its model is in memory. */
+  loading?: boolean;
+}
 
 export interface FakeReply {
   content: string;
@@ -34,17 +56,21 @@ export interface FakeOpenAIServer {
   baseUrl: string;
   /** Every chat-completions request, in arrival order. */
   requests: FakeRequest[];
+  /** Every other request (`GET /props`, `/v1/models`, ...) as `METHOD /path`, in arrival order. */
+  probes: string[];
   /** Resolves when the response to `requests[index]` is over. */
   requestClosed(index: number): Promise<RequestOutcome>;
+  /** Starts or stops answering 503 "Loading model". */
+  setLoading(loading: boolean): void;
   close(): Promise<void>;
 }
 
-export async function startFakeOpenAIServer(
-  script: FakeScript,
-  opts: { reasoningField?: 'reasoning_content' | 'reasoning' } = {},
-): Promise<FakeOpenAIServer> {
-  const reasoningField = opts.reasoningField ?? 'reasoning_content';
+export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
+  const flavor = FLAVORS[opts.flavor ?? 'openai'];
+  const reasoningField = opts.reasoningField ?? flavor.reasoningField;
+  let loading = opts.loading ?? false;
   const requests: FakeRequest[] = [];
+  const probes: string[] = [];
   const outcomes: Promise<RequestOutcome>[] = [];
 
   const server = createServer((req, res) => {
@@ -55,13 +81,16 @@ export async function startFakeOpenAIServer(
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const isChat = req.method === 'POST' && path === '/v1/chat/completions';
+    if (!isChat) probes.push(`${req.method} ${path}`);
+    if (loading && !isChat) return sendJson(res, 503, LOADING_BODY);
     if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: 'fake' }] });
+      return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: flavor.ownedBy }] });
     }
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
-      return sendJson(res, 404, { error: { message: `fake server: no route ${req.method} ${path}` } });
-    }
+    const route = req.method === 'GET' ? flavor.routes[path] : undefined;
+    if (route !== undefined) return sendJson(res, 200, route);
+    if (!isChat) return sendJson(res, 404, { error: { message: `fake server: no route ${req.method} ${path}` } });
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     const request: FakeRequest = {
       model: String(body.model),
@@ -72,21 +101,29 @@ export async function startFakeOpenAIServer(
     requests.push(request);
     outcomes.push(new Promise((resolve) => res.once('close', () => resolve(res.writableFinished ? 'completed' : 'aborted'))));
 
+    if (loading) return sendJson(res, 503, LOADING_BODY);
+    const refusal = refuse(body);
+    if (refusal) return sendJson(res, refusal.status, refusal.body);
     const reply = script(request);
     if ('status' in reply) return sendJson(res, reply.status, reply.body);
 
+    // A real server asked not to think sends no reasoning at all.
+    const reasoning = flavor.thinkingOff(body) ? undefined : reply.reasoning;
+    const content = opts.thinkTags && reasoning !== undefined ? inlineThink(reasoning, reply.content, opts.thinkTags) : reply.content;
+    const reasoningText = opts.thinkTags ? undefined : reasoning;
     const usage = {
       prompt_tokens: request.messages.reduce((n, m) => n + words(m.content), 0),
-      completion_tokens: Math.max(1, words(reply.content) + words(reply.reasoning ?? '')),
+      completion_tokens: Math.max(1, words(reply.content) + words(reasoning ?? '')),
     };
     const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
+    const timings = flavor.timings ? { timings: llamaTimings(usage.prompt_tokens, usage.completion_tokens) } : {};
     const base = { id: `chatcmpl-fake-${requests.length}`, created: Math.floor(Date.now() / 1000), model: request.model };
 
     if (!request.stream) {
       if (reply.hold) await reply.hold;
       if (res.destroyed) return;
-      const message = { role: 'assistant', content: reply.content, ...(reply.reasoning !== undefined ? { [reasoningField]: reply.reasoning } : {}) };
-      return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }], usage: usageBody });
+      const message = { role: 'assistant', content, ...(reasoningText !== undefined ? { [reasoningField]: reasoningText } : {}) };
+      return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }], usage: usageBody, ...timings });
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -97,19 +134,27 @@ export async function startFakeOpenAIServer(
     // Real servers open with an empty role chunk; the client must skip the empty content.
     chunk({ role: 'assistant', content: '' });
     const deltas = [
-      ...pieces(reply.reasoning ?? '').map((p) => ({ [reasoningField]: p })),
-      ...pieces(reply.content).map((p) => ({ content: p })),
+      ...pieces(reasoningText ?? '').map((p) => ({ [reasoningField]: p })),
+      // Small pieces for inline tags, so that `<think>` and `</think>` arrive cut in two.
+      ...pieces(content, opts.thinkTags ? 4 : undefined).map((p) => ({ content: p })),
     ];
     for (const [i, delta] of deltas.entries()) {
       chunk(delta);
       if (i === 0 && reply.hold) await reply.hold;
       if (res.destroyed) return;
     }
-    chunk({}, 'stop');
+    send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop', logprobs: null }], ...timings });
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
     if (streamOptions?.include_usage === true) send({ ...base, object: 'chat.completion.chunk', choices: [], usage: usageBody });
     send('[DONE]');
     res.end();
+  }
+
+  /** The flavour's refusal of a field it cannot use, before any generation, as real servers do. */
+  function refuse(body: Record<string, unknown>): { status: number; body: unknown } | null {
+    if (opts.rejectUnknownFields && body.chat_template_kwargs !== undefined) return unknownFieldRejection('chat_template_kwargs');
+    if (opts.rejectResponseFormat && body.response_format !== undefined) return flavor.schemaRejection;
+    return null;
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -122,6 +167,10 @@ export async function startFakeOpenAIServer(
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    probes,
+    setLoading(value) {
+      loading = value;
+    },
     requestClosed(index) {
       const outcome = outcomes[index];
       if (!outcome) throw new Error(`fake server: no request #${index} (got ${outcomes.length})`);
@@ -154,11 +203,14 @@ function toMessage(value: unknown): { role: string; content: string } {
   return { role: String(m.role), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '') };
 }
 
-/** Up to three pieces, split on code points so multi-byte text survives. */
-function pieces(text: string): string[] {
+function inlineThink(reasoning: string, content: string, mode: 'open' | 'unclosed'): string {
+  return `${mode === 'open' ? '<think>\n' : ''}${reasoning}\n</think>\n\n${content}`;
+}
+
+/** Up to three pieces (or pieces of `size`), split on code points so multi-byte text survives. */
+function pieces(text: string, size = Math.ceil(Array.from(text).length / 3)): string[] {
   const chars = Array.from(text);
   if (chars.length === 0) return [];
-  const size = Math.ceil(chars.length / 3);
   const out: string[] = [];
   for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(''));
   return out;
