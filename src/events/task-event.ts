@@ -78,9 +78,27 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('content_delta'), ...base, delta: z.string() }),
   z.object({ type: z.literal('error'), ...base, code: z.string(), message: z.string() }),
   z.object({ type: z.literal('done'), ...base, conversation_id: z.string(), status: z.enum(TASK_STATUSES), generation_stats: generationStatsSchema }),
-  z.object({ type: z.literal('memory_policy_decision'), ...base, should_store: z.boolean(), memory_type: z.string(), summary: z.string(), importance: z.number(), scope: z.string() }),
+  z.object({
+    type: z.literal('memory_policy_decision'),
+    ...base,
+    should_store: z.boolean(),
+    memory_type: z.string(),
+    summary: z.string(),
+    importance: z.number(),
+    scope: z.string(),
+    action: z.string().optional(),
+    target_memory_id: z.string().optional(),
+  }),
   z.object({ type: z.literal('memory_stored'), ...base, memory_id: z.string(), text: z.string(), scope: z.string() }),
   z.object({ type: z.literal('memory_policy_failed'), ...base, message: z.string() }),
+  // A changed fact rewrote an existing memory in place.
+  z.object({ type: z.literal('memory_updated'), ...base, memory_id: z.string(), text: z.string(), previous_text: z.string() }),
+  // A new memory replaced an old one, which stays in history but is no longer recalled.
+  z.object({ type: z.literal('memory_superseded'), ...base, memory_id: z.string(), text: z.string(), superseded_id: z.string(), superseded_text: z.string() }),
+  // What would have been stored was already known: the existing memory was kept and reinforced.
+  z.object({ type: z.literal('memory_merged'), ...base, memory_id: z.string(), text: z.string() }),
+  // Lessons of earlier similar tasks given to this task's planner.
+  z.object({ type: z.literal('experience_applied'), ...base, experience_ids: z.array(z.string()), lessons: z.array(z.string()) }),
   z.object({ type: z.literal('reflection_completed'), ...base, experience_id: z.string(), lesson: z.string() }),
   z.object({ type: z.literal('reflection_failed'), ...base, message: z.string() }),
 ]);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { loadConfigWithFile } from '../model/model-config-file.js';
@@ -16,6 +17,7 @@ import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerRuleRoutes } from './routes/rule-routes.js';
+import { registerSkillRoutes } from './routes/skill-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
 import { resolveApiToken } from './security/api-token.js';
 import { registerSecurity } from './security/register-security.js';
@@ -51,7 +53,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
     model,
     tools: options.tools ?? builtinTools(),
     runner: options.runner ?? new SpawnCommandRunner(),
-    skills: await SkillLibrary.load(),
+    skills: await SkillLibrary.load({ userDir: join(config.dataDir, 'skills') }),
     limits: config.runtime,
     reflection: config.reflection,
     background: new BackgroundJobs(),
@@ -84,6 +86,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerApprovalRoutes(server, services);
   registerMemoryRoutes(server, services);
   registerRuleRoutes(server, services);
+  registerSkillRoutes(server, services);
 
   return {
     server,

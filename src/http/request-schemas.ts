@@ -29,10 +29,57 @@ export const memoryBody = z
   .refine((m) => m.scope !== 'workspace' || m.workspace, { message: 'a workspace memory needs "workspace"', path: ['workspace'] })
   .refine((m) => m.scope !== 'conversation' || m.conversation_id, { message: 'a conversation memory needs "conversation_id"', path: ['conversation_id'] });
 
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const workspacePath = z.string().min(1).max(4096);
+
+/** `GET /v1/memory`: a workspace's view (or everything), optionally searched and narrowed. */
 export const memoryQuery = z.object({
-  workspace: z.string().min(1).max(4096).optional(),
+  workspace: workspacePath.optional(),
+  conversation_id: id.optional(),
+  q: z.string().trim().min(1).max(2000).optional(),
+  scope: z.enum(MEMORY_SCOPES).optional(),
+  type: z.enum(MEMORY_TYPES).optional(),
+  include_superseded: flag.default(false),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+/** `PATCH /v1/memory/{id}`: what a person may correct; scope and place stay as they are. */
+export const memoryPatch = z
+  .object({
+    text: z.string().trim().min(1).max(10_000).optional(),
+    importance: z.number().min(0).max(1).optional(),
+    memory_type: z.enum(MEMORY_TYPES).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
+
+/** One memory as `GET /v1/memory/export` writes it; ids and dates are kept so chains survive a round trip. */
+const exportedMemory = z.object({
+  id: id.optional(),
+  text: z.string().trim().min(1).max(10_000),
+  memory_type: z.enum(MEMORY_TYPES).default('note'),
+  scope: z.enum(MEMORY_SCOPES).default('global'),
+  workspace: workspacePath.nullish(),
+  conversation_id: id.nullish(),
+  importance: z.number().min(0).max(1).default(0.5),
+  metadata: z.record(z.string(), z.unknown()).default({}),
+  source_task_id: id.nullish(),
+  created_at: z.iso.datetime().optional(),
+  updated_at: z.iso.datetime().optional(),
+  superseded_by: id.nullish(),
+})
+  .refine((m) => m.scope !== 'workspace' || m.workspace, { message: 'a workspace memory needs "workspace"', path: ['workspace'] })
+  .refine((m) => m.scope !== 'conversation' || m.conversation_id, { message: 'a conversation memory needs "conversation_id"', path: ['conversation_id'] });
+export type ExportedMemory = z.infer<typeof exportedMemory>;
+
+export const memoryImportBody = z.object({
+  memories: z.array(exportedMemory).max(10_000),
+});
+
+export const memoryExportQuery = z.object({ workspace: workspacePath.optional(), include_superseded: flag.default(true) });
+
+export const skillsQuery = z.object({ workspace: workspacePath.optional() });
 
 export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 

@@ -1,10 +1,16 @@
+import { hybridCandidates } from '../memory/candidates.js';
+import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
+import { applyMemoryDecision, type WriteOutcome } from '../memory/memory-writer.js';
 import { memoryDecisionSchema } from '../model/role-replies.js';
+import type { Memory } from '../store/memory-repo.js';
 import { callRole } from './model-calls.js';
 import { criticMessages, memoryPolicyMessages } from './prompts.js';
 import { callStructured } from './structured-call.js';
 import { turnHistory, type TaskContext } from './task-context.js';
 
 const POST_TASK_TIMEOUT_MS = 120_000;
+/** Existing memories shown to the memory policy, so it can update or supersede instead of adding. */
+const POLICY_CANDIDATES = 5;
 
 /**
  * After `done`, off the answer's path: decide what to remember and, when enabled, write a
@@ -22,23 +28,56 @@ export function schedulePostTask(ctx: TaskContext): void {
 
 async function rememberExchange(ctx: TaskContext): Promise<void> {
   try {
-    const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer), memoryDecisionSchema, { temperature: 0 });
-    ctx.emitter.emit({ type: 'memory_policy_decision', should_store: decision.should_store, memory_type: decision.memory_type, summary: decision.summary, importance: decision.importance, scope: decision.scope });
-    const text = decision.summary.trim();
-    if (!decision.should_store || !text) return;
-    const memory = ctx.deps.store.memories.add({
-      text,
+    const { store, model } = ctx.deps;
+    const vectors = new MemoryVectors(store.db);
+    const embedder = embedderOf(model);
+    const view = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
+    // The memories this exchange is most likely about: what a changed fact would replace.
+    const existing = store.memories.count(view)
+      ? (await hybridCandidates(store.memories, vectors, embedder, { view }, ctx.state.message, { limit: POLICY_CANDIDATES, signal: ctx.signal })).map((c) => c.memory)
+      : [];
+    const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer, existing), memoryDecisionSchema, { temperature: 0 });
+    const target = decision.target_id !== undefined ? targetOf(decision.target_id, existing) : undefined;
+    ctx.emitter.emit({
+      type: 'memory_policy_decision',
+      should_store: decision.should_store,
       memory_type: decision.memory_type,
-      scope: decision.scope,
-      workspace: decision.scope === 'workspace' ? ctx.state.workspace : null,
-      conversation_id: decision.scope === 'conversation' ? ctx.state.conversationId : null,
+      summary: decision.summary,
       importance: decision.importance,
-      metadata: decision.metadata,
-      source_task_id: ctx.taskId,
+      scope: decision.scope,
+      ...(decision.action ? { action: decision.action } : {}),
+      ...(target ? { target_memory_id: target.id } : {}),
     });
-    ctx.emitter.emit({ type: 'memory_stored', memory_id: memory.id, text: memory.text, scope: memory.scope });
+    const outcome = applyMemoryDecision(store.memories, decision, existing, { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId, taskId: ctx.taskId });
+    report(ctx, outcome);
+    if (embedder && outcome.kind !== 'none' && outcome.kind !== 'merged') await vectors.index(embedder, outcome.memory.id, outcome.memory.text, ctx.signal);
   } catch (error) {
     ctx.emitter.emit({ type: 'memory_policy_failed', message: errorText(error) });
+  }
+}
+
+function targetOf(id: string, shown: Memory[]): Memory | undefined {
+  return /^\d+$/.test(id) ? shown[Number(id)] : shown.find((m) => m.id === id);
+}
+
+function report(ctx: TaskContext, outcome: WriteOutcome): void {
+  switch (outcome.kind) {
+    case 'stored':
+      ctx.emitter.emit({ type: 'memory_stored', memory_id: outcome.memory.id, text: outcome.memory.text, scope: outcome.memory.scope });
+      break;
+    case 'merged':
+      ctx.emitter.emit({ type: 'memory_merged', memory_id: outcome.memory.id, text: outcome.memory.text });
+      break;
+    case 'updated':
+      ctx.emitter.emit({ type: 'memory_updated', memory_id: outcome.memory.id, text: outcome.memory.text, previous_text: outcome.previousText });
+      break;
+    case 'superseded':
+      // A new memory that replaced an old one is still a stored memory (unless it was merged into one).
+      if (!outcome.merged) ctx.emitter.emit({ type: 'memory_stored', memory_id: outcome.memory.id, text: outcome.memory.text, scope: outcome.memory.scope });
+      ctx.emitter.emit({ type: 'memory_superseded', memory_id: outcome.memory.id, text: outcome.memory.text, superseded_id: outcome.superseded.id, superseded_text: outcome.superseded.text });
+      break;
+    case 'none':
+      break;
   }
 }
 
@@ -47,7 +86,8 @@ async function reflect(ctx: TaskContext): Promise<void> {
     const reply = await callRole(ctx, 'critic', criticMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer), { temperature: 0.2 });
     const lesson = reply.content.trim();
     if (!lesson) throw new Error('the critic returned an empty lesson');
-    const stored = ctx.deps.store.experience.add(ctx.taskId, lesson);
+    // Kept with the task's message and workspace: that is what a later, similar task is matched on.
+    const stored = ctx.deps.store.experience.add({ taskId: ctx.taskId, lesson, taskMessage: ctx.state.message, workspace: ctx.state.workspace });
     ctx.emitter.emit({ type: 'reflection_completed', experience_id: stored.id, lesson });
   } catch (error) {
     ctx.emitter.emit({ type: 'reflection_failed', message: errorText(error) });

@@ -58,13 +58,22 @@ export function observationsBlock(observations: Observation[]): string | null {
   ].join('\n');
 }
 
+/**
+ * Lessons of earlier similar tasks, for the planner only. They sit in its last message, not the
+ * shared prefix: they differ per task and would spoil the prompt cache for every other role.
+ */
+function lessonsBlock(state: TaskState): string | null {
+  const { lessons } = state;
+  return lessons.length ? `Lessons from similar earlier tasks (apply them where they fit):\n${lessons.map((l) => `- ${l.lesson}`).join('\n')}` : null;
+}
+
 export function plannerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
   const instruction = [
     'Decide which tool calls, if any, are needed before answering. Reply with only this JSON:',
     '{"kind":"action_directive","intent":"...","risk_level":"none|low|medium|high","actions":[{"tool":"...","args":{...},"reason":"..."}]}',
     'Use "actions": [] when no tool is needed or the results above already answer the request.',
   ].join('\n');
-  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), observationsBlock(state.observations), instruction)];
+  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), lessonsBlock(state), observationsBlock(state.observations), instruction)];
 }
 
 export function thinkerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
@@ -86,14 +95,24 @@ function afterAnswer(state: TaskState, history: StoredMessage[], tools: ToolRegi
   return [...prefix(state, history, tools), lastTurn(state.message), { role: 'assistant', content: answer }, { role: 'user', content: instruction }];
 }
 
-export function memoryPolicyMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string): ChatMessage[] {
+/**
+ * The memory policy sees the existing memories this exchange most likely touches, numbered, so a
+ * changed fact can update or supersede one of them instead of piling up beside it.
+ */
+export function memoryPolicyMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, existing: { text: string }[] = []): ChatMessage[] {
+  const known = existing.length
+    ? `Memories already kept that may be related:\n${existing.map((m, i) => `${i}: ${m.text}`).join('\n')}\n\n`
+    : '';
   return afterAnswer(
     state,
     history,
     tools,
     answer,
-    'Does this exchange hold something worth remembering about the user for later conversations (a fact, a preference, a note)? ' +
-      'Reply with only this JSON: {"should_store":bool,"memory_type":"fact|preference|note","summary":"one self-contained sentence","importance":0..1,"scope":"global|workspace|conversation","metadata":{}}',
+    `${known}Does this exchange hold something worth remembering about the user for later conversations (a fact, a preference, a note)? ` +
+      'Reply with only this JSON: {"should_store":bool,"action":"add|update|supersede|none","target_id":"number of a memory above, for update or supersede",' +
+      '"memory_type":"fact|preference|note","summary":"one self-contained sentence","importance":0..1,"scope":"global|workspace|conversation","metadata":{}}. ' +
+      '"update" rewrites the memory target_id with the summary (it was incomplete or slightly off); "supersede" stores the summary and retires ' +
+      'target_id (the fact changed: a new name, a flipped preference); "add" stores a new memory; "none" stores nothing. Never store what a memory above already says.',
   );
 }
 

@@ -1,11 +1,13 @@
 import { ModelBehaviorError } from '../errors.js';
+import { hybridCandidates } from '../memory/candidates.js';
+import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
 import { recallVerdictSchema } from '../model/role-replies.js';
-import { words } from '../skills/match-skill.js';
 import type { Memory, MemoryView } from '../store/memory-repo.js';
 import { recallMessages } from './prompts.js';
 import { callStructured } from './structured-call.js';
 import { turnHistory, type TaskContext } from './task-context.js';
 
+/** The judge sees at most this many numbered memories: a bounded prompt whatever the store holds. */
 const MAX_CANDIDATES = 8;
 
 export interface RecallResult {
@@ -22,7 +24,7 @@ export async function recall(ctx: TaskContext): Promise<RecallResult> {
   if (store.memories.count(view) === 0) return { sufficient: false };
 
   ctx.emitter.emit({ type: 'runtime_status', stage: 'recalling' });
-  const candidates = findCandidates(ctx, view);
+  const candidates = await findCandidates(ctx, view);
   try {
     const verdict = await callStructured(ctx, 'recall', recallMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, candidates), recallVerdictSchema, { temperature: 0 });
     // Ids are positions in the list we sent; anything else the judge invents is ignored.
@@ -38,21 +40,21 @@ export async function recall(ctx: TaskContext): Promise<RecallResult> {
   }
 }
 
-/** Full-text matches first, then the most important memories, so a short list always has both. */
-function findCandidates(ctx: TaskContext, view: MemoryView): Memory[] {
-  const { memories } = ctx.deps.store;
-  const query = ftsQuery(ctx.state.message);
-  const found = query ? memories.search(view, query, MAX_CANDIDATES) : [];
+/**
+ * Ranked matches first (word forms, importance, recency, scope; embeddings when the model has
+ * them), then the most important memories, so a short list always has both.
+ */
+async function findCandidates(ctx: TaskContext, view: MemoryView): Promise<Memory[]> {
+  const { store, model } = ctx.deps;
+  const ranked = await hybridCandidates(store.memories, new MemoryVectors(store.db), embedderOf(model), { view }, ctx.state.message, {
+    limit: MAX_CANDIDATES,
+    signal: ctx.signal,
+  });
+  const found = ranked.map((c) => c.memory);
   const seen = new Set(found.map((m) => m.id));
-  for (const m of memories.list(view, MAX_CANDIDATES)) {
+  for (const m of store.memories.list(view, MAX_CANDIDATES)) {
     if (found.length >= MAX_CANDIDATES) break;
     if (!seen.has(m.id)) found.push(m);
   }
   return found;
-}
-
-/** An FTS5 query matching any word of the message by its leading letters (word forms). */
-export function ftsQuery(message: string): string | null {
-  const terms = [...new Set(words(message).filter((w) => w.length >= 3).map((w) => (w.length > 5 ? w.slice(0, Math.max(4, Math.ceil(w.length * 0.7))) : w)))];
-  return terms.length ? terms.map((t) => `"${t}"*`).join(' OR ') : null;
 }

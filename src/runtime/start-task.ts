@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors.js';
+import { findLessons } from '../memory/lessons.js';
 import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
 import { actionLoop } from './action-loop.js';
@@ -45,6 +46,7 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     debug: request.debug,
     skill: null,
     memories: [],
+    lessons: [],
     observations: [],
     steps: 0,
     tainted: false,
@@ -76,8 +78,19 @@ async function turn(ctx: TaskContext): Promise<void> {
   const { sufficient } = await recall(ctx);
   const skip = planningNotNeeded(ctx, sufficient);
   if (skip) ctx.emitter.emit({ type: 'action_loop_skipped', reason: skip });
-  else if ((await actionLoop(ctx)) === 'paused') return;
+  else {
+    applyLessons(ctx);
+    if ((await actionLoop(ctx)) === 'paused') return;
+  }
   await answerAndFinish(ctx);
+}
+
+/** Lessons of this workspace's past tasks that resemble this one go to the planner. */
+function applyLessons(ctx: TaskContext): void {
+  const lessons = findLessons(ctx.deps.store.experience, ctx.state.workspace, ctx.state.message);
+  if (!lessons.length) return;
+  ctx.state.lessons = lessons.map((l) => ({ id: l.id, lesson: l.lesson }));
+  ctx.emitter.emit({ type: 'experience_applied', experience_ids: lessons.map((l) => l.id), lessons: lessons.map((l) => l.lesson) });
 }
 
 /** Why the planner may be skipped for this turn, or null when it must run. */

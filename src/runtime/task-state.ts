@@ -42,6 +42,8 @@ export const taskStateSchema = z.object({
   debug: z.boolean(),
   skill: z.object({ name: z.string(), instructions: z.string() }).nullable(),
   memories: z.array(z.object({ id: z.string(), text: z.string() })),
+  /** Lessons of similar past tasks, given to every planner step of this task. */
+  lessons: z.array(z.object({ id: z.string(), lesson: z.string() })).default([]),
   observations: z.array(observationSchema),
   steps: z.number().int(),
   /** Set once any tool output entered the conversation; see approval-resolver.ts. */

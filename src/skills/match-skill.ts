@@ -1,19 +1,21 @@
-/** Lower-cased words of a text, letters and digits in any script. */
-export function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
+import { contentStems, stemWord, words } from '../memory/text.js';
+
+export { words };
 
 /**
- * Crude word-form folding: compares the first five letters, so "analyze"/"analyzing" and
- * "проект"/"проекта" meet. (A real stemmer belongs to the memory issue.)
+ * A trigger's stems: the same Snowball stemming recall uses, so "analyze"/"analyzing" and
+ * "структура"/"структуру" meet. Stop words are dropped unless the trigger is nothing else.
  */
-const stem = (word: string): string => word.slice(0, 5);
+export function triggerStems(trigger: string): string[] {
+  const content = contentStems(trigger);
+  return content.length ? content : words(trigger).map(stemWord);
+}
 
 /** How many of the triggers appear in the message, every word of a trigger counting. */
 export function matchScore(message: string, triggers: string[]): number {
-  const stems = new Set(words(message).map(stem));
+  const stems = new Set([...contentStems(message), ...words(message).map(stemWord)]);
   return triggers.filter((trigger) => {
-    const triggerWords = words(trigger);
-    return triggerWords.length > 0 && triggerWords.every((w) => stems.has(stem(w)));
+    const needed = triggerStems(trigger);
+    return needed.length > 0 && needed.every((s) => stems.has(s));
   }).length;
 }

@@ -5,12 +5,16 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { matchScore } from './match-skill.js';
 
+export type SkillSource = 'builtin' | 'user' | 'workspace';
+
 export interface Skill {
   name: string;
   description: string;
   triggers: string[];
   instructions: string;
-  source: 'builtin' | 'workspace';
+  source: SkillSource;
+  /** The source of a skill of the same name that this one hides, if any. */
+  overrides?: SkillSource;
 }
 
 const frontMatterSchema = z.object({
@@ -22,18 +26,36 @@ const frontMatterSchema = z.object({
 /** The skills shipped with ducklm live in the package's `skills/` folder. */
 export const BUILTIN_SKILLS_DIR = fileURLToPath(new URL('../../skills/', import.meta.url));
 
-export class SkillLibrary {
-  private constructor(private readonly builtin: Skill[]) {}
+export interface SkillLibraryOptions {
+  builtinDir?: string;
+  /** The user's own skills, `<data folder>/skills`; read on every use, so new files need no restart. */
+  userDir?: string | null;
+}
 
-  static async load(dir = BUILTIN_SKILLS_DIR): Promise<SkillLibrary> {
-    return new SkillLibrary(await loadSkillsFrom(dir, 'builtin'));
+export class SkillLibrary {
+  private constructor(
+    private readonly builtin: Skill[],
+    private readonly userDir: string | null,
+  ) {}
+
+  /** `load()` for the built-ins only; a string is the built-in folder (the older signature). */
+  static async load(options: SkillLibraryOptions | string = {}): Promise<SkillLibrary> {
+    const { builtinDir = BUILTIN_SKILLS_DIR, userDir = null } = typeof options === 'string' ? { builtinDir: options } : options;
+    return new SkillLibrary(await loadSkillsFrom(builtinDir, 'builtin'), userDir);
   }
 
-  /** Built-in skills plus the workspace's own `.ducklm/skills`; a workspace skill overrides by name. */
-  async forWorkspace(workspace: string): Promise<Skill[]> {
-    const own = await loadSkillsFrom(join(workspace, '.ducklm', 'skills'), 'workspace');
-    const byName = new Map(this.builtin.map((s) => [s.name, s]));
-    for (const skill of own) byName.set(skill.name, skill);
+  /**
+   * Built-in skills, then the user's, then the workspace's own `.ducklm/skills`: a later source
+   * overrides an earlier one by name, so a project can replace a built-in way of working.
+   */
+  async forWorkspace(workspace: string | null): Promise<Skill[]> {
+    const layers = [this.builtin, this.userDir ? await loadSkillsFrom(this.userDir, 'user') : []];
+    if (workspace) layers.push(await loadSkillsFrom(join(workspace, '.ducklm', 'skills'), 'workspace'));
+    const byName = new Map<string, Skill>();
+    for (const skill of layers.flat()) {
+      const hidden = byName.get(skill.name);
+      byName.set(skill.name, hidden ? { ...skill, overrides: hidden.source } : skill);
+    }
     return [...byName.values()];
   }
 
@@ -48,7 +70,7 @@ export class SkillLibrary {
   }
 }
 
-async function loadSkillsFrom(dir: string, source: Skill['source']): Promise<Skill[]> {
+async function loadSkillsFrom(dir: string, source: SkillSource): Promise<Skill[]> {
   let files: string[];
   try {
     files = (await readdir(dir)).filter((f) => f.endsWith('.md')).sort();
@@ -64,7 +86,7 @@ async function loadSkillsFrom(dir: string, source: Skill['source']): Promise<Ski
 }
 
 /** A skill file is markdown with YAML front matter; a file without valid front matter is skipped. */
-export function parseSkill(text: string, source: Skill['source']): Skill | null {
+export function parseSkill(text: string, source: SkillSource): Skill | null {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
   if (!match) return null;
   let front: unknown;

@@ -1,3 +1,4 @@
+import { stemmedText } from '../memory/text.js';
 import { nowIso, type Db } from './database.js';
 import { newId } from './ids.js';
 
@@ -5,19 +6,58 @@ export interface Lesson {
   id: string;
   task_id: string | null;
   lesson: string;
+  /** The message of the task the lesson came from: what a new task is compared with. */
+  task_message: string;
+  workspace: string | null;
   created_at: string;
 }
 
-export class ExperienceRepo {
-  constructor(private readonly db: Db) {}
+export interface NewLesson {
+  taskId: string;
+  lesson: string;
+  taskMessage: string;
+  workspace: string | null;
+}
 
-  add(taskId: string, lesson: string): Lesson {
-    const row = { id: newId('exp'), task_id: taskId, lesson, created_at: nowIso() };
-    this.db.prepare('INSERT INTO experience (id, task_id, lesson, created_at) VALUES (@id, @task_id, @lesson, @created_at)').run(row);
+const COLUMNS = 'id, task_id, lesson, task_message, workspace, created_at';
+
+export class ExperienceRepo {
+  constructor(private readonly db: Db) {
+    this.backfillStems();
+  }
+
+  add(lesson: NewLesson): Lesson {
+    const row = { id: newId('exp'), task_id: lesson.taskId, lesson: lesson.lesson, task_message: lesson.taskMessage, workspace: lesson.workspace, created_at: nowIso() };
+    this.db
+      .prepare(
+        `INSERT INTO experience (id, task_id, lesson, task_message, workspace, stemmed, created_at)
+         VALUES (@id, @task_id, @lesson, @task_message, @workspace, @stemmed, @created_at)`,
+      )
+      .run({ ...row, stemmed: indexed(row) });
     return row;
   }
 
   list(limit: number): Lesson[] {
-    return this.db.prepare('SELECT * FROM experience ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as Lesson[];
+    return this.db.prepare(`SELECT ${COLUMNS} FROM experience ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(limit) as Lesson[];
+  }
+
+  /** Lessons of one workspace whose task and lesson match an FTS5 expression, best BM25 first. */
+  search(workspace: string, match: string, limit: number): Lesson[] {
+    return this.db
+      .prepare(
+        `SELECT ${COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM experience_fts f JOIN experience e ON e.rowid = f.rowid
+         WHERE experience_fts MATCH ? AND e.workspace = ? ORDER BY bm25(experience_fts) LIMIT ?`,
+      )
+      .all(match, workspace, limit) as Lesson[];
+  }
+
+  private backfillStems(): void {
+    const rows = this.db.prepare('SELECT rowid AS rowid, lesson, task_message FROM experience WHERE stemmed IS NULL').all() as { rowid: number; lesson: string; task_message: string }[];
+    if (!rows.length) return;
+    const update = this.db.prepare('UPDATE experience SET stemmed = ? WHERE rowid = ?');
+    this.db.transaction(() => rows.forEach((r) => update.run(indexed(r), r.rowid)))();
   }
 }
+
+/** The task's message is what resembles a future task; the lesson's own words help too. */
+const indexed = (row: { lesson: string; task_message: string }) => stemmedText(`${row.task_message}\n${row.lesson}`);

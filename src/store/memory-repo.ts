@@ -1,3 +1,5 @@
+import { stemmedText } from '../memory/text.js';
+import type { Statement } from 'better-sqlite3';
 import { nowIso, type Db } from './database.js';
 import { newId } from './ids.js';
 
@@ -17,15 +19,29 @@ export interface Memory {
   metadata: Record<string, unknown>;
   source_task_id: string | null;
   created_at: string;
+  updated_at: string;
+  /** The memory that replaced this one; superseded memories are history, never recalled. */
+  superseded_by: string | null;
+}
+
+/** A memory with its full-text rank: bm25, lower is better (FTS5's convention). */
+export interface RankedMemory {
+  memory: Memory;
+  bm25: number;
 }
 
 interface MemoryRow extends Omit<Memory, 'metadata'> {
   metadata: string;
+  stemmed?: string | null;
 }
 
-const toMemory = (row: MemoryRow): Memory => ({ ...row, metadata: JSON.parse(row.metadata) as Record<string, unknown> });
+const toMemory = ({ metadata, stemmed: _stemmed, ...rest }: MemoryRow & { bm25?: number }): Memory => {
+  const { bm25: _bm25, ...row } = rest;
+  return { ...row, metadata: JSON.parse(metadata) as Record<string, unknown> };
+};
 
-export type NewMemory = Omit<Memory, 'id' | 'created_at'>;
+export type NewMemory = Omit<Memory, 'id' | 'created_at' | 'updated_at' | 'superseded_by'> & Partial<Pick<Memory, 'id' | 'created_at' | 'updated_at' | 'superseded_by'>>;
+export type MemoryPatch = Partial<Pick<Memory, 'text' | 'importance' | 'memory_type' | 'metadata'>>;
 
 /** Which memories a request may see: global ones, its workspace's, its conversation's. */
 export interface MemoryView {
@@ -33,56 +49,219 @@ export interface MemoryView {
   conversationId?: string;
 }
 
+/** Narrower listings: a view (or everything), one scope, one type, history included or not. */
+export interface MemoryFilter {
+  view?: MemoryView;
+  scope?: MemoryScope;
+  type?: MemoryType;
+  includeSuperseded?: boolean;
+}
+
+export type HistoryAction = 'created' | 'updated' | 'merged' | 'superseded' | 'imported';
+
+export interface MemoryHistoryEntry {
+  memory_id: string;
+  action: HistoryAction;
+  /** The text before this change; for 'created'/'imported' the first text, for 'merged' the duplicate's. */
+  text: string;
+  /** The other memory involved: the one that superseded this one. */
+  related_id: string | null;
+  task_id: string | null;
+  created_at: string;
+}
+
 /** SQL condition for the memories a view sees; `t` is the table alias prefix, e.g. "m.". */
 const visible = (t = '') => `(${t}scope = 'global' OR (${t}scope = 'workspace' AND ${t}workspace = @workspace)
   OR (${t}scope = 'conversation' AND ${t}conversation_id = @conversation_id))`;
 
+/** SQL condition and its named parameters for a filter; `t` is the table alias prefix. */
+export function memoryWhere(filter: MemoryFilter, t = ''): { sql: string; params: Record<string, unknown> } {
+  const parts = ['1'];
+  const params: Record<string, unknown> = {};
+  if (filter.view) {
+    parts.push(visible(t));
+    Object.assign(params, viewParams(filter.view));
+  }
+  if (!filter.includeSuperseded) parts.push(`${t}superseded_by IS NULL`);
+  if (filter.scope) (parts.push(`${t}scope = @scope`), (params.scope = filter.scope));
+  if (filter.type) (parts.push(`${t}memory_type = @type`), (params.type = filter.type));
+  return { sql: parts.join(' AND '), params };
+}
+
+const ORDER = 'ORDER BY importance DESC, updated_at DESC, rowid DESC';
+
 export class MemoryRepo {
-  constructor(private readonly db: Db) {}
-
-  add(memory: NewMemory): Memory {
-    const row = { ...memory, id: newId('mem'), created_at: nowIso(), metadata: JSON.stringify(memory.metadata) };
-    this.db
-      .prepare(
-        `INSERT INTO memories (id, text, memory_type, scope, workspace, conversation_id, importance, metadata, source_task_id, created_at)
-         VALUES (@id, @text, @memory_type, @scope, @workspace, @conversation_id, @importance, @metadata, @source_task_id, @created_at)`,
-      )
-      .run(row);
-    return toMemory(row);
+  constructor(private readonly db: Db) {
+    this.backfillStems();
   }
 
-  count(view: MemoryView): number {
-    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM memories WHERE ${visible()}`).get(params(view)) as { n: number };
-    return row.n;
-  }
-
-  /** Visible memories, most important and newest first. */
-  list(view: MemoryView, limit: number): Memory[] {
-    return (
+  add(memory: NewMemory, taskId: string | null = null, action: HistoryAction = 'created'): Memory {
+    const now = nowIso();
+    const row = {
+      ...memory,
+      id: memory.id ?? newId('mem'),
+      created_at: memory.created_at ?? now,
+      updated_at: memory.updated_at ?? memory.created_at ?? now,
+      superseded_by: memory.superseded_by ?? null,
+      metadata: JSON.stringify(memory.metadata),
+      stemmed: stemmedText(memory.text),
+    };
+    this.db.transaction(() => {
       this.db
-        .prepare(`SELECT * FROM memories WHERE ${visible()} ORDER BY importance DESC, created_at DESC, rowid DESC LIMIT @limit`)
-        .all({ ...params(view), limit }) as MemoryRow[]
-    ).map(toMemory);
+        .prepare(
+          `INSERT INTO memories (id, text, stemmed, memory_type, scope, workspace, conversation_id, importance, metadata, source_task_id, created_at, updated_at, superseded_by)
+           VALUES (@id, @text, @stemmed, @memory_type, @scope, @workspace, @conversation_id, @importance, @metadata, @source_task_id, @created_at, @updated_at, @superseded_by)`,
+        )
+        .run(row);
+      this.record(row.id, action, row.text, null, taskId);
+    })();
+    return this.get(row.id)!;
+  }
+
+  get(id: string): Memory | undefined {
+    const row = this.db.prepare('SELECT * FROM memories WHERE id = ?').get(id) as MemoryRow | undefined;
+    return row && toMemory(row);
+  }
+
+  /** Changes a memory in place; its previous text goes to the history. */
+  update(id: string, patch: MemoryPatch, taskId: string | null = null): Memory | undefined {
+    const before = this.get(id);
+    if (!before) return undefined;
+    const next = { ...before, ...patch };
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE memories SET text = @text, stemmed = @stemmed, importance = @importance, memory_type = @memory_type, metadata = @metadata, updated_at = @updated_at
+           WHERE id = @id`,
+        )
+        .run({ id, text: next.text, stemmed: stemmedText(next.text), importance: next.importance, memory_type: next.memory_type, metadata: JSON.stringify(next.metadata), updated_at: nowIso() });
+      this.record(id, 'updated', before.text, null, taskId);
+      // A vector of the old text would find the memory by what it no longer says; recall re-embeds it.
+      if (next.text !== before.text) this.db.prepare('DELETE FROM memory_vectors WHERE memory_id = ?').run(id);
+    })();
+    return this.get(id);
+  }
+
+  /** A near-duplicate arrived: keep the memory, raise its importance, note the arrival. */
+  merge(id: string, incomingText: string, importance: number, taskId: string | null = null): Memory | undefined {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE memories SET importance = MAX(importance, ?), updated_at = ? WHERE id = ?').run(importance, nowIso(), id);
+      this.record(id, 'merged', incomingText, null, taskId);
+    })();
+    return this.get(id);
+  }
+
+  /** Marks `oldId` as replaced by `newId`: kept for history, no longer recalled or listed. */
+  supersede(oldId: string, newId: string, taskId: string | null = null): boolean {
+    return this.db.transaction(() => {
+      const old = this.get(oldId);
+      if (!old || old.superseded_by || oldId === newId) return false;
+      this.db.prepare('UPDATE memories SET superseded_by = ?, updated_at = ? WHERE id = ?').run(newId, nowIso(), oldId);
+      this.record(oldId, 'superseded', old.text, newId, taskId);
+      return true;
+    })();
+  }
+
+  /**
+   * Deletes a memory and its history. Memories it had superseded stay superseded: deleting the
+   * newer fact is not a request to bring back the older one.
+   */
+  delete(id: string): boolean {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM memory_history WHERE memory_id = ?').run(id);
+      return this.db.prepare('DELETE FROM memories WHERE id = ?').run(id).changes === 1;
+    })();
+  }
+
+  /** Current (not superseded) memories a view sees. */
+  count(view: MemoryView): number {
+    const w = memoryWhere({ view });
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM memories WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+  }
+
+  /** Visible current memories, most important and newest first. */
+  list(view: MemoryView, limit: number): Memory[] {
+    return this.find({ view }, limit);
   }
 
   all(limit: number): Memory[] {
-    return (this.db.prepare('SELECT * FROM memories ORDER BY importance DESC, created_at DESC, rowid DESC LIMIT ?').all(limit) as MemoryRow[]).map(toMemory);
+    return this.find({}, limit);
   }
 
-  /** Full-text matches (FTS5, BM25) among visible memories for an FTS query string. */
-  search(view: MemoryView, ftsQuery: string, limit: number): Memory[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT m.* FROM memories_fts f JOIN memories m ON m.rowid = f.rowid
-           WHERE memories_fts MATCH @query AND ${visible('m.')}
-           ORDER BY bm25(memories_fts) LIMIT @limit`,
-        )
-        .all({ ...params(view), query: ftsQuery, limit }) as MemoryRow[]
-    ).map(toMemory);
+  find(filter: MemoryFilter, limit: number): Memory[] {
+    const w = memoryWhere(filter);
+    return (this.db.prepare(`SELECT * FROM memories WHERE ${w.sql} ${ORDER} LIMIT @limit`).all({ ...w.params, limit }) as MemoryRow[]).map(toMemory);
+  }
+
+  /** Memories whose stemmed text matches an FTS5 expression (see memory/text.ts), best BM25 first. */
+  search(filter: MemoryFilter, match: string, limit: number): RankedMemory[] {
+    return this.ranked('memories_fts', filter, match, limit);
+  }
+
+  /** The same over the trigram index of the raw text: substrings, identifiers, other scripts. */
+  searchTrigram(filter: MemoryFilter, match: string, limit: number): RankedMemory[] {
+    return this.ranked('memories_tri', filter, match, limit);
+  }
+
+  /**
+   * FTS5 ranks first, the filter (view, superseded) applies to its best rows: joining every match
+   * before ranking costs 3x at 100k memories. When the filter leaves too few, all matches are ranked.
+   * CROSS JOIN fixes the join order: left to itself SQLite walks every memory and probes the matches.
+   */
+  private ranked(table: 'memories_fts' | 'memories_tri', filter: MemoryFilter, match: string, limit: number): RankedMemory[] {
+    const w = memoryWhere(filter, 'm.');
+    const sql = `WITH top AS (SELECT rowid AS rid, bm25(${table}) AS bm25 FROM ${table} WHERE ${table} MATCH @match ORDER BY bm25 LIMIT @depth)
+      SELECT m.*, top.bm25 AS bm25 FROM top CROSS JOIN memories m ON m.rowid = top.rid WHERE ${w.sql} ORDER BY top.bm25 LIMIT @limit`;
+    const run = (depth: number) => this.statement(sql).all({ ...w.params, match, limit, depth }) as (MemoryRow & { bm25: number })[];
+    let rows = run(limit * 4);
+    if (rows.length < limit) rows = run(-1);
+    return rows.map((row) => ({ memory: toMemory(row), bm25: row.bm25 }));
+  }
+
+  private readonly statements = new Map<string, Statement>();
+
+  /** Search SQL varies with the filter; each variant is prepared once. */
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
+  /**
+   * How many memories contain each stem (all of them, any scope). Used to drop stems so common
+   * here that they rank nothing and only slow the search, like "user" in a memory of the user.
+   */
+  documentFrequency(stems: string[]): { total: number; df: Map<string, number> } {
+    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM memories').get() as { n: number }).n;
+    const lookup = this.db.prepare('SELECT doc FROM memories_fts_vocab WHERE term = ?');
+    const df = new Map(stems.map((s) => [s, (lookup.get(s) as { doc: number } | undefined)?.doc ?? 0]));
+    return { total, df };
+  }
+
+  /** Memories this one replaced, directly. */
+  predecessors(id: string): Memory[] {
+    return (this.db.prepare('SELECT * FROM memories WHERE superseded_by = ? ORDER BY created_at, rowid').all(id) as MemoryRow[]).map(toMemory);
+  }
+
+  history(id: string): MemoryHistoryEntry[] {
+    return this.db.prepare('SELECT memory_id, action, text, related_id, task_id, created_at FROM memory_history WHERE memory_id = ? ORDER BY id').all(id) as MemoryHistoryEntry[];
+  }
+
+  private record(memoryId: string, action: HistoryAction, text: string, relatedId: string | null, taskId: string | null): void {
+    this.db
+      .prepare('INSERT INTO memory_history (memory_id, action, text, related_id, task_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(memoryId, action, text, relatedId, taskId, nowIso());
+  }
+
+  /** Memories written before stemming existed (migration 3) get their stemmed text once. */
+  private backfillStems(): void {
+    const rows = this.db.prepare('SELECT rowid AS rowid, text FROM memories WHERE stemmed IS NULL').all() as { rowid: number; text: string }[];
+    if (!rows.length) return;
+    const update = this.db.prepare('UPDATE memories SET stemmed = ? WHERE rowid = ?');
+    this.db.transaction(() => rows.forEach((r) => update.run(stemmedText(r.text), r.rowid)))();
   }
 }
 
-function params(view: MemoryView) {
+function viewParams(view: MemoryView) {
   return { workspace: view.workspace, conversation_id: view.conversationId ?? null };
 }

@@ -99,4 +99,80 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (workspace, tool, kind, pattern)
   );
   `,
+  /* 3 */ `
+  -- Memory that stays true: edits, supersession and merges are kept as history; the FTS index
+  -- moves from the raw text to a stemmed copy (filled in by MemoryRepo, which owns the stemmer),
+  -- and a trigram index on the raw text catches what stemming cannot.
+  DROP TRIGGER memories_fts_insert;
+  DROP TRIGGER memories_fts_delete;
+  DROP TRIGGER memories_fts_update;
+  DROP TABLE memories_fts;
+  ALTER TABLE memories ADD COLUMN stemmed TEXT;
+  ALTER TABLE memories ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+  ALTER TABLE memories ADD COLUMN superseded_by TEXT;
+  UPDATE memories SET updated_at = created_at;
+  CREATE INDEX memories_by_superseded ON memories(superseded_by);
+  CREATE VIRTUAL TABLE memories_fts USING fts5(
+    stemmed, content = 'memories', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  -- Every row must be in an external-content index before a trigger may 'delete' it from there.
+  INSERT INTO memories_fts(memories_fts) VALUES ('rebuild');
+  CREATE VIRTUAL TABLE memories_fts_vocab USING fts5vocab(memories_fts, 'row');
+  CREATE VIRTUAL TABLE memories_tri USING fts5(text, content = 'memories', content_rowid = 'rowid', tokenize = 'trigram remove_diacritics 1');
+  INSERT INTO memories_tri(memories_tri) VALUES ('rebuild');
+  CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+    INSERT INTO memories_fts(rowid, stemmed) VALUES (new.rowid, new.stemmed);
+    INSERT INTO memories_tri(rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+    INSERT INTO memories_fts(memories_fts, rowid, stemmed) VALUES ('delete', old.rowid, old.stemmed);
+    INSERT INTO memories_tri(memories_tri, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, stemmed ON memories BEGIN
+    INSERT INTO memories_fts(memories_fts, rowid, stemmed) VALUES ('delete', old.rowid, old.stemmed);
+    INSERT INTO memories_tri(memories_tri, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO memories_fts(rowid, stemmed) VALUES (new.rowid, new.stemmed);
+    INSERT INTO memories_tri(rowid, text) VALUES (new.rowid, new.text);
+  END;
+
+  CREATE TABLE memory_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    memory_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    text TEXT NOT NULL,
+    related_id TEXT,
+    task_id TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX memory_history_by_memory ON memory_history(memory_id, id);
+
+  -- Embeddings when the model server offers them; absent vectors just mean lexical-only recall.
+  CREATE TABLE memory_vectors (
+    memory_id TEXT PRIMARY KEY REFERENCES memories(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+  );
+
+  -- Lessons are found again by the task they came from, so keep its message and workspace.
+  ALTER TABLE experience ADD COLUMN task_message TEXT NOT NULL DEFAULT '';
+  ALTER TABLE experience ADD COLUMN workspace TEXT;
+  ALTER TABLE experience ADD COLUMN stemmed TEXT;
+  UPDATE experience SET
+    task_message = COALESCE((SELECT message FROM tasks WHERE tasks.id = experience.task_id), ''),
+    workspace = (SELECT workspace FROM tasks WHERE tasks.id = experience.task_id);
+  CREATE VIRTUAL TABLE experience_fts USING fts5(
+    stemmed, content = 'experience', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO experience_fts(experience_fts) VALUES ('rebuild');
+  CREATE TRIGGER experience_fts_insert AFTER INSERT ON experience BEGIN
+    INSERT INTO experience_fts(rowid, stemmed) VALUES (new.rowid, new.stemmed);
+  END;
+  CREATE TRIGGER experience_fts_delete AFTER DELETE ON experience BEGIN
+    INSERT INTO experience_fts(experience_fts, rowid, stemmed) VALUES ('delete', old.rowid, old.stemmed);
+  END;
+  CREATE TRIGGER experience_fts_update AFTER UPDATE OF stemmed ON experience BEGIN
+    INSERT INTO experience_fts(experience_fts, rowid, stemmed) VALUES ('delete', old.rowid, old.stemmed);
+    INSERT INTO experience_fts(rowid, stemmed) VALUES (new.rowid, new.stemmed);
+  END;
+  `,
 ];
