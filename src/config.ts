@@ -33,6 +33,8 @@ export interface ModelConfig {
   server: ServerSetting;
   /** From the config file: a role's own server (only when it differs), default temperature and max tokens. */
   roles: Partial<Record<Role, RoleModelSettings>>;
+  /** DUCK_MODEL_EMBED: an embedding model on the server; when set, recall blends semantic and lexical scores. */
+  embeddingModel: string | null;
   /** DUCK_MODEL_PATH: a GGUF file run in-process (src/model/embedded/); when set it serves every role and no server is used. */
   modelPath: string | null;
   /** Embedded engine sizing: DUCK_MODEL_CONTEXT (tokens per request), DUCK_MODEL_PARALLEL (concurrent requests), DUCK_MODEL_GPU=off. */
@@ -112,6 +114,7 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
     models,
     server: serverSetting(env.DUCK_MODEL_SERVER) ?? file?.server ?? 'auto',
     roles,
+    embeddingModel: env.DUCK_MODEL_EMBED || null,
     modelPath: env.DUCK_MODEL_PATH || null,
     embedded: {
       contextSize: positiveInt('DUCK_MODEL_CONTEXT', env.DUCK_MODEL_CONTEXT, 4096),

@@ -60,6 +60,10 @@ export interface ModelClient {
   chat(role: Role, messages: ChatMessage[], options?: ChatOptions): Promise<ModelResponse>;
   streamChat(role: Role, messages: ChatMessage[], options?: ChatOptions): AsyncIterable<StreamChunk>;
   health(signal?: AbortSignal): Promise<ModelHealth>;
+  /** Text embeddings, for backends configured with an embedding model (see src/memory/embeddings.ts). */
+  embed?(texts: string[], options?: { signal?: AbortSignal }): Promise<number[][]>;
+  /** The model `embed` uses; vectors of different models are never compared. */
+  readonly embeddingModel?: string;
   /** Frees what the backend holds (the embedded engine's model and context). */
   close?(): Promise<void>;
 }

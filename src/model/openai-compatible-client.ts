@@ -12,6 +12,8 @@ import { splitThinkTags, ThinkTagSplitter } from './think-tag-splitter.js';
 export interface OpenAICompatibleClientOptions {
   /** The server's OpenAI base URL, ending in /v1. */
   baseUrl: string;
+  /** An embedding model the server serves at /v1/embeddings (DUCK_MODEL_EMBED); none: no `embed`. */
+  embeddingModel?: string;
   models: Record<Role, string>;
   apiKey?: string;
   /** Per-request time limit until the server starts answering (SDK default: 10 minutes). */
@@ -38,9 +40,25 @@ export class OpenAICompatibleClient implements ModelClient {
   /** Models whose chat template opens `<think>` itself, learned from a reply with only `</think>`. */
   private readonly templateOpensThink = new Set<string>();
 
+  readonly embeddingModel?: string;
+  readonly embed?: ModelClient['embed'];
+
   constructor(private readonly options: OpenAICompatibleClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey ?? 'sk-no-key-required';
+    const embeddingModel = options.embeddingModel;
+    if (embeddingModel) {
+      this.embeddingModel = embeddingModel;
+      this.embed = async (texts, { signal } = {}) => {
+        try {
+          // The SDK asks for base64 unless told otherwise; local servers answer with plain floats.
+          const reply = await this.client.embeddings.create({ model: embeddingModel, input: texts, encoding_format: 'float' }, this.requestOptions(signal));
+          return [...reply.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+        } catch (error) {
+          throw this.toModelError(error, embeddingModel, signal);
+        }
+      };
+    }
     // Retries stay with the caller: re-sending a slow local generation only doubles the wait.
     this.client = new OpenAI({
       baseURL: this.baseUrl,

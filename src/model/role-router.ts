@@ -6,7 +6,17 @@ import { ROLES, type Role } from './roles.js';
  * (a small fast model for `action`, a big one for `thinker`).
  */
 export class RoleRouter implements ModelClient {
-  constructor(private readonly routes: Record<Role, ModelClient>) {}
+  readonly embed?: ModelClient['embed'];
+  readonly embeddingModel?: string;
+
+  constructor(private readonly routes: Record<Role, ModelClient>) {
+    // Embeddings serve recall, so they come from the recall role's server.
+    const recall = routes.recall;
+    if (recall.embed) {
+      this.embed = recall.embed.bind(recall);
+      if (recall.embeddingModel) this.embeddingModel = recall.embeddingModel;
+    }
+  }
 
   chat(role: Role, messages: ChatMessage[], options?: ChatOptions): Promise<ModelResponse> {
     return this.routes[role].chat(role, messages, options);

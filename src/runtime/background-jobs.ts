@@ -3,7 +3,11 @@ export class BackgroundJobs {
   private readonly running = new Set<Promise<void>>();
 
   run(job: () => Promise<void>): void {
-    const promise = job().finally(() => this.running.delete(promise));
+    // Start on a later turn of the event loop: the caller (the end of a stream) finishes first,
+    // and the job's synchronous start (memory searches) does not delay the response.
+    const promise = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(job)
+      .finally(() => this.running.delete(promise));
     this.running.add(promise);
   }
 

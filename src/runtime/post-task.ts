@@ -33,7 +33,7 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
     const embedder = embedderOf(model);
     const view = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
     // The memories this exchange is most likely about: what a changed fact would replace.
-    const existing = store.memories.count(view)
+    const existing = store.memories.hasAny(view)
       ? (await hybridCandidates(store.memories, vectors, embedder, { view }, ctx.state.message, { limit: POLICY_CANDIDATES, signal: ctx.signal })).map((c) => c.memory)
       : [];
     const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer, existing), memoryDecisionSchema, { temperature: 0 });

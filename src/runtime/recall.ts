@@ -21,7 +21,7 @@ export interface RecallResult {
 export async function recall(ctx: TaskContext): Promise<RecallResult> {
   const { store } = ctx.deps;
   const view: MemoryView = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
-  if (store.memories.count(view) === 0) return { sufficient: false };
+  if (!store.memories.hasAny(view)) return { sufficient: false };
 
   ctx.emitter.emit({ type: 'runtime_status', stage: 'recalling' });
   const candidates = await findCandidates(ctx, view);

@@ -20,15 +20,18 @@ interface EventRow {
 const toEvent = (row: EventRow): StoredEvent => ({ ...row, payload: JSON.parse(row.payload) as Record<string, unknown> });
 
 export class EventsRepo {
-  constructor(private readonly db: Db) {}
+  // Every event of every task goes through here; better-sqlite3 does not cache prepared statements.
+  private readonly insert;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO task_events (task_id, seq, event_type, payload, created_at)
+       VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_events WHERE task_id = ?), ?, ?, ?)`,
+    );
+  }
 
   append(taskId: string, type: TaskEventType, payload: Record<string, unknown>): void {
-    this.db
-      .prepare(
-        `INSERT INTO task_events (task_id, seq, event_type, payload, created_at)
-         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM task_events WHERE task_id = ?), ?, ?, ?)`,
-      )
-      .run(taskId, taskId, type, JSON.stringify(payload), nowIso());
+    this.insert.run(taskId, taskId, type, JSON.stringify(payload), nowIso());
   }
 
   list(taskId: string): StoredEvent[] {

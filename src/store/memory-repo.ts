@@ -173,10 +173,10 @@ export class MemoryRepo {
     })();
   }
 
-  /** Current (not superseded) memories a view sees. */
-  count(view: MemoryView): number {
+  /** Whether a view sees any current (not superseded) memory: asked every turn, so it stops at the first. */
+  hasAny(view: MemoryView): boolean {
     const w = memoryWhere({ view });
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM memories WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+    return this.db.prepare(`SELECT 1 FROM memories WHERE ${w.sql} LIMIT 1`).get(w.params) !== undefined;
   }
 
   /** Visible current memories, most important and newest first. */

@@ -97,6 +97,7 @@ describe('loadConfig with the config file', () => {
       models: expect.objectContaining({ thinker: 'local-main' }),
       server: 'auto',
       roles: {},
+      embeddingModel: null,
       modelPath: null,
       embedded: { contextSize: 4096, sequences: 4, gpu: 'auto' },
     });

@@ -227,3 +227,20 @@ describe('UnconfiguredModelClient', () => {
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe('embeddings', () => {
+  it('are offered only when an embedding model is configured, and come back in input order', async () => {
+    const server = await startFakeOpenAIServer(() => ({ content: 'unused' }));
+    try {
+      const models = { action: 'm', thinker: 'm', recall: 'm', memory_policy: 'm', critic: 'm' };
+      expect(new OpenAICompatibleClient({ baseUrl: server.baseUrl, models }).embed).toBeUndefined();
+      const client = new OpenAICompatibleClient({ baseUrl: server.baseUrl, models, embeddingModel: 'nomic-embed-text' });
+      const [a, b] = await client.embed!(['aaa', 'bb']);
+      expect(client.embeddingModel).toBe('nomic-embed-text');
+      expect(a![0]).toBe(3);
+      expect(b![1]).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -88,6 +88,12 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     if (req.method === 'GET' && path === '/v1/models') {
       return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: flavor.ownedBy }] });
     }
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      // A tiny deterministic embedding: letter counts, so texts sharing words lie close together.
+      const { input, model } = JSON.parse(await readBody(req)) as { input: string[]; model: string };
+      const vector = (text: string) => Array.from({ length: 26 }, (_, i) => [...text.toLowerCase()].filter((c) => c.charCodeAt(0) - 97 === i).length);
+      return sendJson(res, 200, { object: 'list', model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: vector(text) })) });
+    }
     const route = req.method === 'GET' ? flavor.routes[path] : undefined;
     if (route !== undefined) return sendJson(res, 200, route);
     if (!isChat) return sendJson(res, 404, { error: { message: `fake server: no route ${req.method} ${path}` } });
