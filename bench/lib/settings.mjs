@@ -1,0 +1,29 @@
+/** What the bench measures with: the fake models, run counts and sizes (smaller with --quick). */
+
+export function benchSettings(quick) {
+  const ANSWER_TOKENS = 40;
+  const MEMORY_COUNT = quick ? 2_000 : 10_000;
+  return {
+    QUICK: quick,
+    TOKEN: 'bench-token-0123456789abcdefXYZ',
+    ANSWER_TOKENS,
+    MODELS: {
+      zero: { key: 'zero', label: '0 ms', ttftMs: 0, tokensPerSecond: 0, answerTokens: ANSWER_TOKENS },
+      real: { key: 'real', label: '200 ms TTFT, 30 tok/s', ttftMs: 200, tokensPerSecond: 30, answerTokens: ANSWER_TOKENS },
+    },
+    RUNS: { zero: quick ? 5 : 20, real: quick ? 2 : 5 },
+    WARMUP: { zero: quick ? 2 : 5, real: 1 },
+    MEMORY_COUNT,
+    RELAY_TOKENS: quick ? 20_000 : 100_000,
+    RELAY_RUNS: quick ? 2 : 5,
+    CONCURRENCY: [50, 200],
+    BURSTS: quick ? 1 : 2,
+    STORAGE_TURNS: quick ? 200 : 1_000,
+    STORAGE_TURNS_PER_CONVERSATION: 10,
+    SCENARIOS: {
+      direct_chat: { key: 'direct_chat', label: 'direct chat ("hello")', message: 'hello', roles: ['thinker'] },
+      memory_question: { key: 'memory_question', label: `memory question, ${MEMORY_COUNT.toLocaleString('en')} memories`, message: 'What is my name?', roles: ['recall', 'thinker'] },
+      tool_call: { key: 'tool_call', label: 'one tool call (list_dir)', message: 'List the files in this folder.', roles: ['action', 'action', 'thinker'] },
+    },
+  };
+}
