@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -10,7 +9,7 @@ import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client
 import { RoleRouter } from '../../src/model/role-router.js';
 import { UnconfiguredModelClient } from '../../src/model/unconfigured-client.js';
 import { tempDir } from '../support/temp-dir.js';
-import { collect, fake, hello } from './model-test-helpers.js';
+import { closedPortUrl, collect, fake, hello } from './model-test-helpers.js';
 
 const PATH = '/data/ducklm.config.json';
 const parse = (value: unknown) => parseModelConfigFile(JSON.stringify(value), PATH);
@@ -150,10 +149,3 @@ describe('createModelClient', () => {
   });
 });
 
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/v1`;
-}

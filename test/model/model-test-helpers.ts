@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 /** Shared by the model client tests: fake servers closed after each test, stream collection. */
 import { afterEach } from 'vitest';
 import type { StreamChunk } from '../../src/model/model-client.js';
@@ -33,3 +34,12 @@ export const joined = (chunks: StreamChunk[], type: 'reasoning_delta' | 'content
   chunks.flatMap((c) => (c.type === type ? [c.delta] : [])).join('');
 
 export const usageOf = (chunks: StreamChunk[]) => chunks.flatMap((c) => (c.type === 'usage' ? [c.usage] : []));
+
+/** A URL on a port that was open a moment ago and is now closed: connecting is refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/v1`;
+}

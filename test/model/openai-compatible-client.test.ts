@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelRequestError, ModelUnavailableError } from '../../src/errors.js';
 import type { ModelClient, StreamChunk } from '../../src/model/model-client.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
 import { ROLES, type Role } from '../../src/model/roles.js';
 import { NOT_CONFIGURED_MESSAGE, UnconfiguredModelClient } from '../../src/model/unconfigured-client.js';
+import { closedPortUrl } from './model-test-helpers.js';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeScript } from '../support/fake-openai-server.js';
 
 const servers: FakeOpenAIServer[] = [];
@@ -35,14 +34,6 @@ async function collect(stream: AsyncIterable<StreamChunk>): Promise<StreamChunk[
 const joined = (chunks: StreamChunk[], type: 'reasoning_delta' | 'content_delta') =>
   chunks.flatMap((c) => (c.type === type ? [c.delta] : [])).join('');
 
-/** A URL on a port that was open a moment ago and is now closed: connecting is refused. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/v1`;
-}
 
 describe('OpenAICompatibleClient', () => {
   it.each(['reasoning_content', 'reasoning'] as const)('streams %s deltas as reasoning, then content, then usage', async (field) => {
