@@ -6,11 +6,6 @@ import { contentStems, matchAny } from './text.js';
  * that reflection changes what the planner does next time.
  */
 
-export interface AppliedLesson {
-  id: string;
-  lesson: string;
-}
-
 const MAX_LESSONS = 3;
 const SEARCH_POOL = 20;
 /** Dice overlap of content stems between the new message and the lesson's task, 0..1. */

@@ -94,7 +94,8 @@ export function applyMemoryDecision(repo: MemoryRepo, decision: MemoryDecisionIn
   return rememberNew(repo, fresh, place.workspace);
 }
 
-function resolveTarget(targetId: string | undefined, candidates: Memory[]): Memory | undefined {
+/** The memory a decision's `target_id` names among those it was shown: its number in the list, or its id. */
+export function resolveTarget(targetId: string | undefined, candidates: Memory[]): Memory | undefined {
   if (targetId === undefined) return undefined;
   const id = targetId.trim();
   if (/^\d+$/.test(id)) return candidates[Number(id)];

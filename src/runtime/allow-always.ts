@@ -3,6 +3,7 @@ import type { Approval } from '../store/approvals-repo.js';
 import type { Rule } from '../store/rules-repo.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { taskStateSchema } from './task-state.js';
+import { toolContextFor } from './tool-execution.js';
 
 /**
  * A person's "always allow": approves this request and stores a rule for the same tool, the same
@@ -20,14 +21,7 @@ export async function allowAlways(deps: RuntimeDeps, approvalId: string): Promis
   const state = task ? taskStateSchema.safeParse(JSON.parse(task.state)) : null;
   const parsed = tool?.inputSchema.safeParse(approval.args);
   if (!tool?.ruleTarget || !state?.success || !parsed?.success) throw new UserError(`This ${approval.tool} action cannot be always allowed; use allow_once.`);
-  const { commandTimeoutMs, maxOutputBytes } = deps.limits;
-  const target = await tool.ruleTarget(parsed.data, {
-    workspace: state.data.workspace,
-    signal: AbortSignal.timeout(5000),
-    runner: deps.runner,
-    plannerRisk: state.data.pending?.plannerRisk ?? 'none',
-    limits: { commandTimeoutMs, maxOutputBytes },
-  });
+  const target = await tool.ruleTarget(parsed.data, toolContextFor(deps, state.data.workspace, AbortSignal.timeout(5000), state.data.pending?.plannerRisk ?? 'none'));
   if (!target) throw new UserError(`This ${approval.tool} action cannot be always allowed; use allow_once.`);
   if (!approvals.transition(approvalId, 'pending', 'allowed')) throw new ConflictError(`Approval ${approvalId} was decided meanwhile.`);
   return { approval: approvals.get(approvalId)!, rule: rules.add(state.data.workspace, tool.name, target, approvalId) };

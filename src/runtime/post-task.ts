@@ -1,8 +1,7 @@
 import { hybridCandidates } from '../memory/candidates.js';
 import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
-import { applyMemoryDecision, type WriteOutcome } from '../memory/memory-writer.js';
+import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
 import { memoryDecisionSchema } from '../model/role-replies.js';
-import type { Memory } from '../store/memory-repo.js';
 import { callRole } from './model-calls.js';
 import { criticMessages, memoryPolicyMessages } from './prompts.js';
 import { callStructured } from './structured-call.js';
@@ -37,7 +36,7 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
       ? (await hybridCandidates(store.memories, vectors, embedder, { view }, ctx.state.message, { limit: POLICY_CANDIDATES, signal: ctx.signal })).map((c) => c.memory)
       : [];
     const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer, existing), memoryDecisionSchema, { temperature: 0 });
-    const target = decision.target_id !== undefined ? targetOf(decision.target_id, existing) : undefined;
+    const target = resolveTarget(decision.target_id, existing);
     ctx.emitter.emit({
       type: 'memory_policy_decision',
       should_store: decision.should_store,
@@ -54,10 +53,6 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
   } catch (error) {
     ctx.emitter.emit({ type: 'memory_policy_failed', message: errorText(error) });
   }
-}
-
-function targetOf(id: string, shown: Memory[]): Memory | undefined {
-  return /^\d+$/.test(id) ? shown[Number(id)] : shown.find((m) => m.id === id);
 }
 
 function report(ctx: TaskContext, outcome: WriteOutcome): void {

@@ -5,6 +5,7 @@ import { redactSecrets } from '../tools/redact.js';
 import type { RiskLevel } from '../tools/risk.js';
 import { resolveApproval } from './approval-resolver.js';
 import { pauseForApproval } from './pause.js';
+import type { RuntimeDeps } from './runtime-deps.js';
 import type { TaskContext } from './task-context.js';
 import type { PlannedAction } from './task-state.js';
 
@@ -12,8 +13,13 @@ export type StepOutcome = 'continue' | 'paused';
 export type ApprovedBy = { by: 'person' } | { by: 'automatic' } | { by: 'rule'; ruleId: string };
 
 export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolContext {
-  const { commandTimeoutMs, maxOutputBytes } = ctx.deps.limits;
-  return { workspace: ctx.state.workspace, signal: ctx.signal, runner: ctx.deps.runner, plannerRisk, limits: { commandTimeoutMs, maxOutputBytes } };
+  return toolContextFor(ctx.deps, ctx.state.workspace, ctx.signal, plannerRisk);
+}
+
+/** What a tool sees of a task, built from the runtime's parts (also outside a running task). */
+export function toolContextFor(deps: RuntimeDeps, workspace: string, signal: AbortSignal, plannerRisk: RiskLevel): ToolContext {
+  const { commandTimeoutMs, maxOutputBytes } = deps.limits;
+  return { workspace, signal, runner: deps.runner, plannerRisk, limits: { commandTimeoutMs, maxOutputBytes } };
 }
 
 /** Runs a directive's actions in order; stops at the first that needs a person's approval. */

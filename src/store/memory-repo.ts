@@ -176,7 +176,7 @@ export class MemoryRepo {
   /** Whether a view sees any current (not superseded) memory: asked every turn, so it stops at the first. */
   hasAny(view: MemoryView): boolean {
     const w = memoryWhere({ view });
-    return this.db.prepare(`SELECT 1 FROM memories WHERE ${w.sql} LIMIT 1`).get(w.params) !== undefined;
+    return this.statement(`SELECT 1 FROM memories WHERE ${w.sql} LIMIT 1`).get(w.params) !== undefined;
   }
 
   /** Visible current memories, most important and newest first. */
@@ -190,7 +190,7 @@ export class MemoryRepo {
 
   find(filter: MemoryFilter, limit: number): Memory[] {
     const w = memoryWhere(filter);
-    return (this.db.prepare(`SELECT * FROM memories WHERE ${w.sql} ${ORDER} LIMIT @limit`).all({ ...w.params, limit }) as MemoryRow[]).map(toMemory);
+    return (this.statement(`SELECT * FROM memories WHERE ${w.sql} ${ORDER} LIMIT @limit`).all({ ...w.params, limit }) as MemoryRow[]).map(toMemory);
   }
 
   /** Memories whose stemmed text matches an FTS5 expression (see memory/text.ts), best BM25 first. */
@@ -220,7 +220,7 @@ export class MemoryRepo {
 
   private readonly statements = new Map<string, Statement>();
 
-  /** Search SQL varies with the filter; each variant is prepared once. */
+  /** SQL built from a filter varies with it; each variant is prepared once. */
   private statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
