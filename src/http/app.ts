@@ -19,9 +19,11 @@ import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerRuleRoutes } from './routes/rule-routes.js';
 import { registerSkillRoutes } from './routes/skill-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
+import { registerWorkspaceRoutes } from './routes/workspace-routes.js';
 import { resolveApiToken } from './security/api-token.js';
 import { registerSecurity } from './security/register-security.js';
 import type { Services } from './services.js';
+import { registerWebPage } from './web-page.js';
 
 export interface AppOptions {
   config?: Config;
@@ -87,6 +89,8 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerMemoryRoutes(server, services);
   registerRuleRoutes(server, services);
   registerSkillRoutes(server, services);
+  registerWorkspaceRoutes(server, services);
+  registerWebPage(server);
 
   return {
     server,

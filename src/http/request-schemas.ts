@@ -83,6 +83,11 @@ export const skillsQuery = z.object({ workspace: workspacePath.optional() });
 
 export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
+export const conversationsQuery = limitQuery.extend({ workspace: workspacePath.optional() });
+
+/** `GET /v1/directories`: the folders inside one, for picking a workspace; default the home folder. */
+export const directoriesQuery = z.object({ path: workspacePath.optional(), hidden: flag.default(false) });
+
 /** Validates a body or query: 400 when there is no JSON object at all, 422 when fields are wrong. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -56,6 +56,11 @@ export class ApprovalsRepo {
     return (this.db.prepare(`SELECT * FROM approvals WHERE status = 'pending' ORDER BY created_at`).all() as ApprovalRow[]).map(toApproval);
   }
 
+  /** Denies whatever a task still waits on; returns how many approvals that was. */
+  denyPendingOf(taskId: string): number {
+    return this.db.prepare(`UPDATE approvals SET status = 'denied', decided_at = ? WHERE task_id = ? AND status = 'pending'`).run(nowIso(), taskId).changes;
+  }
+
   /** Moves an approval between states; false when it was not in `from` (decided already, used). */
   transition(id: string, from: ApprovalStatus, to: ApprovalStatus): boolean {
     return this.db.prepare('UPDATE approvals SET status = ?, decided_at = ? WHERE id = ? AND status = ?').run(to, nowIso(), id, from).changes === 1;

@@ -41,6 +41,11 @@ export class ExperienceRepo {
     return this.db.prepare(`SELECT ${COLUMNS} FROM experience ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(limit) as Lesson[];
   }
 
+  /** Forgets a lesson a person judged wrong; false when there was no such lesson. */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM experience WHERE id = ?').run(id).changes === 1;
+  }
+
   /** Lessons of one workspace whose task and lesson match an FTS5 expression, best BM25 first. */
   search(workspace: string, match: string, limit: number): Lesson[] {
     return this.db

@@ -42,6 +42,15 @@ export class TasksRepo {
     return result.changes === 1;
   }
 
+  /** Ends a task paused for an approval or a password; false when it was not paused. */
+  cancelPaused(id: string): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE tasks SET status = 'cancelled', updated_at = ? WHERE id = ? AND status IN ('waiting_for_approval', 'waiting_for_password')`)
+        .run(nowIso(), id).changes === 1
+    );
+  }
+
   /** Tasks left running by a process that stopped: they can never finish. */
   failInterrupted(): number {
     return this.db.prepare(`UPDATE tasks SET status = 'failed', updated_at = ? WHERE status = 'running'`).run(nowIso()).changes;

@@ -51,7 +51,11 @@ describe('the API token', () => {
     ['GET', '/v1/audit/commands'],
     ['GET', '/v1/experience'],
     ['GET', '/v1/conversations/conv_x'],
-    ['GET', '/'],
+    ['GET', '/v1/conversations'],
+    ['POST', '/v1/tasks/task_x/cancel'],
+    ['GET', '/v1/workspaces'],
+    ['GET', '/v1/directories'],
+    ['DELETE', '/v1/experience/exp_x'],
     ['GET', '/v1/no/such/route'],
   ];
 
@@ -120,8 +124,10 @@ describe('the API token', () => {
     const r = await rawRequest(t.baseUrl, { path: `/?token=${encodeURIComponent(t.token)}` });
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/html/);
-    expect(r.body).toContain('ducklm is running');
+    expect(r.body).toContain('<div id="app">');
     expect(r.headers['referrer-policy']).toBe('no-referrer');
+    expect(r.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(r.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     const setCookie = r.headers['set-cookie']!;
     expect(setCookie).toHaveLength(1);
     expect(setCookie[0]).toBe(`${cookieName(portOf(t))}=${t.token}; Path=/; HttpOnly; SameSite=Strict`);
@@ -129,8 +135,9 @@ describe('the API token', () => {
     expect((await rawRequest(t.baseUrl, { path: '/v1/approvals/pending', headers: { cookie } })).status).toBe(200);
     // Any GET may carry it; a wrong one sets nothing; a POST's query is no credential.
     expect((await rawRequest(t.baseUrl, { path: `/v1/experience?token=${encodeURIComponent(t.token)}&limit=5` })).status).toBe(200);
+    // The page itself is public (it shows how to sign in); a wrong token signs nothing in.
     const wrong = await rawRequest(t.baseUrl, { path: '/?token=wrong-token-0123456789' });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(200);
     expect(wrong.headers['set-cookie']).toBeUndefined();
     expect((await rawRequest(t.baseUrl, { method: 'POST', path: `/v1/approvals/appr_x/deny?token=${encodeURIComponent(t.token)}` })).status).toBe(401);
   });

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { resolveWorkspace } from '../../tools/workspace-path.js';
 import { HttpError } from '../http-error.js';
-import { limitQuery, parseInput } from '../request-schemas.js';
+import { conversationsQuery, limitQuery, parseInput } from '../request-schemas.js';
 import type { Services } from '../services.js';
 
-export function registerTaskRoutes(app: FastifyInstance, { store }: Services): void {
+export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Services): void {
   const requireTask = (taskId: string) => {
     const task = store.tasks.get(taskId);
     if (!task) throw new HttpError(404, 'not_found', `Unknown task: ${taskId}`);
@@ -20,6 +21,17 @@ export function registerTaskRoutes(app: FastifyInstance, { store }: Services): v
     return store.events.list(request.params.taskId);
   });
 
+  // Stops a running task (its stream ends with `done`, status cancelled) or ends a paused one.
+  app.post<{ Params: { taskId: string } }>('/v1/tasks/:taskId/cancel', async (request) => {
+    const outcome = runtime.cancel(request.params.taskId);
+    return { task_id: request.params.taskId, outcome };
+  });
+
+  app.get('/v1/conversations', async (request) => {
+    const { limit, workspace } = parseInput(conversationsQuery, request.query);
+    return { conversations: store.conversations.list(limit, workspace ? await resolveWorkspace(workspace) : undefined) };
+  });
+
   app.get<{ Params: { conversationId: string } }>('/v1/conversations/:conversationId', async (request) => {
     const conversation = store.conversations.get(request.params.conversationId);
     if (!conversation) throw new HttpError(404, 'not_found', `Unknown conversation: ${request.params.conversationId}`);
@@ -34,5 +46,10 @@ export function registerTaskRoutes(app: FastifyInstance, { store }: Services): v
   app.get('/v1/experience', async (request) => {
     const { limit } = parseInput(limitQuery, request.query);
     return store.experience.list(limit);
+  });
+
+  app.delete<{ Params: { experienceId: string } }>('/v1/experience/:experienceId', async (request, reply) => {
+    if (!store.experience.delete(request.params.experienceId)) throw new HttpError(404, 'not_found', `Unknown lesson: ${request.params.experienceId}`);
+    return reply.status(204).send();
   });
 }

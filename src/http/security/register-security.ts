@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { VERSION } from '../../version.js';
 import { createHostPolicy } from './allowed-hosts.js';
+import { isWebRequest } from '../web-page.js';
 import { presentedToken, sessionCookie, tokensEqual } from './credentials.js';
 
 export interface SecurityOptions {
@@ -14,12 +15,6 @@ export interface SecurityOptions {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** A tiny page for `GET /` until the web UI arrives; it is where the sign-in link lands. */
-const HOME_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ducklm</title></head>
-<body><p>ducklm is running.</p></body></html>
-`;
-
 function deny(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.status(status).send({ error: { code, message } });
 }
@@ -28,7 +23,8 @@ function deny(reply: FastifyReply, status: number, code: string, message: string
  * Guards every route, the 404 handler included, before routing work or body parsing happens:
  * 1. Host must be one of our exact names with our port (DNS rebinding);
  * 2. an Origin, when sent, must be our own (cross-site requests from a browser);
- * 3. the API token (bearer header, `?token=` on a GET, or the session cookie);
+ * 3. the API token (bearer header, `?token=` on a GET, or the session cookie), except for the
+ *    web page and its files, which are public and where `?token=` signs a browser in;
  * 4. a request body must be JSON: a text/plain POST is what a cross-site form or a no-cors
  *    fetch can send without a preflight, so it is refused before anything runs.
  * No CORS headers are ever sent, so browsers keep other origins from reading our answers.
@@ -56,6 +52,12 @@ export function registerSecurity(server: FastifyInstance, options: SecurityOptio
     }
 
     const presented = presentedToken(request, port);
+    if (isWebRequest(request)) {
+      // The page and its scripts are public (no data, no secret): without a session it shows how
+      // to sign in. Opening it with the right `?token=` is what signs a browser in.
+      if (presented?.source === 'query' && tokensEqual(presented.token, options.token)) signIn(reply, options.token, port);
+      return undefined;
+    }
     if (!presented && isHealth(request)) {
       // Health stays open so that scripts and supervisors can see the server is up, but without
       // the token it says only that and the version: no model server address, no model details.
@@ -68,25 +70,19 @@ export function registerSecurity(server: FastifyInstance, options: SecurityOptio
         : 'This API needs its token: send "Authorization: Bearer <token>" (`ducklm token` prints it), or open the link `ducklm serve` printed.';
       return deny(reply, 401, 'unauthorized', message);
     }
-    if (presented.source === 'query') {
-      void reply.header('set-cookie', sessionCookie(options.token, port));
-      // The token is in this page's URL: never send it on in a Referer.
-      void reply.header('referrer-policy', 'no-referrer');
-    }
+    if (presented.source === 'query') signIn(reply, options.token, port);
 
     if (BODY_METHODS.has(request.method) && hasBody(request) && !isJson(request.headers['content-type'])) {
       return deny(reply, 415, 'unsupported_media_type', 'A request body must be JSON, sent with "Content-Type: application/json".');
     }
     return undefined;
   });
+}
 
-  server.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
-      .header('referrer-policy', 'no-referrer')
-      .send(HOME_PAGE),
-  );
+function signIn(reply: FastifyReply, token: string, port: number): void {
+  void reply.header('set-cookie', sessionCookie(token, port));
+  // The token is in this page's URL: never send it on in a Referer.
+  void reply.header('referrer-policy', 'no-referrer');
 }
 
 function isHealth(request: FastifyRequest): boolean {

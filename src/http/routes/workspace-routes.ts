@@ -1,0 +1,47 @@
+import { statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { resolveWorkspace } from '../../tools/workspace-path.js';
+import { HttpError } from '../http-error.js';
+import { directoriesQuery, parseInput } from '../request-schemas.js';
+import type { Services } from '../services.js';
+
+const MAX_ENTRIES = 500;
+
+/**
+ * What a client needs to pick a workspace: the ones chats used lately, a sensible default, and
+ * the folders inside any folder (names only: what a file browser shows, to the token's holder).
+ */
+export function registerWorkspaceRoutes(app: FastifyInstance, { store }: Services): void {
+  app.get('/v1/workspaces', async () => {
+    const recent = store.conversations.recentWorkspaces(20);
+    return { recent, default: recent[0]?.path ?? (await resolveWorkspace(process.cwd())), home: homedir() };
+  });
+
+  app.get('/v1/directories', async (request) => {
+    const query = parseInput(directoriesQuery, request.query);
+    const path = await resolveWorkspace(query.path ?? homedir());
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new HttpError(404, 'not_found', `No such folder: ${path}`);
+    if (!info.isDirectory()) throw new HttpError(422, 'not_a_directory', `Not a folder: ${path}`);
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => {
+      throw new HttpError(403, 'unreadable', `This folder cannot be read: ${path}`);
+    });
+    const directories = entries
+      .filter((entry) => (entry.isDirectory() || (entry.isSymbolicLink() && isDirSync(join(path, entry.name)))) && (query.hidden || !entry.name.startsWith('.')))
+      .map((entry) => entry.name)
+      .sort((a, b) => a.localeCompare(b));
+    const parent = dirname(path);
+    return { path, parent: parent === path ? null : parent, directories: directories.slice(0, MAX_ENTRIES), truncated: directories.length > MAX_ENTRIES };
+  });
+}
+
+function isDirSync(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

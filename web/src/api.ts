@@ -1,0 +1,130 @@
+/**
+ * The page's only door to the server: typed JSON calls and task streams. The session cookie
+ * (set by opening the `?token=` link) authenticates every call; nothing here stores a secret.
+ */
+import { createParser } from 'eventsource-parser';
+import type { TaskEvent } from '../../src/events/task-event.js';
+import type { Approval } from '../../src/store/approvals-repo.js';
+import type { ConversationSummary, StoredMessage } from '../../src/store/conversations-repo.js';
+import type { Lesson } from '../../src/store/experience-repo.js';
+import type { Memory } from '../../src/store/memory-repo.js';
+import type { StoredEvent } from '../../src/store/events-repo.js';
+
+/** A stored event (`GET /v1/tasks/{id}/events`, `/v1/audit/commands`): `event_type` and its `payload`. */
+export type { Approval, ConversationSummary, Lesson, Memory, StoredEvent, StoredMessage, TaskEvent };
+export type CommandAudit = Extract<TaskEvent, { type: 'command_audit' }>;
+
+/** An answer of the server's that is not 2xx, with its `{error: {code, message}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Fired on any 401 so that the shell can show the sign-in screen. */
+export const UNAUTHORIZED_EVENT = 'ducklm:unauthorized';
+
+async function failure(response: Response): Promise<ApiError> {
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+  return new ApiError(response.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `${response.status} ${response.statusText}`);
+}
+
+async function call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  if (!response.ok) throw await failure(response);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+const query = (params: Record<string, string | number | boolean | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+export interface Health {
+  status: string;
+  version: string;
+  model?: { configured: boolean; reachable: boolean; base_url: string | null; detail?: string };
+}
+
+export interface ConversationDetail {
+  conversation_id: string;
+  workspace: string;
+  created_at: string;
+  messages: StoredMessage[];
+}
+
+
+export type NewMemory = { text: string; memory_type?: Memory['memory_type']; scope?: Memory['scope']; workspace?: string; importance?: number };
+export type MemoryPatch = Partial<Pick<Memory, 'text' | 'importance' | 'memory_type'>>;
+
+export const api = {
+  health: () => call<Health>('GET', '/v1/health'),
+  conversations: (workspace?: string, limit = 100) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit })}`),
+  conversation: (id: string) => call<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
+  taskEvents: (taskId: string) => call<StoredEvent[]>('GET', `/v1/tasks/${encodeURIComponent(taskId)}/events`),
+  cancelTask: (taskId: string) => call<{ task_id: string; outcome: 'stopping' | 'cancelled' }>('POST', `/v1/tasks/${encodeURIComponent(taskId)}/cancel`),
+  pendingApprovals: () => call<Approval[]>('GET', '/v1/approvals/pending'),
+  decide: (approvalId: string, decision: 'allow_once' | 'allow_always' | 'deny') => call<Approval>('POST', `/v1/approvals/${encodeURIComponent(approvalId)}/${decision}`),
+  workspaces: () => call<{ recent: { path: string; last_used: string }[]; default: string; home: string }>('GET', '/v1/workspaces'),
+  directories: (path?: string, hidden = false) => call<{ path: string; parent: string | null; directories: string[]; truncated: boolean }>('GET', `/v1/directories${query({ path, hidden: hidden || undefined })}`),
+  memories: (params: { q?: string; workspace?: string; scope?: Memory['scope']; type?: Memory['memory_type']; limit?: number } = {}) =>
+    call<{ results: (Memory & { score?: number })[] }>('GET', `/v1/memory${query(params)}`),
+  addMemory: (memory: NewMemory) => call<Memory>('POST', '/v1/memory', memory),
+  updateMemory: (id: string, patch: MemoryPatch) => call<Memory>('PATCH', `/v1/memory/${encodeURIComponent(id)}`, patch),
+  deleteMemory: (id: string) => call<void>('DELETE', `/v1/memory/${encodeURIComponent(id)}`),
+  memoryHistory: (id: string) => call<unknown>('GET', `/v1/memory/${encodeURIComponent(id)}/history`),
+  lessons: (limit = 200) => call<Lesson[]>('GET', `/v1/experience${query({ limit })}`),
+  deleteLesson: (id: string) => call<void>('DELETE', `/v1/experience/${encodeURIComponent(id)}`),
+  audit: (limit = 200) => call<StoredEvent[]>('GET', `/v1/audit/commands${query({ limit })}`),
+  rules: () => call<unknown[]>('GET', '/v1/rules'),
+  deleteRule: (id: string) => call<void>('DELETE', `/v1/rules/${encodeURIComponent(id)}`),
+};
+
+export type ChatRequest = { message: string; workspace: string; conversation_id?: string; reasoning?: 'on' | 'off' };
+
+/**
+ * POSTs to a streaming endpoint and calls `onEvent` for every event until the stream ends.
+ * Aborting `signal` hangs up, which the server takes as "stop": the task ends as cancelled.
+ */
+export async function streamTask(path: string, body: unknown, onEvent: (event: TaskEvent) => void, signal?: AbortSignal): Promise<void> {
+  const response = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!response.ok || !response.body) throw await failure(response);
+  const parser = createParser({
+    onEvent: (message) => {
+      const payload = JSON.parse(message.data) as Record<string, unknown>;
+      onEvent({ type: message.event, ...payload } as TaskEvent);
+    },
+  });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    parser.feed(value);
+  }
+}
+
+export const chatStream = (request: ChatRequest, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) => streamTask('/v1/chat/stream', request, onEvent, signal);
+export const continueStream = (taskId: string, approvalId: string, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) =>
+  streamTask(`/v1/tasks/${encodeURIComponent(taskId)}/continue/stream`, { approval_id: approvalId }, onEvent, signal);
+/** The password goes in this one request body and nowhere else; callers must not keep it. */
+export const passwordStream = (taskId: string, approvalId: string, password: string, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) =>
+  streamTask(`/v1/tasks/${encodeURIComponent(taskId)}/password/stream`, { approval_id: approvalId, password }, onEvent, signal);

@@ -1,0 +1,3 @@
+export function AuditView() {
+  return <section class="audit" data-testid="audit-view" />;
+}

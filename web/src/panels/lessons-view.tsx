@@ -1,0 +1,3 @@
+export function LessonsView() {
+  return <section class="lessons" data-testid="lessons-view" />;
+}

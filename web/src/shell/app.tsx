@@ -1,0 +1,111 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, UNAUTHORIZED_EVENT, type Health } from '../api.js';
+import { ChatView } from '../chat/chat-view.js';
+import { AuditView } from '../panels/audit-view.js';
+import { ConversationList } from '../panels/conversation-list.js';
+import { LessonsView } from '../panels/lessons-view.js';
+import { MemoryView } from '../panels/memory-view.js';
+import { WorkspacePicker } from '../panels/workspace-picker.js';
+import { useView, VIEWS, type View } from './route.js';
+import { SignIn } from './sign-in.js';
+
+const LABELS: Record<View, string> = { chat: 'Chat', memory: 'Memory', lessons: 'Lessons', audit: 'Audit' };
+const WORKSPACE_KEY = 'ducklm.workspace';
+
+type Auth = 'checking' | 'signed-in' | 'signed-out';
+
+/** The page's frame: sign-in, header with workspace and views, conversations beside the chat. */
+export function App() {
+  const [auth, setAuth] = useState<Auth>('checking');
+  const [view, setView] = useView();
+  const [workspace, setWorkspaceState] = useState<string | null>(null);
+  const [conversationId, setConversationId] = useState<string | null>(null);
+  const [listVersion, setListVersion] = useState(0);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [health, setHealth] = useState<Health | null>(null);
+
+  useEffect(() => {
+    const signOut = () => setAuth('signed-out');
+    window.addEventListener(UNAUTHORIZED_EVENT, signOut);
+    // Any authenticated call tells whether the cookie is good; this one also gives the default workspace.
+    api
+      .workspaces()
+      .then((info) => {
+        setAuth('signed-in');
+        setWorkspaceState(localStorage.getItem(WORKSPACE_KEY) ?? info.default);
+      })
+      .catch(() => setAuth((current) => (current === 'checking' ? 'signed-out' : current)));
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, signOut);
+  }, []);
+
+  useEffect(() => {
+    if (auth !== 'signed-in') return;
+    api.health().then(setHealth, () => setHealth(null));
+  }, [auth]);
+
+  const setWorkspace = useCallback((path: string) => {
+    localStorage.setItem(WORKSPACE_KEY, path);
+    setWorkspaceState(path);
+    setConversationId(null);
+  }, []);
+
+  const selectConversation = useCallback(
+    (id: string | null) => {
+      setConversationId(id);
+      setDrawerOpen(false);
+      if (view !== 'chat') setView('chat');
+    },
+    [view],
+  );
+
+  const conversationChanged = useCallback((id: string) => {
+    setConversationId(id);
+    setListVersion((v) => v + 1);
+  }, []);
+
+  if (auth === 'checking') return <main class="loading" aria-busy="true" />;
+  if (auth === 'signed-out') return <SignIn />;
+  if (!workspace) return <main class="loading" aria-busy="true" />;
+
+  return (
+    <div class={`shell view-${view}${drawerOpen ? ' drawer-open' : ''}`}>
+      <header class="topbar">
+        <button class="icon-button menu-button" aria-label="Conversations" aria-expanded={drawerOpen} onClick={() => setDrawerOpen(!drawerOpen)}>
+          ☰
+        </button>
+        <span class="brand">ducklm</span>
+        <WorkspacePicker workspace={workspace} onChange={setWorkspace} />
+        <nav class="views" aria-label="Views">
+          {VIEWS.map((name) => (
+            <a key={name} href={`#${name}`} class={name === view ? 'active' : ''} aria-current={name === view ? 'page' : undefined} data-testid={`nav-${name}`}>
+              {LABELS[name]}
+            </a>
+          ))}
+        </nav>
+        <ModelStatus health={health} />
+      </header>
+      <aside class="sidebar" aria-label="Conversations">
+        <ConversationList workspace={workspace} selectedId={conversationId} onSelect={selectConversation} version={listVersion} />
+      </aside>
+      <div class="scrim" onClick={() => setDrawerOpen(false)} />
+      <main class="content">
+        {view === 'chat' && <ChatView workspace={workspace} conversationId={conversationId} onConversationChanged={conversationChanged} />}
+        {view === 'memory' && <MemoryView workspace={workspace} />}
+        {view === 'lessons' && <LessonsView />}
+        {view === 'audit' && <AuditView />}
+      </main>
+    </div>
+  );
+}
+
+function ModelStatus({ health }: { health: Health | null }) {
+  const model = health?.model;
+  const state = !model ? 'unknown' : !model.configured ? 'unconfigured' : model.reachable ? 'ok' : 'down';
+  const text = { unknown: 'model: ?', unconfigured: 'no model configured', ok: 'model ready', down: 'model unreachable' }[state];
+  return (
+    <span class={`model-status ${state}`} title={model?.base_url ?? model?.detail ?? ''} data-testid="model-status">
+      <span class="dot" aria-hidden="true" />
+      <span class="label">{text}</span>
+    </span>
+  );
+}
