@@ -27,8 +27,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
  * Starts `ducklm serve --port 0 <args>` and resolves once it has printed its listening line and
  * its sign-in link. The process is stopped after the test, or earlier with `stop()`.
  */
-export async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
   const exit = once(child, 'exit');
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
