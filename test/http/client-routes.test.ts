@@ -1,4 +1,5 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { StreamChunk } from '../../src/model/model-client.js';
@@ -97,6 +98,8 @@ describe('picking a workspace', () => {
     expect((await t.get(`/v1/directories?path=${encodeURIComponent(join(root, 'notes.txt'))}`)).status).toBe(422);
     expect((await t.get(`/v1/directories?path=${encodeURIComponent(join(root, 'missing'))}`)).status).toBe(404);
     expect((await t.get('/v1/directories?path=/')).json.parent).toBeNull();
+    expect((await t.get('/v1/directories?path=some/relative')).status).toBe(422);
+    expect((await t.get('/v1/directories?path=~')).json.path).toBe(realpathSync(homedir()));
   });
 });
 

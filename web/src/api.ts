@@ -128,3 +128,17 @@ export const continueStream = (taskId: string, approvalId: string, onEvent: (eve
 /** The password goes in this one request body and nowhere else; callers must not keep it. */
 export const passwordStream = (taskId: string, approvalId: string, password: string, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) =>
   streamTask(`/v1/tasks/${encodeURIComponent(taskId)}/password/stream`, { approval_id: approvalId, password }, onEvent, signal);
+
+/** A task as `GET /v1/tasks/{id}` shows it: the chat view reads its status to resume or follow it after a reload. */
+export interface TaskInfo {
+  task_id: string;
+  conversation_id: string;
+  workspace: string;
+  message: string;
+  status: Extract<TaskEvent, { type: 'done' }>['status'];
+  created_at: string;
+  updated_at: string;
+}
+export const fetchTask = (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
+/** One approval, whatever its state: a decided one whose task was never continued can still be. */
+export const fetchApproval = (approvalId: string) => call<Approval>('GET', `/v1/approvals/${encodeURIComponent(approvalId)}`);

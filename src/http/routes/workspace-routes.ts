@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { resolveWorkspace } from '../../tools/workspace-path.js';
 import { HttpError } from '../http-error.js';
@@ -22,7 +22,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, { store }: Service
 
   app.get('/v1/directories', async (request) => {
     const query = parseInput(directoriesQuery, request.query);
-    const path = await resolveWorkspace(query.path ?? homedir());
+    const path = await resolveWorkspace(absoluteFolder(query.path ?? homedir()));
     const info = await stat(path).catch(() => null);
     if (!info) throw new HttpError(404, 'not_found', `No such folder: ${path}`);
     if (!info.isDirectory()) throw new HttpError(422, 'not_a_directory', `Not a folder: ${path}`);
@@ -36,6 +36,13 @@ export function registerWorkspaceRoutes(app: FastifyInstance, { store }: Service
     const parent = dirname(path);
     return { path, parent: parent === path ? null : parent, directories: directories.slice(0, MAX_ENTRIES), truncated: directories.length > MAX_ENTRIES };
   });
+}
+
+/** `~` is the home folder; a relative path would mean the server's own folder, which no client means. */
+function absoluteFolder(path: string): string {
+  const expanded = path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+  if (!isAbsolute(expanded)) throw new HttpError(422, 'relative_path', `Give the folder as a full path (or starting with ~/): ${path}`);
+  return expanded;
 }
 
 function isDirSync(path: string): boolean {

@@ -1,3 +1,15 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { Composer } from './composer.js';
+import { EmptyState } from './empty-state.js';
+import { loadConversation, reloadTurn } from './history.js';
+import { MessageList, type TurnActions } from './message-list.js';
+import { PasswordDialog } from './password-dialog.js';
+import { StageLine } from './stage-line.js';
+import { isPaused, type Turn } from './turn-model.js';
+import { describeFailure, useTaskStream } from './use-task-stream.js';
+import { useStickToBottom } from './use-stick-to-bottom.js';
+import './chat.css';
+
 export interface ChatViewProps {
   workspace: string;
   /** The conversation shown; null starts a new one with the next message. */
@@ -6,6 +18,151 @@ export interface ChatViewProps {
   onConversationChanged(id: string): void;
 }
 
-export function ChatView(_props: ChatViewProps) {
-  return <section class="chat" data-testid="chat" />;
+/** Only the on/off choice is kept; nothing typed ever goes to storage. */
+const REASONING_KEY = 'ducklm.reasoning';
+const FOLLOW_EVERY_MS = 1500;
+
+const passwordKey = (turn: Turn) => (turn.password ? `${turn.password.approvalId}:${turn.password.attempt}` : '');
+
+export function ChatView({ workspace, conversationId, onConversationChanged }: ChatViewProps) {
+  const stream = useTaskStream(onConversationChanged);
+  const { turns, busy } = stream;
+  const [draft, setDraft] = useState('');
+  const [startError, setStartError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [reasoning, setReasoning] = useState(() => localStorage.getItem(REASONING_KEY) !== 'off');
+  const [dismissedPrompt, setDismissedPrompt] = useState<string | null>(null);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useStickToBottom(scroller, turns);
+
+  // A conversation picked elsewhere (not the one this view's own turn just created) is loaded.
+  useEffect(() => {
+    if (conversationId === stream.conversationId()) return;
+    stream.reset([], conversationId);
+    setStartError(null);
+    setLoadError(null);
+    if (conversationId === null) return;
+    let live = true;
+    setLoading(true);
+    loadConversation(conversationId)
+      .then(({ turns: loaded }) => live && stream.reset(loaded, conversationId))
+      .catch((error: unknown) => live && setLoadError(describeFailure(error).message))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [conversationId]);
+
+  const last = turns.at(-1);
+  // A task started before a reload, or in another window, is followed until it ends.
+  const following = !busy && last?.taskId && last.status === 'running' ? last : null;
+  useEffect(() => {
+    if (!following) return;
+    const timer = window.setTimeout(() => {
+      reloadTurn(following).then(stream.replace, () => undefined);
+    }, FOLLOW_EVERY_MS);
+    return () => window.clearTimeout(timer);
+  }, [following]);
+
+  const promptTurn = !busy ? [...turns].reverse().find((t) => t.password && t.status === 'waiting_for_password' && passwordKey(t) !== dismissedPrompt) : undefined;
+  const canStop = busy || Boolean(last && last.taskId && (isPaused(last.status) || last.status === 'running'));
+
+  // Focus goes back to the message box after each turn (not while the password dialog asks).
+  useEffect(() => {
+    if (!busy && !promptTurn && !loading) textarea.current?.focus();
+  }, [busy, loading, Boolean(promptTurn)]);
+
+  const stop = useCallback(() => stream.stop(), []);
+  useEffect(() => {
+    if (!canStop) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      // Esc in a dialog closes the dialog; it does not stop the task.
+      if (event.target instanceof Element && event.target.closest('dialog, [role="dialog"]')) return;
+      event.preventDefault();
+      stop();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [canStop]);
+
+  const send = async () => {
+    const message = draft.trim();
+    if (!message || busy) return;
+    setStartError(null);
+    setDraft('');
+    stick();
+    const failure = await stream.send(message, workspace, reasoning ? 'on' : 'off');
+    if (failure) {
+      // The request never started: the person gets their text back, and the reason.
+      setDraft((current) => current || message);
+      setStartError(failure);
+    }
+  };
+
+  const setReasoningChoice = (on: boolean) => {
+    setReasoning(on);
+    localStorage.setItem(REASONING_KEY, on ? 'on' : 'off');
+  };
+
+  const actions: TurnActions = {
+    canAct: !busy,
+    onDecide: (turn, approvalId, decision) => void stream.decide(turn, approvalId, decision),
+    onContinue: (turn, approvalId) => void stream.continueTask(turn, approvalId),
+    onOpenPassword: () => setDismissedPrompt(null),
+  };
+
+  return (
+    <section class="chat" data-testid="chat" aria-label="Chat">
+      <div class="chat-scroll" ref={scroller}>
+        {loading && <p class="muted chat-loading">Loading the conversation…</p>}
+        {loadError && (
+          <p class="inline-error" role="alert" data-testid="load-error">
+            This conversation could not be loaded: {loadError}
+          </p>
+        )}
+        {!loading && !loadError && turns.length === 0 && (
+          <EmptyState
+            workspace={workspace}
+            onSuggest={(text) => {
+              setDraft(text);
+              textarea.current?.focus();
+            }}
+            onOpen={onConversationChanged}
+          />
+        )}
+        {turns.length > 0 && <MessageList turns={turns} busy={busy} actions={actions} />}
+      </div>
+      <div class="chat-footer">
+        <StageLine turn={last} remote={Boolean(following)} />
+        {startError && (
+          <p class="inline-error start-error" role="alert" data-testid="chat-error">
+            {startError}
+          </p>
+        )}
+        <Composer
+          value={draft}
+          onInput={setDraft}
+          onSend={() => void send()}
+          onStop={stop}
+          busy={busy}
+          canStop={canStop}
+          disabled={loading}
+          reasoning={reasoning}
+          onReasoning={setReasoningChoice}
+          textarea={textarea}
+        />
+      </div>
+      {promptTurn?.password && (
+        <PasswordDialog
+          key={passwordKey(promptTurn)}
+          request={promptTurn.password}
+          onSubmit={(password) => stream.submitPassword(promptTurn, promptTurn.password!.approvalId, password)}
+          onDismiss={() => setDismissedPrompt(passwordKey(promptTurn))}
+        />
+      )}
+    </section>
+  );
 }

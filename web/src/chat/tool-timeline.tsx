@@ -1,0 +1,75 @@
+import { ApprovalCard } from './approval-card.js';
+import type { Decision, NoteItem, TimelineItem, ToolCallItem } from './turn-model.js';
+
+/** What a call was given, as a person would type it: the command line, else compact JSON. */
+export function argsText(args: Record<string, unknown>): string {
+  if (typeof args.command === 'string') return args.command;
+  const entries = Object.entries(args);
+  if (entries.length === 1 && typeof entries[0]![1] === 'string') return entries[0]![1];
+  return JSON.stringify(args);
+}
+
+const SHORT_OUTPUT_LINES = 12;
+
+function ToolCall({ item }: { item: ToolCallItem }) {
+  const lines = item.output ? item.output.split('\n').length : 0;
+  // Short outputs and failures are shown at once; long ones wait for a click.
+  const openAtFirst = item.state === 'failed' || lines <= SHORT_OUTPUT_LINES;
+  const badge = { running: 'running', ok: 'ok', failed: 'failed' }[item.state];
+  return (
+    <div class={`tool-call ${item.state}`} data-testid="tool-call" data-state={item.state}>
+      <div class="tool-head">
+        <span class="tool-name">{item.tool}</span>
+        <code class="tool-args">{typeof item.args.command === 'string' ? `$ ${item.args.command}` : argsText(item.args)}</code>
+        <span class={`badge state-${item.state}`}>
+          {item.state === 'running' && <span class="spinner small" aria-hidden="true" />}
+          {badge}
+        </span>
+        {item.truncated && (
+          <span class="badge warn" title="The output was cut off">
+            truncated
+          </span>
+        )}
+      </div>
+      {item.output && (
+        <details class="tool-output" open={openAtFirst}>
+          <summary>
+            Output <span class="muted">({lines} {lines === 1 ? 'line' : 'lines'})</span>
+          </summary>
+          <pre data-testid="tool-output">{item.output}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function Note({ item }: { item: NoteItem }) {
+  return (
+    <p class={`timeline-note ${item.tone}`} title={item.detail}>
+      {item.text}
+      {item.detail && item.tone !== 'info' && <span class="muted">: {item.detail}</span>}
+    </p>
+  );
+}
+
+export interface TimelineActions {
+  /** Decisions may be sent (no other stream is running). */
+  canAct: boolean;
+  onDecide(approvalId: string, decision: Decision): void;
+  onContinue(approvalId: string): void;
+}
+
+/** A turn's tool calls, approvals and notes, in the order they happened. */
+export function ToolTimeline({ items, actions }: { items: TimelineItem[]; actions: TimelineActions }) {
+  return (
+    <ol class="timeline" aria-label="What ducklm did">
+      {items.map((item) => (
+        <li key={`${item.kind}-${item.id}`}>
+          {item.kind === 'tool' && <ToolCall item={item} />}
+          {item.kind === 'approval' && <ApprovalCard item={item} actions={actions} />}
+          {item.kind === 'note' && <Note item={item} />}
+        </li>
+      ))}
+    </ol>
+  );
+}

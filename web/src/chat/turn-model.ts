@@ -1,0 +1,223 @@
+/**
+ * One turn of the chat (a user message and everything its task did), built by folding task
+ * events into it. The same reducer serves the live stream and the replay of a stored event log,
+ * so a reloaded conversation looks exactly like the one watched live.
+ */
+import type { GenerationStats, TaskEvent, TaskStatus } from '../../../src/events/task-event.js';
+
+export type Stage = Extract<TaskEvent, { type: 'runtime_status' }>['stage'];
+export type RiskLevel = Extract<TaskEvent, { type: 'tool_approval_requested' }>['risk_level'];
+/** `sending`: the request is on its way and no event has come back yet. */
+export type TurnStatus = 'sending' | TaskStatus;
+export type Decision = 'allow_once' | 'allow_always' | 'deny';
+
+export interface ToolCallItem {
+  kind: 'tool';
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  state: 'running' | 'ok' | 'failed';
+  output: string;
+  truncated: boolean;
+}
+
+export interface ApprovalItem {
+  kind: 'approval';
+  id: string;
+  tool: string;
+  args: Record<string, unknown>;
+  reason: string;
+  riskLevel: RiskLevel;
+  actionType: string;
+  /** `deciding`: the decision is being sent; `decided` waits for "Continue" (decided elsewhere, or before a reload). */
+  state: 'pending' | 'deciding' | 'allowed' | 'allowed_always' | 'denied' | 'cancelled';
+  /** Decided but the task was never continued: the card offers to continue it. */
+  resumable: boolean;
+  /** Why the last decision could not be sent. */
+  error?: string;
+}
+
+export interface NoteItem {
+  kind: 'note';
+  id: string;
+  tone: 'info' | 'warn' | 'denied';
+  text: string;
+  detail?: string;
+}
+
+export type TimelineItem = ToolCallItem | ApprovalItem | NoteItem;
+
+export interface PasswordRequest {
+  approvalId: string;
+  tool: string;
+  args: Record<string, unknown>;
+  reason: string;
+  attempt: number;
+}
+
+export interface Turn {
+  /** Stable across the turn's life: the task id once known, a local id before. */
+  key: string;
+  taskId: string | null;
+  userText: string;
+  status: TurnStatus;
+  stage: { stage: Stage; detail?: string } | null;
+  /** Tool calls, approvals and notes, in the order they happened, before the answer. */
+  items: TimelineItem[];
+  reasoning: string;
+  answer: string;
+  stats: GenerationStats | null;
+  error: { code: string; message: string } | null;
+  password: PasswordRequest | null;
+  /** What the task remembered or learned once it finished (seen in the stored log). */
+  afterNotes: NoteItem[];
+}
+
+/** Things only the page knows: a decision being sent, a hang-up, a stream that broke. */
+export type LocalEvent =
+  | { type: 'local_decision'; approvalId: string; state: ApprovalItem['state']; error?: string }
+  | { type: 'local_password_sent' }
+  | { type: 'local_cancelled' }
+  | { type: 'local_error'; code: string; message: string }
+  | { type: 'local_status'; status: TurnStatus };
+
+export type TurnEvent = TaskEvent | LocalEvent;
+
+const TERMINAL: ReadonlySet<TurnStatus> = new Set(['completed', 'failed', 'cancelled']);
+export const isTerminal = (status: TurnStatus) => TERMINAL.has(status);
+export const isPaused = (status: TurnStatus) => status === 'waiting_for_approval' || status === 'waiting_for_password';
+
+export function newTurn(key: string, userText: string): Turn {
+  return { key, taskId: null, userText, status: 'sending', stage: null, items: [], reasoning: '', answer: '', stats: null, error: null, password: null, afterNotes: [] };
+}
+
+/** A short human name for what a tool call does: the command line for the shell. */
+export function describeCall(tool: string, args: Record<string, unknown>): string {
+  if (typeof args.command === 'string') return args.command;
+  if (typeof args.path === 'string') return `${tool.replace(/_/g, ' ')} ${args.path}`;
+  return tool;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function updateApproval(items: TimelineItem[], approvalId: string, change: (item: ApprovalItem) => ApprovalItem): TimelineItem[] {
+  return items.map((item) => (item.kind === 'approval' && item.id === approvalId ? change(item) : item));
+}
+
+function note(turn: Turn, tone: NoteItem['tone'], text: string, detail?: string): Turn {
+  const item: NoteItem = { kind: 'note', id: `n${turn.items.length}`, tone, text, ...(detail ? { detail } : {}) };
+  return { ...turn, items: [...turn.items, item] };
+}
+
+function afterNote(turn: Turn, text: string, detail?: string): Turn {
+  const item: NoteItem = { kind: 'note', id: `a${turn.afterNotes.length}`, tone: 'info', text, ...(detail ? { detail } : {}) };
+  return { ...turn, afterNotes: [...turn.afterNotes, item] };
+}
+
+/** Folds one event into a turn; unknown or debug-only events leave it as it was. */
+export function applyEvent(turn: Turn, event: TurnEvent): Turn {
+  const started: Turn = 'task_id' in event && !turn.taskId ? { ...turn, taskId: event.task_id } : turn;
+  const t: Turn = started.status === 'sending' && event.type !== 'local_error' && event.type !== 'local_cancelled' ? { ...started, status: 'running' } : started;
+  switch (event.type) {
+    case 'runtime_status': {
+      const status = event.stage === 'waiting_for_approval' || event.stage === 'waiting_for_password' ? event.stage : t.status;
+      return { ...t, status, stage: { stage: event.stage, ...(event.detail ? { detail: event.detail } : {}) } };
+    }
+    case 'skill_activated':
+      return note(t, 'info', `Skill: ${event.skill}`);
+    case 'recall_completed':
+      if (event.candidates === 0) return t;
+      return note(t, 'info', `Recalled ${plural(event.relevant_memory_ids.length, 'relevant memory', 'relevant memories')} of ${event.candidates}`);
+    case 'recall_failed':
+      return note(t, 'warn', 'Recalling memories failed', event.message);
+    case 'experience_applied':
+      return note(t, 'info', `Using ${plural(event.lessons.length, 'lesson')} from earlier tasks`, event.lessons.join('\n'));
+    case 'action_step_limit':
+      return note(t, 'warn', `Stopped acting after ${plural(event.steps, 'step')}`);
+    case 'tool_call_started': {
+      const item: ToolCallItem = { kind: 'tool', id: event.call_id, tool: event.tool, args: event.args, state: 'running', output: '', truncated: false };
+      return { ...t, items: [...t.items, item], stage: { stage: 'running_tool', detail: describeCall(event.tool, event.args) } };
+    }
+    case 'tool_call_finished':
+      return {
+        ...t,
+        items: t.items.map((item) =>
+          item.kind === 'tool' && item.id === event.call_id ? { ...item, state: event.ok ? 'ok' : 'failed', output: event.output, truncated: event.truncated } : item,
+        ),
+      };
+    case 'tool_approval_requested': {
+      const item: ApprovalItem = {
+        kind: 'approval',
+        id: event.approval_id,
+        tool: event.tool,
+        args: event.args,
+        reason: event.reason,
+        riskLevel: event.risk_level,
+        actionType: event.action_type,
+        state: 'pending',
+        resumable: false,
+      };
+      return { ...t, status: 'waiting_for_approval', items: [...t.items.filter((i) => !(i.kind === 'approval' && i.id === item.id)), item] };
+    }
+    case 'tool_password_requested': {
+      const { approval_id: approvalId, tool, args, reason, attempt } = event;
+      const items = updateApproval(t.items, approvalId, (a) => (a.state === 'pending' || a.state === 'deciding' ? { ...a, state: 'allowed' } : a));
+      return { ...t, items, status: 'waiting_for_password', password: { approvalId, tool, args, reason, attempt } };
+    }
+    case 'tool_denied':
+      return { ...t, items: updateApproval(t.items, event.approval_id, (a) => ({ ...a, state: 'denied', resumable: false })) };
+    case 'task_resumed': {
+      const denied = event.decision === 'denied';
+      const items = updateApproval(t.items, event.approval_id, (a) => ({
+        ...a,
+        resumable: false,
+        state: denied ? 'denied' : a.state === 'allowed_always' ? a.state : 'allowed',
+      }));
+      return { ...t, items, password: null };
+    }
+    case 'reasoning_delta':
+      return { ...t, reasoning: t.reasoning + event.delta };
+    case 'content_delta':
+      return { ...t, answer: t.answer + event.delta };
+    case 'error':
+      return { ...t, error: { code: event.code, message: event.message } };
+    case 'done': {
+      const finished = isTerminal(event.status);
+      return {
+        ...t,
+        status: event.status,
+        stats: event.generation_stats,
+        stage: finished ? null : t.stage,
+        password: event.status === 'waiting_for_password' ? t.password : null,
+      };
+    }
+    case 'memory_stored':
+      return afterNote(t, 'Remembered', event.text);
+    case 'memory_updated':
+      return afterNote(t, 'Updated a memory', `${event.previous_text} → ${event.text}`);
+    case 'memory_superseded':
+      return afterNote(t, 'Replaced a memory', `${event.superseded_text} → ${event.text}`);
+    case 'memory_merged':
+      return afterNote(t, 'Already known', event.text);
+    case 'reflection_completed':
+      return afterNote(t, 'Learned a lesson', event.lesson);
+    case 'local_decision':
+      return { ...t, items: updateApproval(t.items, event.approvalId, (a) => ({ ...a, state: event.state, resumable: false, error: event.error })) };
+    case 'local_password_sent':
+      return { ...t, password: null, status: 'running', stage: { stage: 'running_tool', detail: t.password ? describeCall(t.password.tool, t.password.args) : undefined } };
+    case 'local_cancelled':
+      return {
+        ...t,
+        status: 'cancelled',
+        stage: null,
+        password: null,
+        items: t.items.map((item) => (item.kind === 'approval' && (item.state === 'pending' || item.state === 'deciding') ? { ...item, state: 'cancelled' } : item)),
+      };
+    case 'local_error':
+      return { ...t, status: isTerminal(t.status) ? t.status : 'failed', stage: null, error: { code: event.code, message: event.message } };
+    case 'local_status':
+      return { ...t, status: event.status, stage: isTerminal(event.status) ? null : t.stage };
+    default:
+      return t;
+  }
+}

@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { baseName, errorText, fullTime, relativeTime } from './format.js';
+import { alwaysAllowRules, type Rule } from './panel-api.js';
+import { useLoad } from './use-load.js';
+
+/** The "Always allow" rules a person created from approvals, each revocable. */
+export function RulesList() {
+  const rules = useLoad(() => alwaysAllowRules(), []);
+  const list = rules.data ?? [];
+  return (
+    <section class="rules-section" aria-labelledby="rules-heading" data-testid="rules">
+      <header class="panel-head">
+        <h2 id="rules-heading">Always allow</h2>
+      </header>
+      <p class="muted">Commands and folders you chose to always allow in a workspace: ducklm runs these without asking. Revoke one to be asked again.</p>
+      {rules.error && (
+        <p class="panel-error" role="alert">
+          Could not load the rules: {rules.error}{' '}
+          <button type="button" class="panel-link-button" onClick={rules.reload}>
+            Retry
+          </button>
+        </p>
+      )}
+      {rules.loading && !rules.data && <p class="muted">Loading rules…</p>}
+      {rules.data && !list.length && <p class="panel-empty" data-testid="rules-empty">No rules: ducklm asks before anything that is not known to be safe.</p>}
+      <ul class="panel-list">
+        {list.map((rule) => (
+          <RuleItem key={rule.id} rule={rule} onRevoked={(id) => rules.mutate((all) => all.filter((r) => r.id !== id))} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function RuleItem({ rule, onRevoked }: { rule: Rule; onRevoked(id: string): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // No confirmation: revoking only means being asked again, never a loss.
+  const revoke = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.deleteRule(rule.id);
+      onRevoked(rule.id);
+    } catch (failure) {
+      setError(errorText(failure));
+      setBusy(false);
+    }
+  };
+  return (
+    <li class="rule-item panel-card" data-testid="rule-item" data-id={rule.id}>
+      <div class="rule-main">
+        <span class="panel-tag">{rule.kind === 'command' ? 'command' : 'folder'}</span>
+        <code class="rule-pattern" title={rule.kind === 'command' ? 'Exactly this command, with these arguments' : 'This folder and everything under it'}>
+          {patternText(rule)}
+        </code>
+      </div>
+      <div class="rule-meta muted">
+        <span>{TOOL_LABELS[rule.tool] ?? rule.tool}</span>
+        <span title={rule.workspace}>in {baseName(rule.workspace)}</span>
+        <time dateTime={rule.created_at} title={fullTime(rule.created_at)}>
+          since {relativeTime(rule.created_at)}
+        </time>
+      </div>
+      <button type="button" class="danger" disabled={busy} onClick={() => void revoke()} aria-label={`Revoke the rule for ${rule.pattern}`}>
+        Revoke
+      </button>
+      {error && (
+        <p class="panel-error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
+
+const TOOL_LABELS: Record<string, string> = { shell_exec_safe: 'shell command', file_read: 'reading files', list_dir: 'listing folders' };
+
+/**
+ * A command rule keeps the command as its argument vector in JSON (what the matcher compares);
+ * shown here as a shell line, quoting arguments that need it. Other patterns are shown as kept.
+ */
+export function patternText(rule: Rule): string {
+  if (rule.kind !== 'command') return rule.pattern;
+  try {
+    const argv: unknown = JSON.parse(rule.pattern);
+    if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) return argv.map(shellQuote).join(' ');
+  } catch {
+    // Not JSON: a command kept as typed.
+  }
+  return rule.pattern;
+}
+
+const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
