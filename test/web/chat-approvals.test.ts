@@ -160,12 +160,20 @@ describe('approving what ducklm runs, in the web page', () => {
     await sendMessage(page, 'run echo duck-web-ok');
     await page.getByTestId('approval-card').waitFor();
 
+    // The address names the conversation, so a reload reopens it with its approval still pending.
+    expect(page.url()).toMatch(/#chat\/conv_/);
     await page.reload();
-    // The shell keeps the selected conversation in memory only: the empty chat lists what waits.
+    let card = page.getByTestId('approval-card');
+    await card.waitFor();
+    expect(await card.getAttribute('data-state')).toBe('pending');
+
+    // A new chat lists what still waits elsewhere; choosing it offers the approval again.
+    await page.goto(`${stack.url}/#chat`);
+    await page.reload();
     const waiting = page.getByTestId('waiting-tasks');
     await waiting.getByRole('button', { name: /run echo duck-web-ok/ }).click();
 
-    const card = page.getByTestId('approval-card');
+    card = page.getByTestId('approval-card');
     await card.waitFor();
     expect(await page.getByTestId('message-user').textContent()).toBe('run echo duck-web-ok');
     expect(await card.getAttribute('data-state')).toBe('pending');

@@ -138,7 +138,7 @@ describe('chatting in the web page', () => {
 
     // A workspace the server refuses (422): nothing is lost of what was typed.
     await page.evaluate(() => localStorage.setItem('ducklm.workspace', `/${'x'.repeat(5000)}`));
-    await page.reload();
+    await page.goto(`${stack.url}/`);
     await sendMessage(page, 'please keep this text');
     const startError = page.getByTestId('chat-error');
     await startError.waitFor();

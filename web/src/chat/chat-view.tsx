@@ -29,7 +29,8 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
   const { turns, busy } = stream;
   const [draft, setDraft] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  // Loading from the first render, so that nothing can be sent into a conversation not yet shown.
+  const [loading, setLoading] = useState(conversationId !== null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reasoning, setReasoning] = useState(() => localStorage.getItem(REASONING_KEY) !== 'off');
   const [dismissedPrompt, setDismissedPrompt] = useState<string | null>(null);

@@ -6,7 +6,7 @@ import { ConversationList } from '../panels/conversation-list.js';
 import { LessonsView } from '../panels/lessons-view.js';
 import { MemoryView } from '../panels/memory-view.js';
 import { WorkspacePicker } from '../panels/workspace-picker.js';
-import { useView, VIEWS, type View } from './route.js';
+import { hashOf, useRoute, VIEWS, type View } from './route.js';
 import { SignIn } from './sign-in.js';
 
 const LABELS: Record<View, string> = { chat: 'Chat', memory: 'Memory', lessons: 'Lessons', audit: 'Audit' };
@@ -17,11 +17,16 @@ type Auth = 'checking' | 'signed-in' | 'signed-out';
 /** The page's frame: sign-in, header with workspace and views, conversations beside the chat. */
 export function App() {
   const [auth, setAuth] = useState<Auth>('checking');
-  const [view, setView] = useView();
+  const { route, go, replace } = useRoute();
+  const { view, conversationId } = route;
   const [workspace, setWorkspaceState] = useState<string | null>(null);
-  const [conversationId, setConversationId] = useState<string | null>(null);
   const [listVersion, setListVersion] = useState(0);
   const [drawerOpen, setDrawerOpen] = useState(false);
+  // The conversation to come back to when the Chat tab is chosen again.
+  const [lastChat, setLastChat] = useState<string | null>(conversationId);
+  useEffect(() => {
+    if (view === 'chat') setLastChat(conversationId);
+  }, [view, conversationId]);
   const [health, setHealth] = useState<Health | null>(null);
 
   useEffect(() => {
@@ -46,20 +51,17 @@ export function App() {
   const setWorkspace = useCallback((path: string) => {
     localStorage.setItem(WORKSPACE_KEY, path);
     setWorkspaceState(path);
-    setConversationId(null);
+    go({ view: 'chat', conversationId: null });
   }, []);
 
-  const selectConversation = useCallback(
-    (id: string | null) => {
-      setConversationId(id);
-      setDrawerOpen(false);
-      if (view !== 'chat') setView('chat');
-    },
-    [view],
-  );
+  const selectConversation = useCallback((id: string | null) => {
+    setDrawerOpen(false);
+    go({ view: 'chat', conversationId: id });
+  }, []);
 
+  // A turn created or advanced a conversation: show it without a new history entry, refresh the list.
   const conversationChanged = useCallback((id: string) => {
-    setConversationId(id);
+    replace({ view: 'chat', conversationId: id });
     setListVersion((v) => v + 1);
   }, []);
 
@@ -77,7 +79,7 @@ export function App() {
         <WorkspacePicker workspace={workspace} onChange={setWorkspace} />
         <nav class="views" aria-label="Views">
           {VIEWS.map((name) => (
-            <a key={name} href={`#${name}`} class={name === view ? 'active' : ''} aria-current={name === view ? 'page' : undefined} data-testid={`nav-${name}`}>
+            <a key={name} href={name === 'chat' ? hashOf({ view: 'chat', conversationId: lastChat }) : `#${name}`} class={name === view ? 'active' : ''} aria-current={name === view ? 'page' : undefined} data-testid={`nav-${name}`}>
               {LABELS[name]}
             </a>
           ))}
