@@ -41,6 +41,8 @@ export class Runtime {
     const { store } = this.deps;
     const task = store.tasks.get(taskId);
     if (!task) throw new NotFoundError(`Unknown task: ${taskId}`);
+    // Stopping twice is harmless: a client that hung up has usually cancelled it already.
+    if (task.status === 'cancelled') return 'cancelled';
     const running = this.inflight.get(taskId);
     if (running) {
       running.abort(new Error('cancelled by the person'));

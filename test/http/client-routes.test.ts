@@ -30,13 +30,17 @@ describe('the conversations list', () => {
 
 describe('stopping a task', () => {
   it('aborts a running task from another request: its stream ends with done, status cancelled', async () => {
+    let streams = 0;
     const model = new FakeModelClient({
       chat: { action: directive(), ...quiet },
+      // The first answer hangs until it is stopped; later ones finish.
       stream: (_messages, options) =>
-        (async function* (): AsyncGenerator<StreamChunk> {
-          yield { type: 'content_delta', delta: 'partial ' };
-          await new Promise((_resolve, reject) => options.signal!.addEventListener('abort', () => reject(options.signal!.reason)));
-        })(),
+        streams++ > 0
+          ? [{ type: 'content_delta', delta: 'quick' }]
+          : (async function* (): AsyncGenerator<StreamChunk> {
+              yield { type: 'content_delta', delta: 'partial ' };
+              await new Promise((_resolve, reject) => options.signal!.addEventListener('abort', () => reject(options.signal!.reason)));
+            })(),
     });
     const t = await startTestApp({ model });
     const stream = await t.openStream('/v1/chat/stream', { message: 'tell me a long story', workspace: t.dir });
@@ -46,8 +50,10 @@ describe('stopping a task', () => {
     expect((await t.post(`/v1/tasks/${taskId}/cancel`)).json).toEqual({ task_id: taskId, outcome: 'stopping' });
     expect((await stream.waitFor('done')).data).toMatchObject({ status: 'cancelled' });
     expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled');
-    // Nothing left to stop.
-    expect((await t.post(`/v1/tasks/${taskId}/cancel`)).status).toBe(409);
+    // Stopping again is harmless; a finished task has nothing to stop.
+    expect((await t.post(`/v1/tasks/${taskId}/cancel`)).json.outcome).toBe('cancelled');
+    const finished = firstOf(await t.stream('/v1/chat/stream', { message: 'quick one', workspace: t.dir }), 'done').task_id as string;
+    expect((await t.post(`/v1/tasks/${finished}/cancel`)).status).toBe(409);
     expect((await t.post('/v1/tasks/task_nope/cancel')).status).toBe(404);
   });
 

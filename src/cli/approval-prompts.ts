@@ -1,0 +1,94 @@
+import type { ConsoleInput } from './console-input.js';
+import { describeAction } from './render-events.js';
+import type { ApprovalAnswer, ApprovalRequest, PasswordAnswer, PasswordRequest, TaskPrompts } from './task-driver.js';
+import type { TextOut } from './text-out.js';
+
+const ANSWERS: Record<string, Exclude<ApprovalAnswer, 'cancel' | 'leave'>> = {
+  o: 'allow_once',
+  once: 'allow_once',
+  y: 'allow_once',
+  yes: 'allow_once',
+  a: 'allow_always',
+  always: 'allow_always',
+  d: 'deny',
+  deny: 'deny',
+  n: 'deny',
+  no: 'deny',
+};
+
+/**
+ * Asks at the terminal. An approval needs a typed answer and Enter, never a single key, so that
+ * keys typed ahead while the answer streamed cannot approve anything; Ctrl-C or Ctrl-D ends the task.
+ */
+export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
+  const { bold, dim, yellow, red } = out.style;
+  return {
+    async approval(request, problem) {
+      if (problem) out.line(red(`✗ ${problem}`));
+      else showApproval(out, request);
+      for (;;) {
+        const reply = await input.readLine(`${bold('Allow?')} [o]nce / [a]lways / [d]eny › `, { remember: false });
+        if (reply.kind !== 'line') return 'cancel';
+        const answer = ANSWERS[reply.text.trim().toLowerCase()];
+        if (answer) return answer;
+        out.line(dim('Type o to allow it once, a to always allow it here, d to deny it; Ctrl-C ends the task.'));
+      }
+    },
+
+    async password(request) {
+      if (request.attempt > 1) out.line(yellow(`sudo did not accept that password; try again (attempt ${request.attempt}).`));
+      else {
+        out.line(`${yellow('🔒')} ${request.reason}`);
+        out.line(dim('Typing shows nothing. Enter sends it; Ctrl-C ends the task.'));
+      }
+      for (;;) {
+        const secret = await input.readSecret(`${bold('sudo password')}: `);
+        if (secret.kind === 'cancelled') return { kind: 'cancel' };
+        if (secret.value) return { kind: 'password', value: secret.value };
+        out.line(dim('Nothing was typed; type the password, or Ctrl-C to end the task.'));
+      }
+    },
+  };
+}
+
+/** The approval as a person needs it: what would run, why, how risky. */
+export function showApproval(out: TextOut, request: ApprovalRequest): void {
+  const { bold, dim, yellow } = out.style;
+  const verb = typeof request.args.command === 'string' ? 'wants to run' : 'wants to use';
+  out.line(`${yellow('?')} ${bold(request.tool)} ${verb}: ${bold(describeAction(request.args))}`);
+  out.line(`  ${dim('reason:')} ${request.reason}`);
+  out.line(`  ${dim('risk:')} ${riskText(out, request.risk_level)} ${dim('· action:')} ${request.action_type.replaceAll('_', ' ')}`);
+}
+
+function riskText(out: TextOut, risk: ApprovalRequest['risk_level']): string {
+  const { red, yellow } = out.style;
+  return risk === 'high' ? red(risk) : risk === 'medium' ? yellow(risk) : risk;
+}
+
+/**
+ * For `ask` without a terminal: everything needed to decide the approval elsewhere. `url` is where
+ * the server is found; `serverStops`, when the server ran inside the command and stops with it.
+ */
+export function describePausedTask(request: ApprovalRequest | PasswordRequest, url: string, serverStops: boolean): string[] {
+  const what = describeAction(request.args);
+  const api = `${url}/v1`;
+  const restart = serverStops ? ['  (The server ran inside this command; the task waits in the database for `ducklm serve` or `ducklm chat`.)'] : [];
+  if (request.type === 'tool_password_requested') {
+    return [
+      `ducklm: the task waits for the sudo password to run: ${what}`,
+      `  task ${request.task_id}, approval ${request.approval_id}`,
+      '  Give it with the API (token from `ducklm token`): POST {"approval_id", "password"} to',
+      `  ${api}/tasks/${request.task_id}/password/stream`,
+      ...restart,
+    ];
+  }
+  return [
+    `ducklm: the task waits for your approval to run: ${what}`,
+    `  ${request.tool}, risk ${request.risk_level}, action ${request.action_type.replaceAll('_', ' ')}: ${request.reason}`,
+    `  task ${request.task_id}, approval ${request.approval_id}`,
+    '  Decide in `ducklm chat` (type /pending), or with the API (token from `ducklm token`):',
+    `  POST ${api}/approvals/${request.approval_id}/allow_once (or /deny), then`,
+    `  POST ${api}/tasks/${request.task_id}/continue/stream {"approval_id": "${request.approval_id}"}`,
+    ...restart,
+  ];
+}

@@ -1,0 +1,195 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Approval } from '../store/approvals-repo.js';
+import { VERSION } from '../version.js';
+import { consolePrompts } from './approval-prompts.js';
+import { CliError } from './cli-error.js';
+import type { ApiClient } from './client/api-client.js';
+import type { ConsoleInput } from './console-input.js';
+import { EventRenderer, plural } from './render-events.js';
+import { driveTask, type TaskDriverDeps, type TaskStart } from './task-driver.js';
+import type { TextOut } from './text-out.js';
+
+export interface ChatSessionOptions {
+  api: ApiClient;
+  /** The server's address, for the banner; `inProcess` when it runs inside this process. */
+  url: string;
+  inProcess: boolean;
+  workspace: string;
+  conversationId: string | null;
+  reasoning: 'on' | 'off' | undefined;
+  input: ConsoleInput;
+  out: TextOut;
+  /** Leaves at once (a second Ctrl-C while an answer is being stopped). */
+  quitNow(): void;
+}
+
+interface Health {
+  model?: { configured: boolean; reachable: boolean; base_url: string | null; detail?: string };
+}
+
+interface TaskInfo {
+  message: string;
+  workspace: string;
+}
+
+/** The interactive loop of `ducklm chat`: a prompt, slash commands, and one task per message. */
+export class ChatSession {
+  private conversationId: string | null;
+  private reasoning: 'on' | 'off' | undefined;
+  /** The last thing the person did was Ctrl-C: one more at the prompt leaves. */
+  private interrupted = false;
+  private readonly deps: TaskDriverDeps;
+
+  constructor(private readonly o: ChatSessionOptions) {
+    this.conversationId = o.conversationId;
+    this.reasoning = o.reasoning;
+    const { out } = o;
+    this.deps = {
+      api: o.api,
+      renderer: new EventRenderer({ answer: out, info: out, reasoning: out, stats: true }),
+      prompts: consolePrompts(o.input, out),
+      watchInterrupts: (onInterrupt) => o.input.watchInterrupts(onInterrupt),
+      onRepeatedInterrupt: o.quitNow,
+      say: (line) => out.line(out.style.dim(line)),
+    };
+  }
+
+  async run(): Promise<number> {
+    await this.greet();
+    const { out, input } = this.o;
+    const prompt = `${out.style.cyan('›')} `;
+    for (;;) {
+      const reply = await input.readLine(prompt);
+      if (reply.kind === 'eof') return 0;
+      if (reply.kind === 'interrupt') {
+        // Like a shell: Ctrl-C drops what was typed; on an empty line, twice in a row leaves.
+        if (reply.text.trim()) {
+          this.interrupted = false;
+          continue;
+        }
+        if (this.interrupted) return 0;
+        this.interrupted = true;
+        out.line(out.style.dim('(Ctrl-C again or Ctrl-D to quit)'));
+        continue;
+      }
+      this.interrupted = false;
+      const text = reply.text.trim();
+      if (!text) continue;
+      const command = this.commandFor(text);
+      if (command) {
+        if ((await this.guard(command)) === 'quit') return 0;
+        continue;
+      }
+      const body = { message: text, workspace: this.o.workspace, ...(this.conversationId ? { conversation_id: this.conversationId } : {}), ...(this.reasoning ? { reasoning: this.reasoning } : {}) };
+      await this.guard(() => this.runTask({ path: '/v1/chat/stream', body }, true));
+    }
+  }
+
+  private async runTask(start: TaskStart, ownConversation: boolean): Promise<void> {
+    const { out } = this.o;
+    const outcome = await driveTask(this.deps, start);
+    if (ownConversation && outcome.conversationId) this.conversationId = outcome.conversationId;
+    if (outcome.kind === 'stopped') {
+      this.interrupted = true;
+      out.line(out.style.dim('(Ctrl-C again to quit)'));
+    }
+    if (outcome.kind === 'failed' && !outcome.reported) out.line(out.style.red(`✗ ${outcome.message}`));
+    out.line();
+  }
+
+  /** An API error (server gone, 404, 409) is a line on the screen; the session goes on. */
+  private async guard(body: () => Promise<void | 'quit'>): Promise<void | 'quit'> {
+    try {
+      return await body();
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      this.deps.renderer.endLine();
+      this.o.out.line(this.o.out.style.red(`✗ ${error.message}`));
+      this.o.out.line();
+    }
+  }
+
+  private commandFor(text: string): (() => Promise<void | 'quit'>) | null {
+    const [word, ...rest] = text.split(/\s+/);
+    const { out } = this.o;
+    const { dim } = out.style;
+    switch (word?.toLowerCase()) {
+      case '/quit':
+      case '/exit':
+      case '/q':
+        return async () => 'quit';
+      case '/help':
+      case '/?':
+        return async () => this.help();
+      case '/new':
+        return async () => {
+          this.conversationId = null;
+          out.line(dim('New conversation.'));
+        };
+      case '/reasoning':
+        return async () => {
+          const value = rest[0]?.toLowerCase();
+          if (value !== 'on' && value !== 'off') throw new CliError(`/reasoning on or /reasoning off (now: ${this.reasoning ?? "the model's default"}).`);
+          this.reasoning = value;
+          out.line(dim(`Reasoning ${value} from the next message.`));
+        };
+      case '/pending':
+        return () => this.reviewPending();
+      default:
+        // "/etc/hosts: what is in it?" is a message, not a command.
+        return null;
+    }
+  }
+
+  private help(): void {
+    const { out } = this.o;
+    const { dim, bold } = out.style;
+    const rows = [
+      ['/new', 'start a new conversation'],
+      ['/reasoning on|off', `let the model think first, or not (now: ${this.reasoning ?? 'its default'})`],
+      ['/pending', 'review tasks that wait for your approval'],
+      ['/help', 'this list'],
+      ['/quit', 'leave (or Ctrl-D, or Ctrl-C twice)'],
+    ];
+    for (const [name, what] of rows) out.line(`  ${bold(name!.padEnd(18))} ${what}`);
+    out.line(dim('  Ctrl-C stops an answer. Anything else is sent as a message.'));
+  }
+
+  /** Tasks paused for approval (by `ducklm ask`, another client, or a chat that was left). */
+  private async reviewPending(): Promise<void> {
+    const { out, api } = this.o;
+    const pending = await api.get<Approval[]>('/v1/approvals/pending');
+    if (!pending.length) {
+      out.line(out.style.dim('Nothing waits for approval.'));
+      return;
+    }
+    for (const approval of pending) {
+      const task = await api.get<TaskInfo>(`/v1/tasks/${encodeURIComponent(approval.task_id)}`);
+      out.line(out.style.dim(`Task "${task.message}" in ${task.workspace}:`));
+      const { approval_id, task_id, tool, args, reason, risk_level, action_type } = approval;
+      await this.runTask({ waiting: { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, status: 'waiting_for_approval' } }, false);
+      if (this.interrupted) return;
+    }
+  }
+
+  private async greet(): Promise<void> {
+    const { out, api } = this.o;
+    const { dim, yellow } = out.style;
+    // These also check the token before the first message: a 401 ends the command here.
+    const [pending, conversation, health] = await Promise.all([
+      api.get<Approval[]>('/v1/approvals/pending'),
+      this.conversationId ? api.get<{ messages: unknown[] }>(`/v1/conversations/${encodeURIComponent(this.conversationId)}`) : null,
+      // Health asks the model server too; a slow one must not hold up the prompt.
+      Promise.race([api.get<Health>('/v1/health').catch(() => null), delay(1500, null, { ref: false })]),
+    ]);
+    const server = this.o.inProcess ? 'a server in this process' : this.o.url;
+    out.line(dim(`ducklm ${VERSION} · ${server} · workspace ${this.o.workspace}`));
+    const model = health?.model;
+    if (model && !model.configured) out.line(yellow('No model server is configured: set DUCK_MODEL_BASE_URL (or DUCK_MODEL_PATH) where the server runs.'));
+    else if (model && !model.reachable) out.line(yellow(`The model server at ${model.base_url} does not answer${model.detail ? `: ${model.detail}` : ''}.`));
+    if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
+    if (pending.length) out.line(yellow(`${plural(pending.length, 'task waits', 'tasks wait')} for your approval: /pending to review.`));
+    out.line(dim('/help for commands · Ctrl-C stops an answer · Ctrl-D quits'));
+    out.line();
+  }
+}

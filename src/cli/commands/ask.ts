@@ -1,0 +1,78 @@
+import { text } from 'node:stream/consumers';
+import { parseArgs } from 'node:util';
+import { consolePrompts, describePausedTask } from '../approval-prompts.js';
+import { CliError, EXIT } from '../cli-error.js';
+import { openConsoleInput } from '../console-input.js';
+import { CONNECTION_OPTIONS, reasoningArg, withConnection, workspaceArg } from '../options.js';
+import { EventRenderer } from '../render-events.js';
+import { driveTask, type TaskPrompts } from '../task-driver.js';
+import { TextOut } from '../text-out.js';
+
+export const ASK_USAGE = 'ducklm ask "question" [--workspace DIR] [--conversation ID] [--reasoning on|off] [--url URL] [--token TOKEN]';
+
+/** Nobody to ask: the task stays paused and the command says how to go on. */
+const LEAVE_PAUSED: TaskPrompts = {
+  approval: async () => 'leave',
+  password: async () => ({ kind: 'leave' }),
+};
+
+/**
+ * One question, one answer, for scripts: the answer alone on stdout, everything else on stderr,
+ * and an exit code that tells success (0), failure (1), an approval nobody could give (3) and
+ * Ctrl-C (130) apart. With a terminal on stdin, approvals are asked for as in `ducklm chat`.
+ */
+export async function ask(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string' }, reasoning: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  let message = positionals.join(' ').trim();
+  // `echo "question" | ducklm ask`, or `ducklm ask -`.
+  if ((!message || message === '-') && !process.stdin.isTTY) message = (await text(process.stdin)).trim();
+  if (!message || message === '-') throw new CliError(`What should ducklm answer? Usage: ${ASK_USAGE}`);
+  const workspace = workspaceArg(values.workspace);
+  const reasoning = reasoningArg(values.reasoning);
+
+  const { answer, info } = TextOut.pair(process.stdout, process.stderr);
+  // Thinking and speed are for a person watching, not for a log.
+  const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty });
+  const interactive = process.stdin.isTTY === true;
+  return withConnection(values, async ({ api, sharedUrl, inProcess }) => {
+    const input = interactive ? openConsoleInput({ input: process.stdin, output: process.stderr, onStrayInterrupt: () => process.exit(EXIT.interrupted) }) : null;
+    try {
+      const outcome = await driveTask(
+        {
+          api,
+          renderer,
+          prompts: input ? consolePrompts(input, info) : LEAVE_PAUSED,
+          watchInterrupts: input ? (onInterrupt) => input.watchInterrupts(onInterrupt) : watchSignal,
+          onRepeatedInterrupt: () => process.exit(EXIT.interrupted),
+          say: (line) => info.line(info.style.dim(line)),
+        },
+        { path: '/v1/chat/stream', body: { message, workspace, ...(values.conversation ? { conversation_id: values.conversation } : {}), ...(reasoning ? { reasoning } : {}) } },
+      );
+      switch (outcome.kind) {
+        case 'completed':
+          return EXIT.ok;
+        case 'stopped':
+          return EXIT.interrupted;
+        case 'paused':
+          for (const line of describePausedTask(outcome.request, sharedUrl, inProcess)) info.line(line);
+          return EXIT.needsApproval;
+        case 'failed':
+          if (!outcome.reported) info.line(info.style.red(`✗ ${outcome.message}`));
+          return EXIT.failed;
+      }
+    } finally {
+      input?.close();
+    }
+  });
+}
+
+/** Without a terminal, Ctrl-C is a signal. */
+function watchSignal(onInterrupt: () => void): () => void {
+  process.on('SIGINT', onInterrupt);
+  return () => process.off('SIGINT', onInterrupt);
+}

@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { ChatSession } from '../chat-session.js';
+import { EXIT } from '../cli-error.js';
+import { openConsoleInput, type ConsoleInput } from '../console-input.js';
+import { connectFromArgs, CONNECTION_OPTIONS, reasoningArg, workspaceArg } from '../options.js';
+import { TextOut } from '../text-out.js';
+
+export const CHAT_USAGE = 'ducklm chat [--workspace DIR] [--conversation ID] [--reasoning on|off] [--url URL] [--token TOKEN]';
+
+/** `ducklm chat`: an interactive session in the terminal. */
+export async function chat(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string', short: 'c' }, reasoning: { type: 'string' } },
+    strict: true,
+  });
+  const workspace = workspaceArg(values.workspace);
+  const reasoning = reasoningArg(values.reasoning);
+  const connection = await connectFromArgs(values);
+  const out = new TextOut(process.stdout);
+  let input: ConsoleInput | null = null;
+  // Leaving with the terminal still in raw mode would leave the shell unusable.
+  const quitNow = (code: number) => {
+    input?.close();
+    out.endLine();
+    process.exit(code);
+  };
+  const onTerminate = () => quitNow(EXIT.failed);
+  process.once('SIGTERM', onTerminate);
+  process.once('SIGHUP', onTerminate);
+  input = openConsoleInput({ input: process.stdin, output: process.stdout, onStrayInterrupt: () => quitNow(EXIT.interrupted) });
+  try {
+    const session = new ChatSession({
+      api: connection.api,
+      url: connection.url,
+      inProcess: connection.inProcess,
+      workspace,
+      conversationId: values.conversation ?? null,
+      reasoning,
+      input,
+      out,
+      quitNow: () => quitNow(EXIT.interrupted),
+    });
+    return await session.run();
+  } finally {
+    input.close();
+    process.off('SIGTERM', onTerminate);
+    process.off('SIGHUP', onTerminate);
+    await connection.close();
+  }
+}

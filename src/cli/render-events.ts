@@ -1,0 +1,162 @@
+import type { GenerationStats, TaskEvent } from '../events/task-event.js';
+import type { TextOut } from './text-out.js';
+
+export interface RenderTargets {
+  /** Where content deltas go (stdout). */
+  answer: TextOut;
+  /** Stages, tool lines, notices, errors. */
+  info: TextOut;
+  /** Where reasoning goes, dimmed; null hides it. */
+  reasoning: TextOut | null;
+  /** Show tokens and speed after a completed answer. */
+  stats: boolean;
+}
+
+const STAGE_LABELS: Partial<Record<string, string>> = {
+  planning: 'planning',
+  recalling: 'recalling memories',
+  acting: 'deciding what to do',
+  answering: 'answering',
+  remembering: 'remembering',
+};
+
+const OUTPUT_LINES = 6;
+const OUTPUT_LINE_CHARS = 200;
+
+/**
+ * Turns a task's events into terminal text. Approval and password requests are left to the
+ * caller, which has to ask the person; everything else is shown here.
+ */
+export class EventRenderer {
+  private block: 'none' | 'reasoning' | 'content' = 'none';
+
+  constructor(private readonly out: RenderTargets) {}
+
+  render(event: TaskEvent): void {
+    const { info } = this.out;
+    const { dim, red, green, yellow, cyan, bold } = info.style;
+    switch (event.type) {
+      case 'runtime_status': {
+        const label = STAGE_LABELS[event.stage];
+        if (label && this.block === 'none') info.status(`… ${label}`);
+        return;
+      }
+      case 'reasoning_delta':
+        return this.reasoning(event.delta);
+      case 'content_delta':
+        return this.content(event.delta);
+      case 'skill_activated':
+        return this.notice(dim(`using the skill ${event.skill}`));
+      case 'recall_completed':
+        if (event.relevant_memory_ids.length) this.notice(dim(`recalled ${plural(event.relevant_memory_ids.length, 'memory', 'memories')}`));
+        return;
+      case 'recall_failed':
+        return this.notice(yellow(`recall failed: ${event.message}`));
+      case 'experience_applied':
+        return this.notice(dim(`using ${plural(event.lessons.length, 'lesson')} from earlier tasks`));
+      case 'action_step_limit':
+        return this.notice(yellow(`stopped acting after ${plural(event.steps, 'step')}`));
+      case 'tool_call_started':
+        this.notice(`${cyan('▸')} ${bold(event.tool)}: ${describeAction(event.args)}`);
+        info.status('  … running', { terminalOnly: true });
+        return;
+      case 'tool_call_finished': {
+        const { exitCode, output } = splitExitCode(event.output);
+        // "exit_code: none (timed out)": the note in brackets says it better than "none".
+        const note = !exitCode || exitCode === '0' ? '' : exitCode.startsWith('none') ? exitCode.slice('none'.length) : ` (exit ${exitCode})`;
+        this.notice(event.ok ? `  ${green('✓ done')}` : `  ${red(`✗ failed${note}`)}`);
+        for (const line of outputPreview(output, event.truncated)) info.line(`    ${dim(line)}`);
+        return;
+      }
+      case 'tool_denied':
+        return this.notice(`  ${yellow('✗ denied')}: ${describeAction(event.args)}`);
+      case 'memory_stored':
+        return this.notice(dim(`remembered: ${event.text}`));
+      case 'error':
+        // The one who stopped it knows; the caller says "stopped".
+        if (event.code !== 'cancelled') this.notice(red(`✗ ${event.message}`));
+        return;
+      case 'done':
+        this.out.answer.endLine();
+        this.out.reasoning?.endLine();
+        if (event.status === 'completed' && this.out.stats) info.line(dim(formatStats(event.generation_stats)));
+        this.block = 'none';
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Ends whatever line is open, before the caller writes a prompt or a notice. */
+  endLine(): void {
+    this.out.answer.endLine();
+    this.out.info.endLine();
+  }
+
+  private notice(text: string): void {
+    this.block = 'none';
+    this.out.answer.endLine();
+    this.out.info.line(text);
+  }
+
+  private reasoning(delta: string): void {
+    const out = this.out.reasoning;
+    if (!out) return;
+    if (this.block !== 'reasoning') {
+      out.endLine();
+      // Without colour nothing would set it apart from the answer.
+      if (!out.style.enabled) out.write('thinking: ');
+      this.block = 'reasoning';
+    }
+    out.write(out.style.dim(delta));
+  }
+
+  private content(delta: string): void {
+    const { answer, reasoning } = this.out;
+    if (this.block === 'reasoning' && reasoning) {
+      reasoning.endLine();
+      // A blank line between the thinking and the answer, where both share a screen.
+      if (reasoning.stream === answer.stream) answer.write('\n');
+    } else if (this.block !== 'content') {
+      answer.clearStatus();
+    }
+    this.block = 'content';
+    answer.write(delta);
+  }
+}
+
+/** What an action does, in a few words: the command, the path, or the arguments. */
+export function describeAction(args: Record<string, unknown>): string {
+  if (typeof args.command === 'string') return args.command;
+  if (typeof args.path === 'string') return args.path;
+  const json = JSON.stringify(args);
+  return json.length > OUTPUT_LINE_CHARS ? `${json.slice(0, OUTPUT_LINE_CHARS)}…` : json;
+}
+
+/** A command's output starts with `exit_code: N`, which the ✓ or ✗ line already says. */
+function splitExitCode(output: string): { exitCode: string | null; output: string } {
+  const match = /^exit_code: ([^\n]*)\n?/.exec(output);
+  return match ? { exitCode: match[1]!, output: output.slice(match[0].length) } : { exitCode: null, output };
+}
+
+export function outputPreview(output: string, truncated: boolean): string[] {
+  const lines = output.replace(/\s+$/, '').split('\n');
+  if (lines.length === 1 && lines[0] === '') return ['(no output)'];
+  const shown = lines.slice(0, OUTPUT_LINES).map((line) => (line.length > OUTPUT_LINE_CHARS ? `${line.slice(0, OUTPUT_LINE_CHARS)}…` : line));
+  const hidden = lines.length - shown.length;
+  if (hidden > 0) shown.push(`… ${plural(hidden, 'more line')}${truncated ? ' (output cut)' : ''}`);
+  else if (truncated) shown.push('… (output cut)');
+  return shown;
+}
+
+export function formatStats(stats: GenerationStats): string {
+  const parts = [];
+  if (stats.completion_tokens > 0) parts.push(plural(stats.completion_tokens, 'token'));
+  if (stats.avg_tokens_per_second > 0) parts.push(`${stats.avg_tokens_per_second.toFixed(1)} tok/s`);
+  parts.push(`${(stats.total_ms / 1000).toFixed(1)} s`);
+  return parts.join(' · ');
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

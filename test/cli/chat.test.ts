@@ -1,0 +1,147 @@
+/**
+ * `ducklm chat` (the built bin/ducklm.js) in a real terminal (tmux) against a real `ducklm serve`
+ * process and a fake model server: what a person sees and what their keys do.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { assertBuilt } from '../support/cli-process.js';
+import { fakeSudoDir } from '../support/fake-sudo.js';
+import { afterThisTest } from '../support/temp-dir.js';
+import { commandScript, startCliStack, type CliStack } from './cli-stack.js';
+
+beforeAll(assertBuilt);
+
+const PASSWORD = 'Tr0ub4dor-&-3-cli';
+
+/** The ids of the (only) conversation's tasks, in order, from the API: the chat does not show ids. */
+async function taskIds(stack: CliStack): Promise<string[]> {
+  const { conversations } = await stack.api<{ conversations: { id: string }[] }>('GET', '/v1/conversations');
+  const { messages } = await stack.api<{ messages: { role: string; task_id: string }[] }>('GET', `/v1/conversations/${conversations[0]!.id}`);
+  return messages.filter((m) => m.role === 'user').map((m) => m.task_id);
+}
+
+describe('ducklm chat', () => {
+  it('streams the answer after its reasoning, shows speed, keeps the conversation across turns, and leaves on Ctrl-D', async () => {
+    const stack = await startCliStack(commandScript(null, { reasoning: 'The user greets me warmly.', content: 'Quack! Hello from the pond.' }));
+    const term = await stack.chat();
+    await term.waitFor(/^› $/m);
+
+    await term.typeLine('hello duck');
+    const screen = await term.waitFor(/tok\/s/);
+    // Reasoning first, then a blank line, then the answer, then the figures.
+    expect(screen).toMatch(/^› hello duck\nThe user greets me warmly\.\n\nQuack! Hello from the pond\.\n\d+ tokens · [\d.]+ tok\/s · [\d.]+ s\n/m);
+    // On a terminal, without NO_COLOR, the reasoning and the figures are dim (SGR 2); the answer is not.
+    const styled = await term.screen({ escapes: true });
+    expect(styled).toMatch(/\x1b\[2mThe user greets me warmly\./);
+    expect(styled).toMatch(/\x1b\[2m\d+ tokens ·/);
+    expect(styled).not.toMatch(/\x1b\[2m[^\n]*Quack! Hello/);
+
+    await term.typeLine('and once more');
+    // Keys typed while an answer streams are dropped, so the test waits for the prompt.
+    await term.waitFor(/^› and once more\n[\s\S]*Quack! Hello from the pond\.\n.*tok\/s.*\n\n› $/m);
+    // The second turn went to the same conversation: the model saw the first exchange.
+    const second = stack.model.requests.filter((r) => r.model === 'thinker')[1]!;
+    expect(second.messages.map((m) => m.content).join('\n')).toContain('hello duck');
+    expect((await stack.api('GET', '/v1/conversations')).conversations).toHaveLength(1);
+
+    await term.sendKeys('C-d');
+    expect(await term.waitForExit()).toBe(0);
+  });
+
+  it('asks before running a command; "once" runs it and its output shows', async () => {
+    const stack = await startCliStack(commandScript('echo duck-cli-once', { content: 'The command said duck-cli-once.' }));
+    const term = await stack.chat();
+    await term.waitFor(/^› $/m);
+
+    await term.typeLine('what does echo say?');
+    const asked = await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
+    expect(asked).toContain('shell_exec_safe wants to run: echo duck-cli-once');
+    expect(asked).toMatch(/risk: medium · action: \w+/);
+    expect(asked).toContain("The planner's reason: the user asked for it");
+
+    await term.typeLine('o');
+    const screen = await term.waitFor('The command said duck-cli-once.');
+    expect(screen).toMatch(/▸ shell_exec_safe: echo duck-cli-once\n {2}✓ done\n {4}duck-cli-once\n/);
+    const [audit] = await stack.api('GET', '/v1/audit/commands');
+    expect(audit.payload).toMatchObject({ command: 'echo duck-cli-once', outcome: 'ran', approved_by: 'person' });
+  });
+
+  it('"deny" runs nothing, and the answer explains', async () => {
+    const stack = await startCliStack(commandScript('touch made-by-duck', { content: 'I did not create the file, as you asked.' }));
+    const term = await stack.chat();
+    await term.waitFor(/^› $/m);
+
+    await term.typeLine('create a file');
+    await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
+    // Anything but an answer is asked again: a stray key approves nothing.
+    await term.typeLine('maybe');
+    await term.waitFor('Type o to allow it once');
+    await term.typeLine('d');
+    const screen = await term.waitFor('I did not create the file, as you asked.');
+    expect(screen).toContain('✗ denied: touch made-by-duck');
+    expect(screen).not.toContain('▸ shell_exec_safe');
+    const [audit] = await stack.api('GET', '/v1/audit/commands');
+    expect(audit.payload).toMatchObject({ command: 'touch made-by-duck', outcome: 'denied', approved: false });
+  });
+
+  it('asks for the sudo password without showing it, and the command runs with it', async () => {
+    const stack = await startCliStack(commandScript('sudo echo duck-sudo-ok', { content: 'sudo said duck-sudo-ok.' }), { path: `${fakeSudoDir(PASSWORD)}:${process.env.PATH}` });
+    const term = await stack.chat();
+    await term.waitFor(/^› $/m);
+
+    await term.typeLine('run echo as root');
+    await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
+    await term.typeLine('o');
+    await term.waitFor(/^sudo password: $/m);
+    await term.sendKeys({ text: PASSWORD });
+    await term.sendKeys('Enter');
+
+    const screen = await term.waitFor('sudo said duck-sudo-ok.');
+    expect(screen).toMatch(/▸ shell_exec_safe: sudo echo duck-sudo-ok\n {2}✓ done\n {4}duck-sudo-ok\n/);
+    // Not the password, not a mask of it: the prompt's line stays empty.
+    expect(screen).toMatch(/^sudo password: *$/m);
+    expect(screen).not.toContain(PASSWORD);
+    expect(screen).not.toContain('*****');
+    expect(JSON.stringify(await stack.api('GET', '/v1/audit/commands'))).not.toContain(PASSWORD);
+  });
+
+  it('Ctrl-C at the password prompt ends the task', async () => {
+    const stack = await startCliStack(commandScript('sudo echo never', { content: 'unused' }), { path: `${fakeSudoDir(PASSWORD)}:${process.env.PATH}` });
+    const term = await stack.chat();
+    await term.waitFor(/^› $/m);
+
+    await term.typeLine('run echo as root');
+    await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
+    await term.typeLine('o');
+    await term.waitFor(/^sudo password: $/m);
+    await term.sendKeys({ text: 'half-typ' }, 'C-c');
+    await term.waitFor('cancelled the task');
+    const [taskId] = await taskIds(stack);
+    expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('cancelled');
+    expect(await term.screen()).not.toContain('half-typ');
+  });
+
+  it('Ctrl-C stops an answer mid-stream and cancels the task; Ctrl-C again at the prompt leaves', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    afterThisTest(() => release());
+    const stack = await startCliStack(commandScript(null, { content: 'Once upon a time a duck swam all the way to the sea.', hold }));
+    const term = await stack.chat();
+    await term.waitFor(/^› $/m);
+
+    await term.typeLine('tell me a story');
+    // The fake model sends its first piece, then holds the stream open.
+    await term.waitFor('Once upon a time');
+    await term.sendKeys('C-c');
+    await term.waitFor(/^stopped$/m);
+
+    const thinker = stack.model.requests.findIndex((r) => r.model === 'thinker');
+    expect(await stack.model.requestClosed(thinker)).toBe('aborted');
+    const [taskId] = await taskIds(stack);
+    await vi.waitFor(async () => expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('cancelled'));
+    await term.waitFor(/\(Ctrl-C again to quit\)\n\n› $/m);
+
+    await term.sendKeys('C-c');
+    expect(await term.waitForExit()).toBe(0);
+    expect(await term.screen()).not.toContain('swam all the way');
+  });
+});
