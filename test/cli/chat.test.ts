@@ -19,6 +19,18 @@ async function taskIds(stack: CliStack): Promise<string[]> {
   return messages.filter((m) => m.role === 'user').map((m) => m.task_id);
 }
 
+/** A chat whose model asks to run `command` (behind a fake sudo), allowed once: it stops at the password prompt. */
+async function atSudoPrompt(command: string, answer: string) {
+  const stack = await startCliStack(commandScript(command, { content: answer }), { path: `${fakeSudoDir(PASSWORD)}:${process.env.PATH}` });
+  const term = await stack.chat();
+  await term.waitFor(/^› $/m);
+  await term.typeLine('run echo as root');
+  await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
+  await term.typeLine('o');
+  await term.waitFor(/^sudo password: $/m);
+  return { stack, term };
+}
+
 describe('ducklm chat', () => {
   it('streams the answer after its reasoning, shows speed, keeps the conversation across turns, and leaves on Ctrl-D', async () => {
     const stack = await startCliStack(commandScript(null, { reasoning: 'The user greets me warmly.', content: 'Quack! Hello from the pond.' }));
@@ -84,14 +96,7 @@ describe('ducklm chat', () => {
   });
 
   it('asks for the sudo password without showing it, and the command runs with it', async () => {
-    const stack = await startCliStack(commandScript('sudo echo duck-sudo-ok', { content: 'sudo said duck-sudo-ok.' }), { path: `${fakeSudoDir(PASSWORD)}:${process.env.PATH}` });
-    const term = await stack.chat();
-    await term.waitFor(/^› $/m);
-
-    await term.typeLine('run echo as root');
-    await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
-    await term.typeLine('o');
-    await term.waitFor(/^sudo password: $/m);
+    const { stack, term } = await atSudoPrompt('sudo echo duck-sudo-ok', 'sudo said duck-sudo-ok.');
     await term.sendKeys({ text: PASSWORD });
     await term.sendKeys('Enter');
 
@@ -105,14 +110,7 @@ describe('ducklm chat', () => {
   });
 
   it('Ctrl-C at the password prompt ends the task', async () => {
-    const stack = await startCliStack(commandScript('sudo echo never', { content: 'unused' }), { path: `${fakeSudoDir(PASSWORD)}:${process.env.PATH}` });
-    const term = await stack.chat();
-    await term.waitFor(/^› $/m);
-
-    await term.typeLine('run echo as root');
-    await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
-    await term.typeLine('o');
-    await term.waitFor(/^sudo password: $/m);
+    const { stack, term } = await atSudoPrompt('sudo echo never', 'unused');
     await term.sendKeys({ text: 'half-typ' }, 'C-c');
     await term.waitFor('cancelled the task');
     const [taskId] = await taskIds(stack);

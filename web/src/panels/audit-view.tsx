@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
 import { durationText, fullTime, matches, relativeTime } from './format.js';
 import { commandAudit, type AuditEntry } from './panel-api.js';
+import { LoadError } from './panel-error.js';
 import { RulesList } from './rules-list.js';
+import { FilterSelect, SearchField } from './toolbar.js';
 import { useLoad } from './use-load.js';
 import './panels.css';
 
 const OUTCOMES = ['ran', 'denied', 'failed_to_start', 'timed_out', 'cancelled'] as const;
+type Outcome = (typeof OUTCOMES)[number];
 const OUTCOME_LABELS: Record<string, string> = { ran: 'ran', denied: 'denied', failed_to_start: 'failed to start', timed_out: 'timed out', cancelled: 'cancelled' };
 const APPROVER_LABELS: Record<string, string> = { person: 'you', rule: 'a rule', automatic: 'automatic (safe)', none: 'nobody' };
 const LIMIT = 500;
@@ -13,7 +16,7 @@ const LIMIT = 500;
 /** Every shell command ducklm ran or refused, newest first, and the rules that skip asking. */
 export function AuditView() {
   const [filter, setFilter] = useState('');
-  const [outcome, setOutcome] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | ''>('');
   const audit = useLoad(() => commandAudit(LIMIT), []);
   const rows = audit.data ?? [];
   const shown = rows.filter((row) => (!outcome || row.payload.outcome === outcome) && matches(filter, row.payload.command, row.payload.action_type, row.task_id));
@@ -28,30 +31,10 @@ export function AuditView() {
       </header>
       <p class="muted panel-intro">Every shell command ducklm ran or refused, who approved it and how it ended. Secrets are redacted; sudo passwords are never kept.</p>
       <div class="panel-toolbar" role="search">
-        <label class="toolbar-search">
-          <span class="visually-hidden">Filter commands</span>
-          <input type="search" placeholder="Filter commands…" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} data-testid="audit-filter" />
-        </label>
-        <label class="toolbar-select">
-          <span class="visually-hidden">Outcome</span>
-          <select value={outcome} onChange={(e) => setOutcome(e.currentTarget.value)} data-testid="audit-outcome">
-            <option value="">any outcome</option>
-            {OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {OUTCOME_LABELS[o]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SearchField label="Filter commands" value={filter} onInput={setFilter} testId="audit-filter" />
+        <FilterSelect label="Outcome" any="any outcome" options={OUTCOMES} labels={OUTCOME_LABELS} value={outcome} onChange={setOutcome} testId="audit-outcome" />
       </div>
-      {audit.error && (
-        <p class="panel-error" role="alert">
-          Could not load the audit: {audit.error}{' '}
-          <button type="button" class="panel-link-button" onClick={audit.reload}>
-            Retry
-          </button>
-        </p>
-      )}
+      <LoadError what="the audit" error={audit.error} onRetry={audit.reload} />
       {audit.loading && !audit.data && <p class="muted">Loading the audit…</p>}
       {audit.data && !rows.length && <p class="panel-empty" data-testid="audit-empty">No command has run yet.</p>}
       {rows.length > 0 && !shown.length && <p class="panel-empty">No command matches this filter.</p>}

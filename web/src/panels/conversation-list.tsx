@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { fullTime, matches, relativeTime } from './format.js';
+import { LoadError } from './panel-error.js';
 import { useLoad } from './use-load.js';
 import './panels.css';
 
@@ -33,14 +34,7 @@ export function ConversationList({ workspace, selectedId, onSelect, version }: C
           </label>
         )}
       </div>
-      {list.error && (
-        <p class="panel-error" role="alert">
-          Could not load conversations: {list.error}{' '}
-          <button type="button" class="panel-link-button" onClick={list.reload}>
-            Retry
-          </button>
-        </p>
-      )}
+      <LoadError what="conversations" error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <p class="muted panel-note">Loading conversations…</p>}
       {list.data && !conversations.length && <p class="muted panel-note" data-testid="conversations-empty">No conversations in this workspace yet.</p>}
       {conversations.length > 0 && !shown.length && <p class="muted panel-note">No conversation matches “{filter}”.</p>}

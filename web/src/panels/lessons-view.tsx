@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, type Lesson } from '../api.js';
 import { ConfirmBar } from './confirm.js';
-import { baseName, errorText, fullTime, matches, relativeTime } from './format.js';
+import { baseName, fullTime, matches, relativeTime } from './format.js';
+import { ErrorLine, LoadError } from './panel-error.js';
+import { SearchField } from './toolbar.js';
+import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
 import './panels.css';
 
@@ -24,19 +27,9 @@ export function LessonsView() {
         After a task, ducklm can reflect on how it went and keep a lesson (when started with <code>DUCK_ENABLE_REFLECTION=1</code>). A lesson is used again when a similar task comes up in the same workspace.
       </p>
       <div class="panel-toolbar" role="search">
-        <label class="toolbar-search">
-          <span class="visually-hidden">Filter lessons</span>
-          <input type="search" placeholder="Filter lessons…" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} data-testid="lessons-filter" />
-        </label>
+        <SearchField label="Filter lessons" value={filter} onInput={setFilter} testId="lessons-filter" />
       </div>
-      {list.error && (
-        <p class="panel-error" role="alert">
-          Could not load lessons: {list.error}{' '}
-          <button type="button" class="panel-link-button" onClick={list.reload}>
-            Retry
-          </button>
-        </p>
-      )}
+      <LoadError what="lessons" error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <p class="muted">Loading lessons…</p>}
       {list.data && !lessons.length && (
         <p class="panel-empty" data-testid="lessons-empty">
@@ -55,20 +48,10 @@ export function LessonsView() {
 
 function LessonItem({ lesson, onDeleted }: { lesson: Lesson; onDeleted(id: string): void }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteLesson(lesson.id);
-      onDeleted(lesson.id);
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
-  };
+  const remove = useAction(async () => {
+    await api.deleteLesson(lesson.id);
+    onDeleted(lesson.id);
+  });
 
   return (
     <li class="lesson-item panel-card" data-testid="lesson-item" data-id={lesson.id}>
@@ -94,7 +77,7 @@ function LessonItem({ lesson, onDeleted }: { lesson: Lesson; onDeleted(id: strin
         </div>
       </dl>
       {confirming ? (
-        <ConfirmBar question="Delete this lesson?" action="Delete" busy={busy} onConfirm={() => void remove()} onCancel={() => setConfirming(false)} />
+        <ConfirmBar question="Delete this lesson?" action="Delete" busy={remove.busy} onConfirm={() => remove.run()} onCancel={() => setConfirming(false)} />
       ) : (
         <div class="panel-actions">
           <button type="button" class="danger" onClick={() => setConfirming(true)}>
@@ -102,11 +85,7 @@ function LessonItem({ lesson, onDeleted }: { lesson: Lesson; onDeleted(id: strin
           </button>
         </div>
       )}
-      {error && (
-        <p class="panel-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={remove.error} />
     </li>
   );
 }

@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, type Memory } from '../api.js';
-import { baseName, errorText } from './format.js';
+import { api, type Memory, type NewMemory } from '../api.js';
+import { baseName } from './format.js';
 import { ImportanceField, TypeField } from './memory-fields.js';
+import { ErrorLine } from './panel-error.js';
+import { useAction } from './use-action.js';
 
 /** Adds a memory by hand; the server merges it into a near-duplicate instead of storing it twice. */
 export function MemoryAddForm({ workspace, onAdded }: { workspace: string; onAdded(memory: Memory, merged: boolean): void }) {
@@ -9,28 +11,22 @@ export function MemoryAddForm({ workspace, onAdded }: { workspace: string; onAdd
   const [type, setType] = useState<Memory['memory_type']>('fact');
   const [scope, setScope] = useState<'global' | 'workspace'>('global');
   const [importance, setImportance] = useState(0.5);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
 
-  const submit = async (e: Event) => {
+  const add = useAction(async (wanted: NewMemory) => {
+    const memory = await api.addMemory(wanted);
+    // 200 instead of 201: an existing memory said the same and was reinforced; it keeps its own text.
+    const merged = memory.created_at !== memory.updated_at || memory.text !== wanted.text;
+    setNote(merged ? 'A memory saying nearly the same already existed; it was reinforced instead.' : 'Remembered.');
+    setText('');
+    onAdded(memory, merged);
+  });
+
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (!text.trim()) return setError('Write what ducklm should remember.');
-    setSaving(true);
-    setError(null);
+    if (!text.trim()) return add.fail('Write what ducklm should remember.');
     setNote(null);
-    try {
-      const memory = await api.addMemory({ text: text.trim(), memory_type: type, scope, workspace, importance });
-      // 200 instead of 201: an existing memory said the same and was reinforced; it keeps its own text.
-      const merged = memory.created_at !== memory.updated_at || memory.text !== text.trim();
-      setNote(merged ? 'A memory saying nearly the same already existed; it was reinforced instead.' : 'Remembered.');
-      setText('');
-      onAdded(memory, merged);
-    } catch (failure) {
-      setError(errorText(failure));
-    } finally {
-      setSaving(false);
-    }
+    add.run({ text: text.trim(), memory_type: type, scope, workspace, importance });
   };
 
   return (
@@ -56,15 +52,11 @@ export function MemoryAddForm({ workspace, onAdded }: { workspace: string; onAdd
           </select>
         </div>
         <ImportanceField id="memory-add-importance" value={importance} onChange={setImportance} />
-        <button type="submit" class="primary memory-add-submit" disabled={saving} data-testid="memory-add-submit">
-          {saving ? 'Saving…' : 'Remember'}
+        <button type="submit" class="primary memory-add-submit" disabled={add.busy} data-testid="memory-add-submit">
+          {add.busy ? 'Saving…' : 'Remember'}
         </button>
       </div>
-      {error && (
-        <p class="panel-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={add.error} />
       {note && (
         <p class="muted" role="status">
           {note}

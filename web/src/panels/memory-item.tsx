@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
-import { api, type Memory } from '../api.js';
+import { api, type Memory, type MemoryPatch } from '../api.js';
 import { ConfirmBar } from './confirm.js';
 import { useFocusOnMount } from './focus.js';
-import { baseName, errorText, fullTime, relativeTime } from './format.js';
+import { baseName, fullTime, relativeTime } from './format.js';
 import { ImportanceField, TypeField } from './memory-fields.js';
 import { memoryLineage, type MemoryLineage } from './panel-api.js';
+import { ErrorLine } from './panel-error.js';
+import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
 
 type Mode = 'view' | 'edit' | 'confirm-delete';
@@ -12,24 +14,15 @@ type Mode = 'view' | 'edit' | 'confirm-delete';
 /** One memory: what it says and how it is kept, with edit, history and delete in place. */
 export function MemoryItem({ memory, score, onChanged, onDeleted }: { memory: Memory; score?: number; onChanged(memory: Memory): void; onDeleted(id: string): void }) {
   const [mode, setMode] = useState<Mode>('view');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const edited = memory.updated_at !== memory.created_at;
   // A memory has a story when it changed, or when a chat wrote it (it may have replaced an older one).
   const hasHistory = edited || memory.source_task_id !== null;
 
-  const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteMemory(memory.id);
-      onDeleted(memory.id);
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
-  };
+  const remove = useAction(async () => {
+    await api.deleteMemory(memory.id);
+    onDeleted(memory.id);
+  });
 
   return (
     <li class="memory-item panel-card" data-testid="memory-item" data-id={memory.id}>
@@ -72,12 +65,8 @@ export function MemoryItem({ memory, score, onChanged, onDeleted }: { memory: Me
           </button>
         </div>
       )}
-      {mode === 'confirm-delete' && <ConfirmBar question="Forget this memory for good?" action="Delete" busy={busy} onConfirm={() => void remove()} onCancel={() => setMode('view')} />}
-      {error && (
-        <p class="panel-error" role="alert">
-          {error}
-        </p>
-      )}
+      {mode === 'confirm-delete' && <ConfirmBar question="Forget this memory for good?" action="Delete" busy={remove.busy} onConfirm={() => remove.run()} onCancel={() => setMode('view')} />}
+      <ErrorLine error={remove.error} />
       {historyOpen && <MemoryHistory id={memory.id} version={memory.updated_at} />}
     </li>
   );
@@ -87,12 +76,12 @@ function MemoryEditForm({ memory, onCancel, onSaved }: { memory: Memory; onCance
   const [text, setText] = useState(memory.text);
   const [type, setType] = useState(memory.memory_type);
   const [importance, setImportance] = useState(memory.importance);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const ids = `memory-edit-${memory.id}`;
   const focus = useFocusOnMount<HTMLTextAreaElement>();
 
-  const save = async (e: Event) => {
+  const save = useAction(async (patch: MemoryPatch) => onSaved(await api.updateMemory(memory.id, patch)));
+
+  const submit = (e: Event) => {
     e.preventDefault();
     const patch = {
       ...(text.trim() !== memory.text ? { text: text.trim() } : {}),
@@ -100,19 +89,12 @@ function MemoryEditForm({ memory, onCancel, onSaved }: { memory: Memory; onCance
       ...(importance !== memory.importance ? { importance } : {}),
     };
     if (!Object.keys(patch).length) return onCancel();
-    if (patch.text === '') return setError('A memory cannot be empty; delete it instead.');
-    setSaving(true);
-    setError(null);
-    try {
-      onSaved(await api.updateMemory(memory.id, patch));
-    } catch (failure) {
-      setError(errorText(failure));
-      setSaving(false);
-    }
+    if (patch.text === '') return save.fail('A memory cannot be empty; delete it instead.');
+    save.run(patch);
   };
 
   return (
-    <form class="memory-edit" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label="Edit memory">
+    <form class="memory-edit" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onCancel()} aria-label="Edit memory">
       <div class="panel-field">
         <label for={`${ids}-text`}>Text</label>
         <textarea id={`${ids}-text`} ref={focus} rows={3} value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="memory-edit-text" />
@@ -120,18 +102,14 @@ function MemoryEditForm({ memory, onCancel, onSaved }: { memory: Memory; onCance
       <div class="memory-add-options">
         <TypeField id={`${ids}-type`} value={type} onChange={setType} />
         <ImportanceField id={`${ids}-importance`} value={importance} onChange={setImportance} />
-        <button type="submit" class="primary" disabled={saving} data-testid="memory-edit-save">
-          {saving ? 'Saving…' : 'Save'}
+        <button type="submit" class="primary" disabled={save.busy} data-testid="memory-edit-save">
+          {save.busy ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" onClick={onCancel} disabled={saving}>
+        <button type="button" onClick={onCancel} disabled={save.busy}>
           Cancel
         </button>
       </div>
-      {error && (
-        <p class="panel-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={save.error} />
     </form>
   );
 }

@@ -5,6 +5,8 @@ import { MemoryAddForm } from './memory-add-form.js';
 import { SCOPES, TYPES } from './memory-fields.js';
 import { MemoryItem } from './memory-item.js';
 import { memoryExportUrl } from './panel-api.js';
+import { LoadError } from './panel-error.js';
+import { FilterSelect, SearchField } from './toolbar.js';
 import { useDebounced, useLoad } from './use-load.js';
 import './panels.css';
 
@@ -40,10 +42,7 @@ export function MemoryView({ workspace }: { workspace: string }) {
       <MemoryAddForm workspace={workspace} onAdded={() => list.reload()} />
 
       <div class="panel-toolbar" role="search">
-        <label class="toolbar-search">
-          <span class="visually-hidden">Search memories</span>
-          <input type="search" placeholder="Search memories…" value={search} onInput={(e) => setSearch(e.currentTarget.value)} data-testid="memory-search" />
-        </label>
+        <SearchField label="Search memories" value={search} onInput={setSearch} testId="memory-search" />
         <fieldset class="segmented">
           <legend class="visually-hidden">Which memories</legend>
           <label class={reach === 'workspace' ? 'checked' : ''} title={`What a chat in ${workspace} can recall`}>
@@ -55,41 +54,14 @@ export function MemoryView({ workspace }: { workspace: string }) {
             Everything
           </label>
         </fieldset>
-        <label class="toolbar-select">
-          <span class="visually-hidden">Scope</span>
-          <select value={scope} onChange={(e) => setScope(e.currentTarget.value as Memory['scope'] | '')}>
-            <option value="">any scope</option>
-            {SCOPES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="toolbar-select">
-          <span class="visually-hidden">Type</span>
-          <select value={type} onChange={(e) => setType(e.currentTarget.value as Memory['memory_type'] | '')}>
-            <option value="">any type</option>
-            {TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Scope" any="any scope" options={SCOPES} value={scope} onChange={setScope} />
+        <FilterSelect label="Type" any="any type" options={TYPES} value={type} onChange={setType} />
       </div>
 
       <p class="muted list-status" role="status" aria-live="polite">
         {searching ? (q || search.trim() ? 'Searching…' : 'Loading…') : list.data ? summary(results.length, q, reach === 'workspace' ? baseName(workspace) : null) : ''}
       </p>
-      {list.error && (
-        <p class="panel-error" role="alert">
-          Could not load memories: {list.error}{' '}
-          <button type="button" class="panel-link-button" onClick={list.reload}>
-            Retry
-          </button>
-        </p>
-      )}
+      <LoadError what="memories" error={list.error} onRetry={list.reload} />
       {list.data && !results.length && !searching && (
         <p class="panel-empty" data-testid="memory-empty">
           {q ? `No memory matches “${q}”.` : scope || type ? 'No memory of this kind.' : 'Nothing remembered yet. Add something above, or just chat: ducklm keeps what matters.'}

@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { baseName, errorText, fullTime, relativeTime } from './format.js';
+import { baseName, fullTime, relativeTime } from './format.js';
 import { alwaysAllowRules, type Rule } from './panel-api.js';
+import { ErrorLine, LoadError } from './panel-error.js';
+import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
 
 /** The "Always allow" rules a person created from approvals, each revocable. */
@@ -14,14 +15,7 @@ export function RulesList() {
         <h2 id="rules-heading">Always allow</h2>
       </header>
       <p class="muted">Commands and folders you chose to always allow in a workspace: ducklm runs these without asking. Revoke one to be asked again.</p>
-      {rules.error && (
-        <p class="panel-error" role="alert">
-          Could not load the rules: {rules.error}{' '}
-          <button type="button" class="panel-link-button" onClick={rules.reload}>
-            Retry
-          </button>
-        </p>
-      )}
+      <LoadError what="the rules" error={rules.error} onRetry={rules.reload} />
       {rules.loading && !rules.data && <p class="muted">Loading rules…</p>}
       {rules.data && !list.length && <p class="panel-empty" data-testid="rules-empty">No rules: ducklm asks before anything that is not known to be safe.</p>}
       <ul class="panel-list">
@@ -34,20 +28,11 @@ export function RulesList() {
 }
 
 function RuleItem({ rule, onRevoked }: { rule: Rule; onRevoked(id: string): void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   // No confirmation: revoking only means being asked again, never a loss.
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteRule(rule.id);
-      onRevoked(rule.id);
-    } catch (failure) {
-      setError(errorText(failure));
-      setBusy(false);
-    }
-  };
+  const revoke = useAction(async () => {
+    await api.deleteRule(rule.id);
+    onRevoked(rule.id);
+  });
   return (
     <li class="rule-item panel-card" data-testid="rule-item" data-id={rule.id}>
       <div class="rule-main">
@@ -63,14 +48,10 @@ function RuleItem({ rule, onRevoked }: { rule: Rule; onRevoked(id: string): void
           since {relativeTime(rule.created_at)}
         </time>
       </div>
-      <button type="button" class="danger" disabled={busy} onClick={() => void revoke()} aria-label={`Revoke the rule for ${rule.pattern}`}>
+      <button type="button" class="danger" disabled={revoke.busy} onClick={() => revoke.run()} aria-label={`Revoke the rule for ${rule.pattern}`}>
         Revoke
       </button>
-      {error && (
-        <p class="panel-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={revoke.error} />
     </li>
   );
 }

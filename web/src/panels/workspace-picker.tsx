@@ -1,8 +1,12 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { baseName, errorText, fullTime, relativeTime } from './format.js';
 import { Dialog } from './dialog.js';
+import { useFocusOnMount } from './focus.js';
+import { baseName, fullTime, relativeTime } from './format.js';
 import { FolderIcon, UpIcon } from './icons.js';
+import { ErrorLine } from './panel-error.js';
+import { useAction } from './use-action.js';
+import { useLoad } from './use-load.js';
 import './panels.css';
 
 export interface WorkspacePickerProps {
@@ -36,44 +40,23 @@ export function WorkspacePicker({ workspace, onChange }: WorkspacePickerProps) {
   );
 }
 
-type Listing = Awaited<ReturnType<typeof api.directories>>;
-
 function PickerBody({ workspace, onChosen }: { workspace: string; onChosen(path: string): void }) {
   const [typed, setTyped] = useState('');
-  const [home, setHome] = useState<string | null>(null);
-  const [recent, setRecent] = useState<{ path: string; last_used: string }[] | null>(null);
-  const [recentError, setRecentError] = useState<string | null>(null);
-  const [chooseError, setChooseError] = useState<string | null>(null);
-  const [choosing, setChoosing] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    input.current?.focus();
-    api.workspaces().then(
-      (info) => {
-        setHome(info.home);
-        setRecent(info.recent);
-      },
-      (error: unknown) => setRecentError(errorText(error)),
-    );
-  }, []);
+  const workspaces = useLoad(() => api.workspaces(), []);
+  const home = workspaces.data?.home ?? null;
+  const recent = workspaces.data?.recent ?? null;
+  const recentError = workspaces.error;
+  const input = useFocusOnMount<HTMLInputElement>();
 
   // "~/code" means the home folder's code, as in a shell; the server takes paths literally.
   const expand = (path: string) => (home && (path === '~' || path.startsWith('~/')) ? home + path.slice(1) : path);
 
-  /** Checks that the folder exists (and is a folder) before the page switches to it. */
-  const choose = async (path: string) => {
+  // Listing the folder checks that it exists (and is a folder) before the page switches to it.
+  const open = useAction(async (path: string) => onChosen((await api.directories(path)).path));
+  const choose = (path: string) => {
     const wanted = expand(path.trim());
-    if (!wanted) return setChooseError('Type the path of a folder.');
-    setChoosing(true);
-    setChooseError(null);
-    try {
-      const listing = await api.directories(wanted);
-      onChosen(listing.path);
-    } catch (error) {
-      setChooseError(errorText(error));
-      setChoosing(false);
-    }
+    if (!wanted) return open.fail('Type the path of a folder.');
+    open.run(wanted);
   };
 
   return (
@@ -85,7 +68,7 @@ function PickerBody({ workspace, onChosen }: { workspace: string; onChosen(path:
         class="picker-path"
         onSubmit={(e) => {
           e.preventDefault();
-          void choose(typed);
+          choose(typed);
         }}
       >
         <label for="workspace-path">Folder path</label>
@@ -99,20 +82,16 @@ function PickerBody({ workspace, onChosen }: { workspace: string; onChosen(path:
             placeholder="/home/you/project or ~/project"
             value={typed}
             onInput={(e) => setTyped(e.currentTarget.value)}
-            aria-invalid={chooseError ? true : undefined}
-            aria-describedby={chooseError ? 'workspace-error' : undefined}
+            aria-invalid={open.error ? true : undefined}
+            aria-describedby={open.error ? 'workspace-error' : undefined}
             data-testid="workspace-path"
           />
-          <button type="submit" class="primary" disabled={choosing}>
+          <button type="submit" class="primary" disabled={open.busy}>
             Open
           </button>
         </div>
       </form>
-      {chooseError && (
-        <p id="workspace-error" class="panel-error" role="alert" data-testid="workspace-error">
-          {chooseError}
-        </p>
-      )}
+      <ErrorLine id="workspace-error" error={open.error} testId="workspace-error" />
 
       <h3 class="picker-heading">Recent</h3>
       {recentError && <p class="panel-error">Could not load recent workspaces: {recentError}</p>}
@@ -122,7 +101,7 @@ function PickerBody({ workspace, onChosen }: { workspace: string; onChosen(path:
         <ul class="picker-list">
           {recent.map((r) => (
             <li key={r.path}>
-              <button type="button" class={`picker-entry${r.path === workspace ? ' selected' : ''}`} title={r.path} onClick={() => void choose(r.path)} data-testid="recent-workspace">
+              <button type="button" class={`picker-entry${r.path === workspace ? ' selected' : ''}`} title={r.path} onClick={() => choose(r.path)} data-testid="recent-workspace">
                 <span class="picker-entry-name">{baseName(r.path)}</span>
                 <span class="picker-entry-path muted">{r.path}</span>
                 <time class="muted" dateTime={r.last_used} title={fullTime(r.last_used)}>
@@ -135,7 +114,7 @@ function PickerBody({ workspace, onChosen }: { workspace: string; onChosen(path:
       )}
 
       <h3 class="picker-heading">Browse</h3>
-      <FolderBrowser start={workspace} busy={choosing} onUse={(path) => void choose(path)} />
+      <FolderBrowser start={workspace} busy={open.busy} onUse={choose} />
     </div>
   );
 }
@@ -143,37 +122,15 @@ function PickerBody({ workspace, onChosen }: { workspace: string; onChosen(path:
 function FolderBrowser({ start, busy, onUse }: { start: string; busy: boolean; onUse(path: string): void }) {
   const [path, setPath] = useState(start);
   const [hidden, setHidden] = useState(false);
-  const [listing, setListing] = useState<Listing | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    api.directories(path, hidden).then(
-      (result) => {
-        if (!current) return;
-        setListing(result);
-        setError(null);
-        setLoading(false);
-      },
-      (failure: unknown) => {
-        if (!current) return;
-        setError(errorText(failure));
-        setLoading(false);
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [path, hidden]);
+  const loaded = useLoad(() => api.directories(path, hidden), [path, hidden]);
+  const listing = loaded.data;
 
   // Paths come back resolved from the server; children are joined with its separator.
   const sep = listing?.path.includes('\\') && !listing.path.includes('/') ? '\\' : '/';
   const child = (name: string) => (listing!.path.endsWith(sep) ? listing!.path + name : listing!.path + sep + name);
 
   return (
-    <div class="browser" aria-busy={loading} data-testid="folder-browser">
+    <div class="browser" aria-busy={loaded.loading} data-testid="folder-browser">
       <div class="browser-bar">
         <code class="browser-path" title={listing?.path ?? path} data-testid="browser-path">
           {listing?.path ?? path}
@@ -182,11 +139,7 @@ function FolderBrowser({ start, busy, onUse }: { start: string; busy: boolean; o
           <input type="checkbox" checked={hidden} onChange={(e) => setHidden(e.currentTarget.checked)} /> Show hidden
         </label>
       </div>
-      {error && (
-        <p class="panel-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={loaded.error} />
       {listing && (
         <ul class="picker-list browser-list">
           {listing.parent && (
@@ -208,7 +161,7 @@ function FolderBrowser({ start, busy, onUse }: { start: string; busy: boolean; o
         </ul>
       )}
       <div class="browser-actions">
-        <button type="button" class="primary" disabled={!listing || loading || busy} onClick={() => listing && onUse(listing.path)} data-testid="use-folder">
+        <button type="button" class="primary" disabled={!listing || loaded.loading || busy} onClick={() => listing && onUse(listing.path)} data-testid="use-folder">
           Use this folder
         </button>
       </div>
