@@ -6,7 +6,7 @@ import { CliError } from './cli-error.js';
 import type { ApiClient } from './client/api-client.js';
 import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
-import { driveTask, type TaskDriverDeps, type TaskStart } from './task-driver.js';
+import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
 
 export interface ChatSessionOptions {
@@ -27,9 +27,13 @@ interface Health {
   model?: { configured: boolean; reachable: boolean; base_url: string | null; detail?: string };
 }
 
-interface TaskInfo {
+/** A task paused for the person, as `GET /v1/tasks/waiting` lists it. */
+interface WaitingTask {
+  task_id: string;
   message: string;
   workspace: string;
+  status: 'waiting_for_approval' | 'waiting_for_password';
+  approval: Approval | null;
 }
 
 /** The interactive loop of `ducklm chat`: a prompt, slash commands, and one task per message. */
@@ -155,19 +159,23 @@ export class ChatSession {
     out.line(dim('  Ctrl-C stops an answer. Anything else is sent as a message.'));
   }
 
-  /** Tasks paused for approval (by `ducklm ask`, another client, or a chat that was left). */
+  /** Tasks paused for an approval or a password (by `ducklm ask`, another client, or a chat that was left). */
   private async reviewPending(): Promise<void> {
     const { out, api } = this.o;
-    const pending = await api.get<Approval[]>('/v1/approvals/pending');
-    if (!pending.length) {
-      out.line(out.style.dim('Nothing waits for approval.'));
+    const { tasks } = await api.get<{ tasks: WaitingTask[] }>('/v1/tasks/waiting');
+    const waiting = tasks.filter((task) => task.approval !== null);
+    if (!waiting.length) {
+      out.line(out.style.dim('Nothing waits for you.'));
       return;
     }
-    for (const approval of pending) {
-      const task = await api.get<TaskInfo>(`/v1/tasks/${encodeURIComponent(approval.task_id)}`);
+    for (const task of waiting) {
       out.line(out.style.dim(`Task "${task.message}" in ${task.workspace}:`));
-      const { approval_id, task_id, tool, args, reason, risk_level, action_type } = approval;
-      await this.runTask({ waiting: { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, status: 'waiting_for_approval' } }, false);
+      const { approval_id, task_id, tool, args, reason, risk_level, action_type } = task.approval!;
+      const request: ApprovalRequest | PasswordRequest =
+        task.status === 'waiting_for_password'
+          ? { type: 'tool_password_requested', approval_id, task_id, tool, args, reason, attempt: 1, status: 'waiting_for_password' }
+          : { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, status: 'waiting_for_approval' };
+      await this.runTask({ waiting: request }, false);
       if (this.interrupted) return;
     }
   }
@@ -177,7 +185,7 @@ export class ChatSession {
     const { dim, yellow } = out.style;
     // These also check the token before the first message: a 401 ends the command here.
     const [pending, conversation, health] = await Promise.all([
-      api.get<Approval[]>('/v1/approvals/pending'),
+      api.get<{ tasks: WaitingTask[] }>('/v1/tasks/waiting').then(({ tasks }) => tasks),
       this.conversationId ? api.get<{ messages: unknown[] }>(`/v1/conversations/${encodeURIComponent(this.conversationId)}`) : null,
       // Health asks the model server too; a slow one must not hold up the prompt.
       Promise.race([api.get<Health>('/v1/health').catch(() => null), delay(1500, null, { ref: false })]),
@@ -188,7 +196,7 @@ export class ChatSession {
     if (model && !model.configured) out.line(yellow('No model server is configured: set DUCK_MODEL_BASE_URL (or DUCK_MODEL_PATH) where the server runs.'));
     else if (model && !model.reachable) out.line(yellow(`The model server at ${model.base_url} does not answer${model.detail ? `: ${model.detail}` : ''}.`));
     if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
-    if (pending.length) out.line(yellow(`${plural(pending.length, 'task waits', 'tasks wait')} for your approval: /pending to review.`));
+    if (pending.length) out.line(yellow(`${plural(pending.length, 'task waits', 'tasks wait')} for you (an approval or a password): /pending to review.`));
     out.line(dim('/help for commands · Ctrl-C stops an answer · Ctrl-D quits'));
     out.line();
   }

@@ -41,8 +41,8 @@ export interface StreamStart {
   body: unknown;
 }
 
-/** A new stream, or a task that already waits on this approval (found with /v1/approvals/pending). */
-export type TaskStart = StreamStart | { waiting: ApprovalRequest };
+/** A new stream, or a task that already waits on an approval or a password (found with /v1/tasks/waiting). */
+export type TaskStart = StreamStart | { waiting: ApprovalRequest | PasswordRequest };
 
 interface StreamResult {
   taskId: string | null;
@@ -63,7 +63,7 @@ export async function driveTask(deps: TaskDriverDeps, start: TaskStart): Promise
   let taskId: string | null = null;
   let conversationId: string | null = null;
   for (;;) {
-    const result: StreamResult = 'waiting' in step ? { taskId: step.waiting.task_id, conversationId: null, interrupted: false, approval: step.waiting } : await streamOnce(deps, step);
+    const result: StreamResult = 'waiting' in step ? waitingResult(step.waiting) : await streamOnce(deps, step);
     taskId = result.taskId ?? taskId;
     conversationId = result.conversationId ?? conversationId;
     if (result.interrupted) {
@@ -92,6 +92,12 @@ export async function driveTask(deps: TaskDriverDeps, start: TaskStart): Promise
     const message = result.error?.message ?? (result.done ? `The task ended as ${result.done.status}.` : 'The server ended the stream before the task finished.');
     return { kind: 'failed', taskId, conversationId, message, reported: result.error !== undefined && result.error.code !== 'cancelled' };
   }
+}
+
+/** A task already paused: as if its stream had just ended on that request. */
+function waitingResult(request: ApprovalRequest | PasswordRequest): StreamResult {
+  const base = { taskId: request.task_id, conversationId: null, interrupted: false };
+  return request.type === 'tool_password_requested' ? { ...base, password: request } : { ...base, approval: request };
 }
 
 /** Asks until the server takes the answer: "always" is refused for sudo and for some actions. */

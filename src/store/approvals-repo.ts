@@ -56,6 +56,12 @@ export class ApprovalsRepo {
     return (this.db.prepare(`SELECT * FROM approvals WHERE status = 'pending' ORDER BY created_at`).all() as ApprovalRow[]).map(toApproval);
   }
 
+  /** The approval a task asked for last: what a paused task waits on. */
+  latestOf(taskId: string): Approval | undefined {
+    const row = this.db.prepare('SELECT * FROM approvals WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(taskId) as ApprovalRow | undefined;
+    return row && toApproval(row);
+  }
+
   /** Denies whatever a task still waits on; returns how many approvals that was. */
   denyPendingOf(taskId: string): number {
     return this.db.prepare(`UPDATE approvals SET status = 'denied', decided_at = ? WHERE task_id = ? AND status = 'pending'`).run(nowIso(), taskId).changes;

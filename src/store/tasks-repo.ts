@@ -42,6 +42,16 @@ export class TasksRepo {
     return result.changes === 1;
   }
 
+  /** Tasks paused for the person (an approval or a password), most recently paused first. */
+  waiting(limit: number): Omit<TaskRow, 'state'>[] {
+    return this.db
+      .prepare(
+        `SELECT id, conversation_id, workspace, message, status, created_at, updated_at FROM tasks
+         WHERE status IN ('waiting_for_approval', 'waiting_for_password') ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(limit) as Omit<TaskRow, 'state'>[];
+  }
+
   /** Ends a task paused for an approval or a password; false when it was not paused. */
   cancelPaused(id: string): boolean {
     return (

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import { fakeSudoDir } from '../support/fake-sudo.js';
 import { afterThisTest } from '../support/temp-dir.js';
-import { commandScript, startCliStack, type CliStack } from './cli-stack.js';
+import { commandScript, startCliStack, TOKEN, type CliStack } from './cli-stack.js';
 
 beforeAll(assertBuilt);
 
@@ -116,6 +116,29 @@ describe('ducklm chat', () => {
     const [taskId] = await taskIds(stack);
     expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('cancelled');
     expect(await term.screen()).not.toContain('half-typ');
+  });
+
+  it('/pending resumes a task another client left waiting for its sudo password', async () => {
+    const stack = await startCliStack(commandScript('sudo echo duck-pending-ok', { content: 'sudo said duck-pending-ok.' }), { path: `${fakeSudoDir(PASSWORD)}:${process.env.PATH}` });
+    // Another client: starts the task, allows it once, and goes away at the password request.
+    const stream = async (path: string, body: unknown) => {
+      const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return response.text();
+    };
+    const first = await stream('/v1/chat/stream', { message: 'run echo as root', workspace: stack.workspace });
+    const { task_id: taskId, approval_id: approvalId } = JSON.parse(/event: tool_approval_requested\ndata: (.*)\n/.exec(first)![1]!) as Record<string, string>;
+    await stack.api('POST', `/v1/approvals/${approvalId}/allow_once`);
+    expect(await stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId })).toContain('event: tool_password_requested');
+
+    const term = await stack.chat();
+    await term.waitFor('1 task waits for you');
+    await term.typeLine('/pending');
+    await term.waitFor(/^sudo password: $/m);
+    await term.sendKeys({ text: PASSWORD }, 'Enter');
+    const screen = await term.waitFor('sudo said duck-pending-ok.');
+    expect(screen).toMatch(/ {4}duck-pending-ok\n/);
+    expect(screen).not.toContain(PASSWORD);
+    expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('completed');
   });
 
   it('Ctrl-C stops an answer mid-stream and cancels the task; Ctrl-C again at the prompt leaves', async () => {

@@ -57,6 +57,21 @@ describe('stopping a task', () => {
     expect((await t.post('/v1/tasks/task_nope/cancel')).status).toBe(404);
   });
 
+  it('lists the tasks waiting for the person, with what they wait on, until they are decided', async () => {
+    const model = new FakeModelClient({
+      chat: { action: (m) => directive(hasObservations(m) ? [] : [{ tool: 'shell_exec_safe', args: { command: 'rm -rf build' } }], 'high'), ...quiet },
+      stream: [{ type: 'content_delta', delta: 'done' }],
+    });
+    const t = await startTestApp({ model, runner: new FakeCommandRunner({ stdout: '' }) });
+    expect((await t.get('/v1/tasks/waiting')).json).toEqual({ tasks: [] });
+    const requested = firstOf(await t.stream('/v1/chat/stream', { message: 'clean the build', workspace: t.dir }), 'tool_approval_requested');
+
+    const [waiting] = (await t.get('/v1/tasks/waiting')).json.tasks;
+    expect(waiting).toMatchObject({ task_id: requested.task_id, message: 'clean the build', status: 'waiting_for_approval', approval: { approval_id: requested.approval_id, args: { command: 'rm -rf build' }, status: 'pending' } });
+    await t.post(`/v1/tasks/${requested.task_id}/cancel`);
+    expect((await t.get('/v1/tasks/waiting')).json.tasks).toEqual([]);
+  });
+
   it('ends a task paused for approval: the approval is denied and cannot be continued', async () => {
     const model = new FakeModelClient({
       chat: { action: (m) => directive(hasObservations(m) ? [] : [{ tool: 'shell_exec_safe', args: { command: 'rm -rf build' } }], 'high'), ...quiet },

@@ -140,5 +140,7 @@ export interface TaskInfo {
   updated_at: string;
 }
 export const fetchTask = (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
+/** Tasks paused for the person, across conversations, each with the approval it waits on. */
+export const waitingTasks = () => call<{ tasks: (TaskInfo & { approval: Approval | null })[] }>('GET', '/v1/tasks/waiting');
 /** One approval, whatever its state: a decided one whose task was never continued can still be. */
 export const fetchApproval = (approvalId: string) => call<Approval>('GET', `/v1/approvals/${encodeURIComponent(approvalId)}`);

@@ -11,6 +11,14 @@ export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Ser
     return task;
   };
 
+  // What waits for the person across all conversations: after a reload, in another client.
+  app.get('/v1/tasks/waiting', async (request) => {
+    const { limit } = parseInput(limitQuery, request.query);
+    return {
+      tasks: store.tasks.waiting(limit).map(({ id, ...task }) => ({ task_id: id, ...task, approval: store.approvals.latestOf(id) ?? null })),
+    };
+  });
+
   app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId', async (request) => {
     const { id, conversation_id, workspace, message, status, created_at, updated_at } = requireTask(request.params.taskId);
     return { task_id: id, conversation_id, workspace, message, status, created_at, updated_at };

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, fetchTask, type TaskInfo } from '../api.js';
+import { waitingTasks, type TaskInfo } from '../api.js';
 
 const SUGGESTIONS = ['What is in this folder?', 'Summarize the README', 'How much disk space is left?', 'Which packages can be upgraded?'];
 
@@ -16,10 +16,8 @@ export function EmptyState({ workspace, onSuggest, onOpen }: Props) {
 
   useEffect(() => {
     let live = true;
-    api
-      .pendingApprovals()
-      .then((approvals) => Promise.all([...new Set(approvals.map((a) => a.task_id))].map((id) => fetchTask(id).catch(() => null))))
-      .then((tasks) => live && setWaiting(tasks.filter((t): t is TaskInfo => t !== null && t.status === 'waiting_for_approval')))
+    waitingTasks()
+      .then(({ tasks }) => live && setWaiting(tasks))
       .catch(() => undefined);
     return () => {
       live = false;
@@ -41,12 +39,13 @@ export function EmptyState({ workspace, onSuggest, onOpen }: Props) {
       </div>
       {waiting.length > 0 && (
         <section class="waiting" aria-label="Waiting for you" data-testid="waiting-tasks">
-          <h2>Waiting for your approval</h2>
+          <h2>Waiting for you</h2>
           <ul>
             {waiting.map((task) => (
               <li key={task.task_id}>
                 <button type="button" class="waiting-task" onClick={() => onOpen(task.conversation_id)}>
                   <span class="waiting-message">{task.message}</span>
+                  <span class="muted small">{task.status === 'waiting_for_password' ? 'needs the sudo password' : 'needs your approval'}</span>
                   {task.workspace !== workspace && <span class="muted small">{task.workspace}</span>}
                 </button>
               </li>
