@@ -26,12 +26,14 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
     async approval(request, problem) {
       if (problem) out.line(red(`✗ ${problem}`));
       else showApproval(out, request);
+      // sudo is never "always allowed": it is not offered.
+      const always = !request.needs_password;
       for (;;) {
-        const reply = await input.readLine(`${bold('Allow?')} [o]nce / [a]lways / [d]eny › `, { remember: false });
+        const reply = await input.readLine(`${bold('Allow?')} [o]nce${always ? ' / [a]lways' : ''} / [d]eny › `, { remember: false });
         if (reply.kind !== 'line') return 'cancel';
         const answer = ANSWERS[reply.text.trim().toLowerCase()];
-        if (answer) return answer;
-        out.line(dim('Type o to allow it once, a to always allow it here, d to deny it; Ctrl-C ends the task.'));
+        if (answer && (always || answer !== 'allow_always')) return answer;
+        out.line(dim(`Type o to allow it once, ${always ? 'a to always allow it here, ' : ''}d to deny it; Ctrl-C ends the task.`));
       }
     },
 

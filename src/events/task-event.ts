@@ -55,7 +55,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action_step_limit'), ...base, steps: z.number().int() }),
   z.object({ type: z.literal('tool_call_started'), ...base, call_id: z.string(), tool: z.string(), args }),
   z.object({ type: z.literal('tool_call_finished'), ...base, call_id: z.string(), tool: z.string(), ok: z.boolean(), output: z.string(), truncated: z.boolean() }),
-  z.object({ type: z.literal('tool_approval_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), risk_level: risk, action_type: actionType, status: z.literal('waiting_for_approval') }),
+  // `needs_password`: a sudo command, which asks for the password after approval and is never "always allowed".
+  z.object({ type: z.literal('tool_approval_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), risk_level: risk, action_type: actionType, needs_password: z.boolean().default(false), status: z.literal('waiting_for_approval') }),
   z.object({ type: z.literal('tool_password_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), attempt: z.number().int(), status: z.literal('waiting_for_password') }),
   z.object({ type: z.literal('tool_denied'), ...base, approval_id: z.string(), tool: z.string(), args }),
   z.object({ type: z.literal('task_resumed'), ...base, approval_id: z.string(), decision: z.string() }),

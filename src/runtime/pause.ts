@@ -35,6 +35,7 @@ export function pauseForApproval(
     reason,
     risk_level: decision.riskLevel,
     action_type: decision.actionType,
+    needs_password: decision.needsPassword,
     status: 'waiting_for_approval',
   });
   endTurn(ctx, 'waiting_for_approval');

@@ -25,7 +25,8 @@ async function atSudoPrompt(command: string, answer: string) {
   const term = await stack.chat();
   await term.waitFor(/^› $/m);
   await term.typeLine('run echo as root');
-  await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
+  // sudo is never "always allowed", so that is not offered.
+  await term.waitFor('Allow? [o]nce / [d]eny ›');
   await term.typeLine('o');
   await term.waitFor(/^sudo password: $/m);
   return { stack, term };

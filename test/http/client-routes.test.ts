@@ -66,6 +66,7 @@ describe('stopping a task', () => {
     expect((await t.get('/v1/tasks/waiting')).json).toEqual({ tasks: [] });
     const requested = firstOf(await t.stream('/v1/chat/stream', { message: 'clean the build', workspace: t.dir }), 'tool_approval_requested');
 
+    expect(requested.needs_password).toBe(false);
     const [waiting] = (await t.get('/v1/tasks/waiting')).json.tasks;
     expect(waiting).toMatchObject({ task_id: requested.task_id, message: 'clean the build', status: 'waiting_for_approval', approval: { approval_id: requested.approval_id, args: { command: 'rm -rf build' }, status: 'pending' } });
     await t.post(`/v1/tasks/${requested.task_id}/cancel`);

@@ -24,6 +24,8 @@ describe('the sudo password', () => {
     const responses: string[] = [];
     const first = await t.stream('/v1/chat/stream', { message: 'update packages', workspace: t.dir, debug: true });
     const { task_id: taskId, approval_id: approvalId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
+    // Clients learn from the request itself that a password follows and that no rule can cover it.
+    expect(firstOf(first, 'tool_approval_requested').needs_password).toBe(true);
     responses.push(first.body, JSON.stringify((await t.post(`/v1/approvals/${approvalId}/allow_once`)).json));
     responses.push((await t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId })).body);
     const final = await t.stream(`/v1/tasks/${taskId}/password/stream`, { approval_id: approvalId, password: PASSWORD });

@@ -15,7 +15,7 @@ export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: T
   const command = commandOf(item);
   const pending = item.state === 'pending';
   // sudo is never covered by a rule; the server refuses "always" for it.
-  const canAlways = item.actionType !== 'privileged' && !(command && /(^|[\s;&|(])sudo\s/.test(command));
+  const canAlways = !item.needsPassword;
   const disabled = !actions.canAct;
   return (
     <div class={`approval-card risk-${item.riskLevel} ${item.state}`} data-testid="approval-card" data-state={item.state} role="group" aria-label="Approval">

@@ -29,6 +29,8 @@ export interface ApprovalItem {
   reason: string;
   riskLevel: RiskLevel;
   actionType: string;
+  /** sudo: asks for the password next, and can never be "always allowed". */
+  needsPassword: boolean;
   /** `deciding`: the decision is being sent; `decided` waits for "Continue" (decided elsewhere, or before a reload). */
   state: 'pending' | 'deciding' | 'allowed' | 'allowed_always' | 'denied' | 'cancelled';
   /** Decided but the task was never continued: the card offers to continue it. */
@@ -154,6 +156,8 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
         reason: event.reason,
         riskLevel: event.risk_level,
         actionType: event.action_type,
+        // Events stored before the flag existed: a sudo command is the one case that needs it.
+        needsPassword: event.needs_password ?? /(^|[\s;&|(])sudo\s/.test(String(event.args.command ?? '')),
         state: 'pending',
         resumable: false,
       };
