@@ -17,14 +17,19 @@ const thinker = roles({
   }),
 });
 
+/** A chat whose planner asks to run `echo duck-web-ok`, shown at its approval card. */
+async function atApprovalCard() {
+  const stack = await startWebStack(thinker);
+  const page = await openChat(stack);
+  await sendMessage(page, 'run echo duck-web-ok');
+  const card = page.getByTestId('approval-card');
+  await card.waitFor();
+  return { stack, page, card };
+}
+
 describe('approving what ducklm runs, in the web page', () => {
   it('shows what will run, why and how risky; "Allow once" runs it into the same turn', async () => {
-    const stack = await startWebStack(thinker);
-    const page = await openChat(stack);
-    await sendMessage(page, 'run echo duck-web-ok');
-
-    const card = page.getByTestId('approval-card');
-    await card.waitFor();
+    const { stack, page, card } = await atApprovalCard();
     expect(await card.getByTestId('approval-command').textContent()).toBe('echo duck-web-ok');
     expect(await card.getByTestId('approval-reason').textContent()).toContain('The user asked to run it.');
     expect(await card.getByTestId('approval-risk').textContent()).toBe('medium risk');
@@ -44,10 +49,7 @@ describe('approving what ducklm runs, in the web page', () => {
   });
 
   it('"Deny" keeps the command from running and the answer comes without it', async () => {
-    const stack = await startWebStack(thinker);
-    const page = await openChat(stack);
-    await sendMessage(page, 'run echo duck-web-ok');
-    const card = page.getByTestId('approval-card');
+    const { stack, page, card } = await atApprovalCard();
     await card.getByRole('button', { name: 'Deny' }).click();
 
     await page.getByTestId('answer').filter({ hasText: 'I did not run it' }).waitFor();
@@ -58,11 +60,7 @@ describe('approving what ducklm runs, in the web page', () => {
   });
 
   it('Stop ends a task that waits for approval', async () => {
-    const stack = await startWebStack(thinker);
-    const page = await openChat(stack);
-    await sendMessage(page, 'run echo duck-web-ok');
-    const card = page.getByTestId('approval-card');
-    await card.waitFor();
+    const { stack, page, card } = await atApprovalCard();
     await page.getByTestId('stop').click();
 
     await card.getByTestId('approval-decision').filter({ hasText: 'Cancelled' }).waitFor();
@@ -155,10 +153,7 @@ describe('approving what ducklm runs, in the web page', () => {
   });
 
   it('after a reload, a task still waiting for approval is offered again and can be approved', async () => {
-    const stack = await startWebStack(thinker);
-    const page = await openChat(stack);
-    await sendMessage(page, 'run echo duck-web-ok');
-    await page.getByTestId('approval-card').waitFor();
+    const { stack, page } = await atApprovalCard();
 
     // The address names the conversation, so a reload reopens it with its approval still pending.
     expect(page.url()).toMatch(/#chat\/conv_/);

@@ -9,10 +9,14 @@ import type { ConversationSummary, StoredMessage } from '../../src/store/convers
 import type { Lesson } from '../../src/store/experience-repo.js';
 import type { Memory } from '../../src/store/memory-repo.js';
 import type { StoredEvent } from '../../src/store/events-repo.js';
+import type { MemoryLineage } from '../../src/memory/lineage.js';
+import type { Rule } from '../../src/store/rules-repo.js';
 
 /** A stored event (`GET /v1/tasks/{id}/events`, `/v1/audit/commands`): `event_type` and its `payload`. */
-export type { Approval, ConversationSummary, Lesson, Memory, StoredEvent, StoredMessage, TaskEvent };
+export type { Approval, ConversationSummary, Lesson, Memory, MemoryLineage, Rule, StoredEvent, StoredMessage, TaskEvent };
 export type CommandAudit = Extract<TaskEvent, { type: 'command_audit' }>;
+/** One `command_audit` row; fields added later may be missing from old rows. */
+export type AuditEntry = Omit<StoredEvent, 'payload'> & { payload: Partial<Omit<CommandAudit, 'type'>> };
 
 /** An answer of the server's that is not 2xx, with its `{error: {code, message}}`. */
 export class ApiError extends Error {
@@ -74,6 +78,11 @@ export const api = {
   health: () => call<Health>('GET', '/v1/health'),
   conversations: (workspace?: string, limit = 100) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit })}`),
   conversation: (id: string) => call<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
+  task: (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`),
+  /** Tasks paused for the person, across conversations, each with the approval it waits on. */
+  waitingTasks: () => call<{ tasks: (TaskInfo & { approval: Approval | null })[] }>('GET', '/v1/tasks/waiting'),
+  /** One approval, whatever its state: a decided one whose task was never continued can still be. */
+  approval: (approvalId: string) => call<Approval>('GET', `/v1/approvals/${encodeURIComponent(approvalId)}`),
   taskEvents: (taskId: string) => call<StoredEvent[]>('GET', `/v1/tasks/${encodeURIComponent(taskId)}/events`),
   cancelTask: (taskId: string) => call<{ task_id: string; outcome: 'stopping' | 'cancelled' }>('POST', `/v1/tasks/${encodeURIComponent(taskId)}/cancel`),
   pendingApprovals: () => call<Approval[]>('GET', '/v1/approvals/pending'),
@@ -85,11 +94,13 @@ export const api = {
   addMemory: (memory: NewMemory) => call<Memory>('POST', '/v1/memory', memory),
   updateMemory: (id: string, patch: MemoryPatch) => call<Memory>('PATCH', `/v1/memory/${encodeURIComponent(id)}`, patch),
   deleteMemory: (id: string) => call<void>('DELETE', `/v1/memory/${encodeURIComponent(id)}`),
-  memoryHistory: (id: string) => call<unknown>('GET', `/v1/memory/${encodeURIComponent(id)}/history`),
+  memoryHistory: (id: string) => call<MemoryLineage>('GET', `/v1/memory/${encodeURIComponent(id)}/history`),
   lessons: (limit = 200) => call<Lesson[]>('GET', `/v1/experience${query({ limit })}`),
   deleteLesson: (id: string) => call<void>('DELETE', `/v1/experience/${encodeURIComponent(id)}`),
-  audit: (limit = 200) => call<StoredEvent[]>('GET', `/v1/audit/commands${query({ limit })}`),
-  rules: () => call<unknown[]>('GET', '/v1/rules'),
+  audit: (limit = 200) => call<AuditEntry[]>('GET', `/v1/audit/commands${query({ limit })}`),
+  /** The export downloads through a plain link: the session cookie authenticates it. */
+  memoryExportUrl: (workspace?: string) => `/v1/memory/export${query({ workspace })}`,
+  rules: () => call<Rule[]>('GET', '/v1/rules'),
   deleteRule: (id: string) => call<void>('DELETE', `/v1/rules/${encodeURIComponent(id)}`),
 };
 
@@ -139,8 +150,4 @@ export interface TaskInfo {
   created_at: string;
   updated_at: string;
 }
-export const fetchTask = (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`);
-/** Tasks paused for the person, across conversations, each with the approval it waits on. */
-export const waitingTasks = () => call<{ tasks: (TaskInfo & { approval: Approval | null })[] }>('GET', '/v1/tasks/waiting');
-/** One approval, whatever its state: a decided one whose task was never continued can still be. */
-export const fetchApproval = (approvalId: string) => call<Approval>('GET', `/v1/approvals/${encodeURIComponent(approvalId)}`);
+

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -29,8 +28,11 @@ export function registerWorkspaceRoutes(app: FastifyInstance, { store }: Service
     const entries = await readdir(path, { withFileTypes: true }).catch(() => {
       throw new HttpError(403, 'unreadable', `This folder cannot be read: ${path}`);
     });
-    const directories = entries
-      .filter((entry) => (entry.isDirectory() || (entry.isSymbolicLink() && isDirSync(join(path, entry.name)))) && (query.hidden || !entry.name.startsWith('.')))
+    const shown = entries.filter((entry) => query.hidden || !entry.name.startsWith('.'));
+    // A link counts when it leads to a folder; only links need the extra stat.
+    const isFolder = await Promise.all(shown.map((entry) => entry.isDirectory() || (entry.isSymbolicLink() && stat(join(path, entry.name)).then((s) => s.isDirectory(), () => false))));
+    const directories = shown
+      .filter((_entry, i) => isFolder[i])
       .map((entry) => entry.name)
       .sort((a, b) => a.localeCompare(b));
     const parent = dirname(path);
@@ -43,12 +45,4 @@ function absoluteFolder(path: string): string {
   const expanded = path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
   if (!isAbsolute(expanded)) throw new HttpError(422, 'relative_path', `Give the folder as a full path (or starting with ~/): ${path}`);
   return expanded;
-}
-
-function isDirSync(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { waitingTasks, type TaskInfo } from '../api.js';
+import { api, type TaskInfo } from '../api.js';
 
 const SUGGESTIONS = ['What is in this folder?', 'Summarize the README', 'How much disk space is left?', 'Which packages can be upgraded?'];
 
@@ -16,7 +16,8 @@ export function EmptyState({ workspace, onSuggest, onOpen }: Props) {
 
   useEffect(() => {
     let live = true;
-    waitingTasks()
+    api
+      .waitingTasks()
       .then(({ tasks }) => live && setWaiting(tasks))
       .catch(() => undefined);
     return () => {

@@ -3,7 +3,7 @@
  * the same reducer as the live stream, and the real state of a task that is still paused or
  * running, so that a person can decide on an approval after a reload.
  */
-import { api, fetchApproval, fetchTask, type Approval, type StoredEvent, type StoredMessage, type TaskEvent } from '../api.js';
+import { api, type Approval, type StoredEvent, type StoredMessage, type TaskEvent } from '../api.js';
 import { applyEvent, isTerminal, newTurn, type ApprovalItem, type Turn } from './turn-model.js';
 
 export const fromStored = (event: StoredEvent): TaskEvent => ({ ...event.payload, type: event.event_type, task_id: event.task_id }) as TaskEvent;
@@ -49,7 +49,7 @@ export function replay(exchange: Exchange, events: StoredEvent[]): Turn {
  */
 async function settle(turn: Turn, pending: Approval[]): Promise<Turn> {
   if (!turn.taskId || isTerminal(turn.status)) return turn;
-  const task = await fetchTask(turn.taskId);
+  const task = await api.task(turn.taskId);
   if (isTerminal(task.status)) {
     return {
       ...turn,
@@ -62,7 +62,7 @@ async function settle(turn: Turn, pending: Approval[]): Promise<Turn> {
   if (task.status === 'waiting_for_approval') {
     const last = [...turn.items].reverse().find((item): item is ApprovalItem => item.kind === 'approval');
     if (!last || pending.some((a) => a.approval_id === last.id)) return { ...turn, status: task.status };
-    const approval = await fetchApproval(last.id);
+    const approval = await api.approval(last.id);
     if (approval.status === 'allowed' || approval.status === 'denied') {
       const state: ApprovalItem['state'] = approval.status === 'denied' ? 'denied' : 'allowed';
       return { ...turn, status: task.status, items: turn.items.map((item) => (item === last ? { ...last, state, resumable: true } : item)) };

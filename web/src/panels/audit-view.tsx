@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
+import { api, type AuditEntry } from '../api.js';
 import { durationText, fullTime, matches, relativeTime } from './format.js';
-import { commandAudit, type AuditEntry } from './panel-api.js';
 import { LoadError } from './panel-error.js';
 import { RulesList } from './rules-list.js';
 import { FilterSelect, SearchField } from './toolbar.js';
@@ -17,7 +17,7 @@ const LIMIT = 500;
 export function AuditView() {
   const [filter, setFilter] = useState('');
   const [outcome, setOutcome] = useState<Outcome | ''>('');
-  const audit = useLoad(() => commandAudit(LIMIT), []);
+  const audit = useLoad(() => api.audit(LIMIT), []);
   const rows = audit.data ?? [];
   const shown = rows.filter((row) => (!outcome || row.payload.outcome === outcome) && matches(filter, row.payload.command, row.payload.action_type, row.task_id));
 

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, type Memory, type MemoryPatch } from '../api.js';
+import { api, type Memory, type MemoryLineage, type MemoryPatch } from '../api.js';
 import { ConfirmBar } from './confirm.js';
 import { useFocusOnMount } from './focus.js';
 import { baseName, fullTime, relativeTime } from './format.js';
 import { ImportanceField, TypeField } from './memory-fields.js';
-import { memoryLineage, type MemoryLineage } from './panel-api.js';
 import { ErrorLine } from './panel-error.js';
 import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
@@ -125,7 +124,7 @@ const ACTIONS: Record<MemoryLineage['events'][number]['action'], string> = {
 /** How a memory came to say what it says: its own changes and the versions of the fact. */
 function MemoryHistory({ id, version }: { id: string; version: string }) {
   // Fetched when opened, and again after an edit (the memory's updated_at moves).
-  const loaded = useLoad(() => memoryLineage(id), [id, version]);
+  const loaded = useLoad(() => api.memoryHistory(id), [id, version]);
   const lineage = loaded.data;
   const error = loaded.error;
   if (error) return <p class="panel-error">Could not load the history: {error}</p>;

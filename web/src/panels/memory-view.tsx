@@ -4,7 +4,6 @@ import { baseName } from './format.js';
 import { MemoryAddForm } from './memory-add-form.js';
 import { SCOPES, TYPES } from './memory-fields.js';
 import { MemoryItem } from './memory-item.js';
-import { memoryExportUrl } from './panel-api.js';
 import { LoadError } from './panel-error.js';
 import { FilterSelect, SearchField } from './toolbar.js';
 import { useDebounced, useLoad } from './use-load.js';
@@ -33,7 +32,7 @@ export function MemoryView({ workspace }: { workspace: string }) {
     <section class="panel memory" data-testid="memory-view" aria-labelledby="memory-heading">
       <header class="panel-head">
         <h1 id="memory-heading">Memory</h1>
-        <a class="panel-button-link" href={memoryExportUrl(viewWorkspace)} download="ducklm-memory.json" data-testid="memory-export">
+        <a class="panel-button-link" href={api.memoryExportUrl(viewWorkspace)} download="ducklm-memory.json" data-testid="memory-export">
           Export JSON
         </a>
       </header>

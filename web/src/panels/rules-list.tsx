@@ -1,13 +1,12 @@
-import { api } from '../api.js';
+import { api, type Rule } from '../api.js';
 import { baseName, fullTime, relativeTime } from './format.js';
-import { alwaysAllowRules, type Rule } from './panel-api.js';
 import { ErrorLine, LoadError } from './panel-error.js';
 import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
 
 /** The "Always allow" rules a person created from approvals, each revocable. */
 export function RulesList() {
-  const rules = useLoad(() => alwaysAllowRules(), []);
+  const rules = useLoad(() => api.rules(), []);
   const list = rules.data ?? [];
   return (
     <section class="rules-section" aria-labelledby="rules-heading" data-testid="rules">
