@@ -19,7 +19,20 @@ export interface ChatOptions {
   /** Forwarded to the server: "off" asks a reasoning model not to think. */
   reasoning?: 'on' | 'off';
   signal?: AbortSignal;
+  /**
+   * `chat` only: stop as soon as the reply so far settles what the caller needs. Checked on the
+   * content as it arrives; when it returns true the request is aborted (a local server frees its
+   * slot at once) and the content so far comes back with `finishReason: 'stopped'`.
+   */
+  stopWhen?: (content: string) => boolean;
 }
+
+/**
+ * Why generation ended: `stop` (the model finished), `length` (cut by `max_tokens` or the
+ * context: a structured reply is then incomplete), `stopped` (the caller's `stopWhen` ended it),
+ * `other` (anything else a server reports, or nothing).
+ */
+export type FinishReason = 'stop' | 'length' | 'stopped' | 'other';
 
 export interface TokenUsage {
   promptTokens?: number;
@@ -28,6 +41,8 @@ export interface TokenUsage {
   tokensPerSecond?: number;
   /** Prompt processing time as the server measured it (llama.cpp `timings.prompt_ms`). */
   promptMs?: number;
+  /** Prompt tokens the server reused from its prompt cache (`prompt_tokens_details.cached_tokens`, llama.cpp `timings.cache_n`). */
+  cachedPromptTokens?: number;
 }
 
 export interface ModelResponse {
@@ -37,13 +52,16 @@ export interface ModelResponse {
   reasoningContent: string | null;
   usage: TokenUsage;
   latencyMs: number;
+  finishReason: FinishReason;
 }
 
 export type StreamChunk =
   | { type: 'reasoning_delta'; delta: string }
   | { type: 'content_delta'; delta: string }
   /** Sent once, at the end, when the server reports token counts. */
-  | { type: 'usage'; usage: TokenUsage };
+  | { type: 'usage'; usage: TokenUsage }
+  /** Sent once, last, by every backend: why generation ended. */
+  | { type: 'finish'; reason: FinishReason };
 
 export interface ModelHealth {
   configured: boolean;
