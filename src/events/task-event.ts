@@ -47,9 +47,11 @@ const base = { task_id: z.string() };
 export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runtime_status'), ...base, stage: z.enum(STAGES), conversation_id: z.string().optional(), detail: z.string().optional() }),
   z.object({ type: z.literal('skill_activated'), ...base, skill: z.string(), source: z.string() }),
-  z.object({ type: z.literal('recall_completed'), ...base, candidates: z.number().int(), relevant_memory_ids: z.array(z.string()), sufficient_to_answer: z.boolean() }),
+  // `needs_tools`: the judge's route; `relevant_memory_ids` is empty when reading stopped at the route.
+  z.object({ type: z.literal('recall_completed'), ...base, candidates: z.number().int(), relevant_memory_ids: z.array(z.string()), sufficient_to_answer: z.boolean(), needs_tools: z.boolean().optional() }),
   z.object({ type: z.literal('recall_failed'), ...base, message: z.string() }),
-  z.object({ type: z.literal('action_loop_skipped'), ...base, reason: z.string() }),
+  // The model decided that this turn needs no tool (`decided_by`: the role that said so).
+  z.object({ type: z.literal('action_loop_skipped'), ...base, reason: z.string(), decided_by: z.enum(['action', 'recall']).optional() }),
   z.object({ type: z.literal('action_directive'), ...base, step: z.number().int(), intent: z.string(), risk_level: risk, actions: z.array(z.object({ tool: z.string(), args, reason: z.string() })) }),
   z.object({ type: z.literal('directive_invalid'), ...base, step: z.number().int(), message: z.string(), raw: z.string() }),
   z.object({ type: z.literal('action_step_limit'), ...base, steps: z.number().int() }),
@@ -74,7 +76,22 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     duration_ms: z.number().nullable(),
     sudo: z.boolean(),
   }),
-  z.object({ type: z.literal('model_call'), ...base, role: z.string(), model: z.string().optional(), prompt_chars: z.number().int(), latency_ms: z.number(), completion_tokens: z.number().int(), ok: z.boolean() }),
+  z.object({
+    type: z.literal('model_call'),
+    ...base,
+    role: z.string(),
+    model: z.string().optional(),
+    prompt_chars: z.number().int(),
+    latency_ms: z.number(),
+    completion_tokens: z.number().int(),
+    prompt_tokens: z.number().int().optional(),
+    cached_prompt_tokens: z.number().int().optional(),
+    ok: z.boolean(),
+  }),
+  // A reply ended at its length limit: an answer is incomplete, a structured reply unusable.
+  z.object({ type: z.literal('reply_cut'), ...base, role: z.string() }),
+  // The answer had started beside the route decision; a tool was needed, so it was dropped unseen.
+  z.object({ type: z.literal('speculative_answer_discarded'), ...base }),
   z.object({ type: z.literal('reasoning_delta'), ...base, delta: z.string() }),
   z.object({ type: z.literal('content_delta'), ...base, delta: z.string() }),
   z.object({ type: z.literal('error'), ...base, code: z.string(), message: z.string() }),
@@ -110,7 +127,7 @@ export type TaskEventType = TaskEvent['type'];
 export type TaskEventInput = TaskEvent extends infer E ? (E extends TaskEvent ? Omit<E, 'task_id'> : never) : never;
 
 /** Events shown on the stream only with `debug: true`; they are always kept in the log. */
-export const DEBUG_ONLY_EVENTS: ReadonlySet<TaskEventType> = new Set(['model_call', 'action_directive', 'directive_invalid']);
+export const DEBUG_ONLY_EVENTS: ReadonlySet<TaskEventType> = new Set(['model_call', 'action_directive', 'directive_invalid', 'speculative_answer_discarded']);
 
 /** Streamed token by token; the log keeps them merged (one row per run of deltas). */
 export const DELTA_EVENTS: ReadonlySet<TaskEventType> = new Set(['reasoning_delta', 'content_delta']);

@@ -4,29 +4,46 @@ import { MEMORY_SCOPES, MEMORY_TYPES } from '../store/memory-repo.js';
 import { RISK_LEVELS } from '../tools/risk.js';
 import type { ResponseFormat } from './model-client.js';
 
-/** What the `action` role answers: the next tool calls, or none when it is time to answer. */
-export const actionDirectiveSchema = z.object({
-  kind: z.literal('action_directive').default('action_directive'),
-  intent: z.string().default(''),
-  risk_level: z.enum(RISK_LEVELS).default('low'),
-  actions: z
-    .array(
-      z.object({
-        tool: z.string().min(1),
-        args: z.record(z.string(), z.unknown()).default({}),
-        reason: z.string().default(''),
-      }),
-    )
-    .default([]),
+const plannedActionSchema = z.object({
+  tool: z.string().min(1),
+  args: z.record(z.string(), z.unknown()).default({}),
+  reason: z.string().default(''),
 });
+
+/**
+ * What the `action` role answers: `{"answer_now": true}` when no tool is needed, or the tool calls
+ * to make (`final`: their results will be enough to answer, so the planner is not asked again).
+ * The seed's shape `{kind, intent, risk_level, actions}` is read too.
+ */
+export const actionDirectiveSchema = z
+  .object({
+    answer_now: z.boolean().optional(),
+    kind: z.literal('action_directive').default('action_directive'),
+    intent: z.string().default(''),
+    risk_level: z.enum(RISK_LEVELS).default('low'),
+    actions: z.array(plannedActionSchema).default([]),
+    final: z.boolean().default(false),
+  })
+  .transform(({ answer_now, ...directive }) => (answer_now === true ? { ...directive, actions: [] } : directive));
 export type ActionDirective = z.infer<typeof actionDirectiveSchema>;
 
-/** What the `recall` judge answers about the numbered candidate memories. */
-export const recallVerdictSchema = z.object({
-  relevant_ids: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-  sufficient_to_answer: z.boolean().default(false),
-  reasoning: z.string().default(''),
-});
+/**
+ * What the `recall` role answers about the numbered candidate memories: whether the message needs
+ * a tool (`answer_now` or `use_tools`, first) and which memories matter. The older shape
+ * `{relevant_ids, sufficient_to_answer}` is read too: memories that suffice need no tool.
+ */
+export const recallVerdictSchema = z
+  .object({
+    answer_now: z.boolean().optional(),
+    use_tools: z.boolean().optional(),
+    relevant_ids: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+    sufficient_to_answer: z.boolean().optional(),
+    reasoning: z.string().default(''),
+  })
+  .transform((v) => ({
+    needsTools: v.use_tools === true ? true : v.answer_now === true ? false : !v.sufficient_to_answer,
+    relevantIds: v.relevant_ids,
+  }));
 export type RecallVerdict = z.infer<typeof recallVerdictSchema>;
 
 export const MEMORY_ACTIONS = ['add', 'update', 'supersede', 'none'] as const;
@@ -58,11 +75,37 @@ export function responseFormat(name: string, schema: z.ZodType): ResponseFormat 
   return { name, schema: z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown> };
 }
 
+/**
+ * The schemas sent as `response_format`, stricter than what is read back: every key required and
+ * in the order the model should write it, the deciding key first (a local server's grammar
+ * follows the order), nothing the runtime does not use (each key costs generated tokens).
+ */
+const answerNow = z.object({ answer_now: z.literal(true) }).strict();
+
+export function actionFormat(toolNames: readonly string[]): ResponseFormat {
+  const tool = toolNames.length ? z.enum(toolNames as [string, ...string[]]) : z.string().min(1);
+  const action = z.object({ tool, args: z.record(z.string(), z.unknown()), reason: z.string() }).strict();
+  const plan = z.object({ actions: z.array(action).min(1), risk_level: z.enum(RISK_LEVELS), final: z.boolean() }).strict();
+  return responseFormat('action_directive', z.union([answerNow, plan]));
+}
+
+const recallWire = z.union([
+  z.object({ answer_now: z.literal(true), relevant_ids: z.array(z.string()) }).strict(),
+  z.object({ use_tools: z.literal(true), relevant_ids: z.array(z.string()) }).strict(),
+]);
+
 export const ROLE_FORMATS = {
-  action: responseFormat('action_directive', actionDirectiveSchema),
-  recall: responseFormat('recall_verdict', recallVerdictSchema),
+  action: actionFormat([]),
+  recall: responseFormat('recall_verdict', recallWire),
   memory_policy: responseFormat('memory_decision', memoryDecisionSchema),
 };
+
+/** The first keys a deciding role may start with, and the route each means. */
+export const ROUTE_KEYS = {
+  action: { answer_now: 'answer', actions: 'tools' },
+  recall: { answer_now: 'answer', use_tools: 'tools' },
+} as const;
+export type Route = 'answer' | 'tools';
 
 /**
  * Reads a role's JSON reply. Local models wrap JSON in prose or code fences even when asked not

@@ -2,14 +2,18 @@ import type { GenerationStats } from '../events/task-event.js';
 import { round } from './model-calls.js';
 import type { ModelCallStat } from './task-state.js';
 
+/** A speed worth reporting: the server measured it, or the call streamed (its prefill can be told apart). */
+const measurable = (c: ModelCallStat) => c.completionTokens > 0 && (!!c.tokensPerSecond || c.firstTokenMs !== null);
+
 /**
  * Speed over the task's model calls: the server's own figure when it gives one; otherwise
  * measured, from the first token when streamed (prefill is not generation), else over the
- * whole latency.
+ * whole latency. A structured reply read only to its first key says nothing about speed, so
+ * calls with a real measure are preferred.
  */
 export function generationStats(calls: ModelCallStat[], timeToFirstTokenMs: number | null, totalMs: number): GenerationStats {
-  const rates = calls
-    .filter((c) => c.completionTokens > 0)
+  const measured = calls.filter(measurable);
+  const rates = (measured.length ? measured : calls.filter((c) => c.completionTokens > 0))
     .map((c) => {
       if (c.tokensPerSecond) return c.tokensPerSecond;
       const seconds = Math.max(c.latencyMs - (c.firstTokenMs ?? 0), 1) / 1000;

@@ -34,6 +34,10 @@ export async function* streamRole(ctx: TaskContext, role: Role, messages: ChatMe
         usage = chunk.usage;
         continue;
       }
+      if (chunk.type === 'finish') {
+        if (chunk.reason === 'length') ctx.emitter.emit({ type: 'reply_cut', role });
+        continue;
+      }
       firstTokenMs ??= performance.now() - started;
       deltas++;
       yield chunk;
@@ -65,8 +69,19 @@ function record(
     promptTokens: usage.promptTokens ?? Math.ceil(chars / 4),
     firstTokenMs,
     ...(usage.tokensPerSecond ? { tokensPerSecond: usage.tokensPerSecond } : {}),
+    ...(usage.cachedPromptTokens !== undefined ? { cachedPromptTokens: usage.cachedPromptTokens } : {}),
   });
-  ctx.emitter.emit({ type: 'model_call', role, ...(model ? { model } : {}), prompt_chars: chars, latency_ms: round(latencyMs), completion_tokens: completionTokens, ok });
+  ctx.emitter.emit({
+    type: 'model_call',
+    role,
+    ...(model ? { model } : {}),
+    prompt_chars: chars,
+    latency_ms: round(latencyMs),
+    completion_tokens: completionTokens,
+    ...(usage.promptTokens !== undefined ? { prompt_tokens: usage.promptTokens } : {}),
+    ...(usage.cachedPromptTokens !== undefined ? { cached_prompt_tokens: usage.cachedPromptTokens } : {}),
+    ok,
+  });
 }
 
 export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;

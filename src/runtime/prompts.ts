@@ -10,12 +10,20 @@ import type { Observation, TaskState } from './task-state.js';
  */
 const PERSONA = "You are ducklm, a personal assistant running on the user's own computer.";
 
+/**
+ * How to answer. It is the same for every turn, so it lives in the cached system text; the
+ * answer's own call then adds nothing after the shared last message.
+ */
+const ANSWER_RULES =
+  'When you answer the user: be helpful and concise, in the language they wrote in. Base any claim about files, folders, ' +
+  'commands or this machine on the tool results given; never guess them; say so when an action was denied or failed.';
+
 type Context = Pick<TaskState, 'workspace' | 'skill' | 'message'>;
 
 /** The tool list is the same for every turn, so it lives in the cached system text, not in the planner's tail. */
 function prefix(state: Context, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
   const toolList = [...tools.values()].map((t) => `- ${t.name} ${t.argsHint}: ${t.description}`).join('\n');
-  const system = [PERSONA, `Tools ducklm can run for the user:\n${toolList}`, `Workspace: ${state.workspace}`];
+  const system = [PERSONA, ANSWER_RULES, `Tools ducklm can run for the user:\n${toolList}`, `Workspace: ${state.workspace}`];
   if (state.skill) system.push(`Active skill: ${state.skill.name}\n${state.skill.instructions}`);
   return [{ role: 'system', content: system.join('\n\n') }, ...historyMessages(history)];
 }
@@ -38,8 +46,13 @@ function historyMessages(history: StoredMessage[]): ChatMessage[] {
   return out;
 }
 
+/**
+ * The memories found for this message, numbered, in the same words for every role: the recall
+ * judge names them by number, and the answer can start from them before the judge has spoken.
+ */
 function memoriesBlock(state: TaskState): string | null {
-  return state.memories.length ? `What you remember about the user:\n${state.memories.map((m) => `- ${m.text}`).join('\n')}` : null;
+  if (!state.memories.length) return null;
+  return `Memories that may be relevant (use only those that fit the message):\n${state.memories.map((m, i) => `${i}: ${m.text}`).join('\n')}`;
 }
 
 /**
@@ -67,27 +80,32 @@ function lessonsBlock(state: TaskState): string | null {
   return lessons.length ? `Lessons from similar earlier tasks (apply them where they fit):\n${lessons.map((l) => `- ${l.lesson}`).join('\n')}` : null;
 }
 
+const PLANNER_INSTRUCTION = [
+  'Does answering this message need a tool first? It does whenever the answer depends on files or folders in the workspace,',
+  'on commands, or on the state of this machine: never guess those. Reply with only JSON, one of:',
+  '{"answer_now": true} when no tool is needed or the results above already answer the message;',
+  '{"actions": [{"tool": "<name>", "args": {...}, "reason": "<why>"}], "risk_level": "none|low|medium|high", "final": true|false}',
+  'to call tools, where "final" is true when their results will be enough to answer.',
+].join('\n');
+
 export function plannerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
-  const instruction = [
-    'Decide which tool calls, if any, are needed before answering. Reply with only this JSON:',
-    '{"kind":"action_directive","intent":"...","risk_level":"none|low|medium|high","actions":[{"tool":"...","args":{...},"reason":"..."}]}',
-    'Use "actions": [] when no tool is needed or the results above already answer the request.',
-  ].join('\n');
-  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), lessonsBlock(state), observationsBlock(state.observations), instruction)];
+  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), lessonsBlock(state), observationsBlock(state.observations), PLANNER_INSTRUCTION)];
 }
 
+/** The answer: the shared last message and nothing after it (its rules are in the system text). */
 export function thinkerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
-  const instruction =
-    'Answer the user helpfully and concisely, in the language they wrote in. Base any claim about files or commands on the tool results given; say so when an action was denied or failed.';
-  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), observationsBlock(state.observations), instruction)];
+  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), observationsBlock(state.observations))];
 }
 
-export function recallMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, candidates: { text: string }[]): ChatMessage[] {
-  const numbered = `Candidate memories:\n${candidates.map((c, i) => `${i}: ${c.text}`).join('\n')}`;
-  const instruction =
-    'Which candidate memories are relevant to the message above? Reply with only this JSON: {"relevant_ids":["0"],"sufficient_to_answer":true,"reasoning":"..."}; ' +
-    '"sufficient_to_answer" is true only when the relevant memories alone answer the message.';
-  return [...prefix(state, history, tools), lastTurn(state.message, numbered, instruction)];
+const RECALL_INSTRUCTION =
+  'Does answering this message need a tool (reading files or folders, running a command, anything about the workspace or this machine, ' +
+  'including a request to act on what the memories say), and which numbered memories above matter for it? Reply with only JSON: ' +
+  '{"answer_now": true, "relevant_ids": ["0"]} when the memories, the conversation or general knowledge answer it, or ' +
+  '{"use_tools": true, "relevant_ids": ["0"]} when it needs a tool.';
+
+/** The recall judge sees the same last message as the answer, then its question. */
+export function recallMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
+  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), RECALL_INSTRUCTION)];
 }
 
 /** After the answer: the exchange itself, then the question about it. */

@@ -1,17 +1,18 @@
 import { NotFoundError } from '../errors.js';
-import { findLessons } from '../memory/lessons.js';
+import type { StreamChunk } from '../model/model-client.js';
 import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
 import { actionLoop } from './action-loop.js';
 import { completeTask } from './finish.js';
-import { asksForAction, cannotNeedTools } from './intent.js';
 import { schedulePostTask } from './post-task.js';
-import { recall } from './recall.js';
+import { findMemories } from './recall.js';
+import { askPlanner, decideRoute, type RouteDecision } from './route.js';
 import { createContext, runTurn } from './run-turn.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import type { TaskContext } from './task-context.js';
 import type { EventListener } from './task-emitter.js';
 import type { TaskState } from './task-state.js';
+import { SpeculativeAnswer } from './speculative-answer.js';
 import { think } from './thinker.js';
 
 export interface ChatRequest {
@@ -75,35 +76,30 @@ async function turn(ctx: TaskContext): Promise<void> {
     ctx.state.skill = { name: skill.name, instructions: skill.instructions };
     ctx.emitter.emit({ type: 'skill_activated', skill: skill.name, source: skill.source });
   }
-  const { sufficient } = await recall(ctx);
-  const skip = planningNotNeeded(ctx, sufficient);
-  if (skip) ctx.emitter.emit({ type: 'action_loop_skipped', reason: skip });
-  else {
-    applyLessons(ctx);
-    if ((await actionLoop(ctx)) === 'paused') return;
+  await findMemories(ctx);
+  const early = new SpeculativeAnswer(ctx);
+  let decision: RouteDecision;
+  try {
+    decision = await decideRoute(ctx);
+    // The judge only says a tool is needed; which one is the planner's call, and it may disagree.
+    if (decision.by === 'recall' && decision.route === 'tools') decision = await askPlanner(ctx);
+  } catch (error) {
+    await early.discard();
+    throw error;
   }
+  if (decision.route === 'answer') {
+    ctx.emitter.emit({ type: 'action_loop_skipped', reason: decision.reason, decided_by: decision.by });
+    await answerAndFinish(ctx, early.release());
+    return;
+  }
+  if (await early.discard()) ctx.emitter.emit({ type: 'speculative_answer_discarded' });
+  if ((await actionLoop(ctx, decision.directive)) === 'paused') return;
   await answerAndFinish(ctx);
 }
 
-/** Lessons of this workspace's past tasks that resemble this one go to the planner. */
-function applyLessons(ctx: TaskContext): void {
-  const lessons = findLessons(ctx.deps.store.experience, ctx.state.workspace, ctx.state.message);
-  if (!lessons.length) return;
-  ctx.state.lessons = lessons.map((l) => ({ id: l.id, lesson: l.lesson }));
-  ctx.emitter.emit({ type: 'experience_applied', experience_ids: lessons.map((l) => l.id), lessons: lessons.map((l) => l.lesson) });
-}
-
-/** Why the planner may be skipped for this turn, or null when it must run. */
-function planningNotNeeded(ctx: TaskContext, memoriesSuffice: boolean): string | null {
-  const { message, skill } = ctx.state;
-  if (memoriesSuffice && !asksForAction(message)) return 'The recalled memories answer the question and it asks for no action.';
-  if (!skill && cannotNeedTools(message)) return 'Nothing in the message can need a tool.';
-  return null;
-}
-
-export async function answerAndFinish(ctx: TaskContext): Promise<void> {
+export async function answerAndFinish(ctx: TaskContext, answer?: AsyncIterable<StreamChunk>): Promise<void> {
   ctx.signal.throwIfAborted();
-  await think(ctx);
+  await think(ctx, answer);
   completeTask(ctx);
   schedulePostTask(ctx);
 }

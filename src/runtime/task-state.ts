@@ -26,6 +26,8 @@ export const modelCallStatSchema = z.object({
   firstTokenMs: z.number().nullable(),
   /** The server's own measure of generation speed, when it reports one. */
   tokensPerSecond: z.number().optional(),
+  /** Prompt tokens the server served from its prompt cache, when it says. */
+  cachedPromptTokens: z.number().optional(),
 });
 export type ModelCallStat = z.infer<typeof modelCallStatSchema>;
 

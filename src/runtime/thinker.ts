@@ -1,13 +1,22 @@
+import type { StreamChunk } from '../model/model-client.js';
 import { streamRole } from './model-calls.js';
 import { thinkerMessages } from './prompts.js';
 import { turnHistory, type TaskContext } from './task-context.js';
 
-/** Streams the final answer; reasoning and content deltas go straight to the client. */
-export async function think(ctx: TaskContext): Promise<void> {
-  ctx.emitter.emit({ type: 'runtime_status', stage: 'answering' });
+/** The answer's model stream, as the thinker asks for it. */
+export function answerStream(ctx: TaskContext): AsyncIterable<StreamChunk> {
   const options = ctx.state.reasoning ? { reasoning: ctx.state.reasoning } : {};
-  for await (const chunk of streamRole(ctx, 'thinker', thinkerMessages(ctx.state, turnHistory(ctx), ctx.deps.tools), options)) {
-    if (chunk.type === 'usage') continue;
+  return streamRole(ctx, 'thinker', thinkerMessages(ctx.state, turnHistory(ctx), ctx.deps.tools), options);
+}
+
+/**
+ * Streams the final answer; reasoning and content deltas go straight to the client. `source` is an
+ * answer that already started (see speculative-answer.ts), else a new one is asked for.
+ */
+export async function think(ctx: TaskContext, source: AsyncIterable<StreamChunk> = answerStream(ctx)): Promise<void> {
+  ctx.emitter.emit({ type: 'runtime_status', stage: 'answering' });
+  for await (const chunk of source) {
+    if (chunk.type !== 'content_delta' && chunk.type !== 'reasoning_delta') continue;
     ctx.firstTokenAt ??= performance.now();
     if (chunk.type === 'content_delta') ctx.answer += chunk.delta;
     ctx.emitter.emit({ type: chunk.type, delta: chunk.delta });

@@ -38,11 +38,18 @@ describe('the lesson loop', () => {
   });
 
   it('no lesson is claimed when the planner is skipped', async () => {
-    const model = new FakeModelClient({ chat: { action: directive(), memory_policy: quietPolicy, critic: 'Greet back briefly.' }, stream: [{ type: 'content_delta', delta: 'hi' }] });
+    const model = new FakeModelClient({
+      chat: { action: directive(), recall: { answer_now: true, relevant_ids: [] }, memory_policy: quietPolicy, critic: 'Greet back briefly.' },
+      stream: [{ type: 'content_delta', delta: 'hi' }],
+    });
     const t = await startTestApp({ model, env: { DUCK_ENABLE_REFLECTION: '1' } });
     await chat(t, { message: 'hello there', workspace: t.dir });
+    // With a memory in view the recall judge decides the route, and here it needs no planner.
+    await t.post('/v1/memory', { text: 'The user likes brief greetings.', scope: 'global' });
+    model.calls.length = 0;
     const again = await chat(t, { message: 'hello there again', workspace: t.dir });
     expect(typesOf(again.events)).toContain('action_loop_skipped');
     expect(typesOf(again.events)).not.toContain('experience_applied');
+    expect(model.roles()).not.toContain('action');
   });
 });

@@ -1,20 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
+import { answerNow, directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
 import { firstOf } from '../support/sse-client.js';
 import { startTestApp } from '../support/test-app.js';
 
 const quiet = { memory_policy: { should_store: false, summary: '' } };
 
 describe('what a turn costs', () => {
-  it('a greeting goes straight to the answer: one model call before the first token', async () => {
-    const model = new FakeModelClient({ chat: { action: directive(), ...quiet }, stream: [{ type: 'content_delta', delta: 'Hi!' }] });
+  it('a greeting: the planner decides, and its reply is read only up to the deciding key', async () => {
+    const model = new FakeModelClient({ chat: { action: answerNow, ...quiet }, stream: [{ type: 'content_delta', delta: 'Hi!' }] });
     const t = await startTestApp({ model });
     const r = await t.stream('/v1/chat/stream', { message: 'hello', workspace: t.dir });
-    expect(firstOf(r, 'action_loop_skipped').reason).toContain('can need a tool');
-    expect(firstOf(r, 'done').generation_stats).toMatchObject({ model_calls: 1 });
-    expect(model.roles()).not.toContain('action');
+    expect(firstOf(r, 'action_loop_skipped')).toMatchObject({ decided_by: 'action' });
+    expect(firstOf(r, 'content_delta').delta).toBe('Hi!');
+    const planner = model.calls.find((c) => c.role === 'action')!;
+    // `{"an` already says "answer now": the rest of the reply is never waited for.
+    expect(planner.stoppedAt).toBeLessThanOrEqual('{"answer_now"'.length);
+    expect(planner.options).toMatchObject({ reasoning: 'off', maxOutputTokens: expect.any(Number) });
   });
 
   it('a question about the machine still asks the planner', async () => {
@@ -68,7 +71,7 @@ describe('what a turn costs', () => {
 
   it("uses the server's own speed figure when it reports one", async () => {
     const model = new FakeModelClient({
-      chat: quiet,
+      chat: { action: answerNow, ...quiet },
       stream: [
         { type: 'content_delta', delta: 'Hi' },
         { type: 'usage', usage: { completionTokens: 1, promptTokens: 12, tokensPerSecond: 42.5 } },
@@ -76,6 +79,7 @@ describe('what a turn costs', () => {
     });
     const t = await startTestApp({ model });
     const r = await t.stream('/v1/chat/stream', { message: 'hello', workspace: t.dir });
-    expect(firstOf(r, 'done').generation_stats).toMatchObject({ model_calls: 1, prompt_tokens: 12, min_tokens_per_second: 42.5, max_tokens_per_second: 42.5 });
+    expect(firstOf(r, 'done').generation_stats).toMatchObject({ min_tokens_per_second: 42.5, max_tokens_per_second: 42.5 });
+    expect(model.calls.filter((c) => c.kind === 'stream')).toHaveLength(1);
   });
 });
