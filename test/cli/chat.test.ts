@@ -159,7 +159,7 @@ describe('ducklm chat', () => {
     const thinker = stack.model.requests.findIndex((r) => r.model === 'thinker');
     expect(await stack.model.requestClosed(thinker)).toBe('aborted');
     const [taskId] = await taskIds(stack);
-    await vi.waitFor(async () => expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('cancelled'));
+    await vi.waitFor(async () => expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('cancelled'), { timeout: 10_000 });
     await term.waitFor(/\(Ctrl-C again to quit\)\n\n› $/m);
 
     await term.sendKeys('C-c');

@@ -29,7 +29,7 @@ describe('a client that hangs up', () => {
     stream.hangUp();
     await aborted;
 
-    await vi.waitFor(async () => expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled'));
+    await vi.waitFor(async () => expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled'), { timeout: 10_000 });
     const messages = (await t.get(`/v1/conversations/${conversationId}`)).json.messages;
     expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: 'partial ', status: 'cancelled' });
     expect((await t.get('/v1/health')).status).toBe(200);

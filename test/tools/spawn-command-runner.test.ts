@@ -40,7 +40,8 @@ async function readPid(file: string): Promise<number> {
     const pid = Number(readFileSync(file, 'utf8').trim());
     if (!pid) throw new Error('no pid yet');
     return pid;
-  });
+    // A busy 2-core machine may take seconds to start a shell.
+  }, { timeout: 15_000, interval: 20 });
 }
 
 describe('SpawnCommandRunner', () => {
@@ -90,7 +91,7 @@ describe('SpawnCommandRunner', () => {
     expect(result).toMatchObject({ timedOut: true, aborted: false, exitCode: null, signal: 'SIGTERM' });
     expect(result.durationMs).toBeLessThan(6000);
     const grandchild = await readPid(pidFile);
-    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 1000 });
+    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 10_000 });
   });
 
   it('follows up with SIGKILL when the group ignores SIGTERM', async () => {
@@ -98,7 +99,7 @@ describe('SpawnCommandRunner', () => {
     const result = await runner.run(request(script(`trap "" TERM; sleep 30 & echo $! > ${pidFile}; wait`), { timeoutMs: 1500 }));
     expect(result).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
     const grandchild = await readPid(pidFile);
-    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 1000 });
+    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 10_000 });
   });
 
   it('kills the whole process group when the signal aborts', async () => {
@@ -109,7 +110,7 @@ describe('SpawnCommandRunner', () => {
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ aborted: true, timedOut: false, exitCode: null });
-    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 1000 });
+    await vi.waitFor(() => expect(isAlive(grandchild)).toBe(false), { timeout: 10_000 });
   });
 
   it('does not start a command whose signal has already aborted', async () => {

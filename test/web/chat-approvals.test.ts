@@ -119,11 +119,14 @@ describe('approving what ducklm runs, in the web page', () => {
 
   it('coming back to the chat rebuilds the conversation from its stored events and follows a task still running', async () => {
     const { hold, release } = gate();
-    let answers = 0;
     const stack = await startWebStack(
       roles({
-        planner: plannerRunning('echo duck-web-ok'),
-        thinker: () => (++answers === 1 ? { reasoning: 'Echo prints its arguments.', content: 'The command printed duck-web-ok.' } : { content: 'A second answer, slowly.', hold }),
+        planner: (request) => (request.messages.at(-1)!.content.startsWith('and tell me more') ? { content: '{"answer_now":true}' } : plannerRunning('echo duck-web-ok')(request)),
+        // By what is asked, not by how many answers came: an answer may also start early and be dropped.
+        thinker: (request) =>
+          request.messages.at(-1)!.content.startsWith('and tell me more')
+            ? { content: 'A second answer, slowly.', hold }
+            : { reasoning: 'Echo prints its arguments.', content: 'The command printed duck-web-ok.' },
       }),
     );
     const page = await openChat(stack);
