@@ -1,6 +1,7 @@
 import { DucklmError, ModelBehaviorError, ModelRequestError, ModelUnavailableError } from '../errors.js';
 import type { TaskStatus } from '../events/task-event.js';
 import { generationStats } from './generation-stats.js';
+import { answerTurn } from './prompts.js';
 import type { TaskContext } from './task-context.js';
 
 /** Saves the task's state and status and closes this run with `done`. */
@@ -15,9 +16,15 @@ export function endTurn(ctx: TaskContext, status: TaskStatus): void {
   });
 }
 
+/** Past this, an earlier turn's tool results are left out of later prompts: context is worth more than a cache hit. */
+const MAX_REMEMBERED_TURN_CHARS = 6_000;
+
 export function completeTask(ctx: TaskContext): void {
   ctx.state.pending = null;
-  ctx.deps.store.conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, 'completed');
+  const { conversations } = ctx.deps.store;
+  const seen = answerTurn(ctx.state).content;
+  if (seen !== ctx.state.message && seen.length <= MAX_REMEMBERED_TURN_CHARS) conversations.setModelContent(ctx.taskId, seen);
+  conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, 'completed');
   endTurn(ctx, 'completed');
 }
 

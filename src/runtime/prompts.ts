@@ -33,13 +33,17 @@ function lastTurn(message: string, ...parts: (string | null)[]): ChatMessage {
   return { role: 'user', content: [message, ...parts.filter((p): p is string => !!p)].join('\n\n') };
 }
 
-/** Earlier turns as alternating user/assistant pairs; an unanswered user message is left out. */
+/**
+ * Earlier turns as alternating user/assistant pairs; an unanswered user message is left out. A
+ * user message is given in the words the answer's model saw (with its memories and tool
+ * results), so this prompt extends the one that server slot already holds.
+ */
 function historyMessages(history: StoredMessage[]): ChatMessage[] {
   const out: ChatMessage[] = [];
   for (let i = 0; i + 1 < history.length; i++) {
     const [user, assistant] = [history[i]!, history[i + 1]!];
     if (user.role === 'user' && assistant.role === 'assistant') {
-      out.push({ role: 'user', content: user.content }, { role: 'assistant', content: assistant.content });
+      out.push({ role: 'user', content: user.model_content ?? user.content }, { role: 'assistant', content: assistant.content });
       i++;
     }
   }
@@ -83,7 +87,7 @@ function lessonsBlock(state: TaskState): string | null {
 const PLANNER_INSTRUCTION = [
   'Does answering this message need a tool first? It does whenever the answer depends on files or folders in the workspace,',
   'on commands, or on the state of this machine: never guess those. Reply with only JSON, one of:',
-  '{"answer_now": true} when no tool is needed or the results above already answer the message;',
+  '{"answer_now": true} when no tool is needed or the results above already answer the message (results from earlier turns may be out of date);',
   '{"actions": [{"tool": "<name>", "args": {...}, "reason": "<why>"}], "risk_level": "none|low|medium|high", "final": true|false}',
   'to call tools, where "final" is true when their results will be enough to answer.',
 ].join('\n');
@@ -92,9 +96,14 @@ export function plannerMessages(state: TaskState, history: StoredMessage[], tool
   return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), lessonsBlock(state), observationsBlock(state.observations), PLANNER_INSTRUCTION)];
 }
 
+/** The answer's last message: the user's, with the memories and tool results the answer rests on. */
+export function answerTurn(state: TaskState): ChatMessage {
+  return lastTurn(state.message, memoriesBlock(state), observationsBlock(state.observations));
+}
+
 /** The answer: the shared last message and nothing after it (its rules are in the system text). */
 export function thinkerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
-  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), observationsBlock(state.observations))];
+  return [...prefix(state, history, tools), answerTurn(state)];
 }
 
 const RECALL_INSTRUCTION =
@@ -108,9 +117,12 @@ export function recallMessages(state: TaskState, history: StoredMessage[], tools
   return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), RECALL_INSTRUCTION)];
 }
 
-/** After the answer: the exchange itself, then the question about it. */
+/**
+ * After the answer: the exchange exactly as the answer's call saw and wrote it, then the question
+ * about it, so the server slot that wrote the answer has everything but the question cached.
+ */
 function afterAnswer(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, instruction: string): ChatMessage[] {
-  return [...prefix(state, history, tools), lastTurn(state.message), { role: 'assistant', content: answer }, { role: 'user', content: instruction }];
+  return [...prefix(state, history, tools), answerTurn(state), { role: 'assistant', content: answer }, { role: 'user', content: instruction }];
 }
 
 /**

@@ -24,6 +24,8 @@ export interface StoredMessage {
   status: string;
   task_id: string | null;
   created_at: string;
+  /** What the model saw for this message, when it differs from what the person wrote. */
+  model_content?: string | null;
 }
 
 export class ConversationsRepo {
@@ -75,6 +77,11 @@ export class ConversationsRepo {
       .run(conversationId, taskId, role, content, status, nowIso());
   }
 
+  /** Keeps the words the model saw for a task's user message (see migration 4). */
+  setModelContent(taskId: string, modelContent: string): void {
+    this.db.prepare("UPDATE messages SET model_content = ? WHERE task_id = ? AND role = 'user'").run(modelContent, taskId);
+  }
+
   messages(conversationId: string): StoredMessage[] {
     return this.db
       .prepare('SELECT role, content, status, task_id, created_at FROM messages WHERE conversation_id = ? ORDER BY id')
@@ -85,7 +92,7 @@ export class ConversationsRepo {
   history(conversationId: string, limit: number): StoredMessage[] {
     const rows = this.db
       .prepare(
-        `SELECT role, content, status, task_id, created_at FROM messages
+        `SELECT role, content, status, task_id, created_at, model_content FROM messages
          WHERE conversation_id = ? AND status = 'completed' ORDER BY id DESC LIMIT ?`,
       )
       .all(conversationId, limit) as StoredMessage[];

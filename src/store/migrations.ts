@@ -175,4 +175,9 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO experience_fts(rowid, stemmed) VALUES (new.rowid, new.stemmed);
   END;
   `,
+  /* 4 */ `
+  -- The words the model saw for a user message (its memories and tool results too), so the next
+  -- turn's prompt repeats them exactly and a server's prompt cache serves the whole history.
+  ALTER TABLE messages ADD COLUMN model_content TEXT;
+  `,
 ];

@@ -14,7 +14,7 @@ export const TOKEN = 'cli-test-token-0123456789-abcdef';
 
 export const NOTHING_TO_STORE: FakeReply = { content: JSON.stringify({ should_store: false, memory_type: 'note', summary: '', importance: 0, scope: 'conversation', metadata: {} }) };
 
-export const hasObservations = (request: FakeRequest) => request.messages.some((m) => m.content.includes('tool_observations'));
+export const hasObservations = (request: FakeRequest) => request.messages.at(-1)?.content.includes('tool_observations') ?? false;
 
 /**
  * A script whose planner asks for `command` once (at `risk`, so that it needs approval), then

@@ -54,7 +54,7 @@ async function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stderr: () 
 describe('ducklm serve, end to end', () => {
   it('chats with a tool call, an approval and a continuation over real HTTP', async () => {
     const model = await startFakeOpenAIServer(({ model: name, messages }) => {
-      const observed = messages.some((m) => m.content.includes('tool_observations'));
+      const observed = messages.at(-1)?.content.includes('tool_observations') ?? false;
       if (name === 'planner') {
         return { content: JSON.stringify({ kind: 'action_directive', intent: 'inspect', risk_level: 'medium', actions: observed ? [] : [{ tool: 'shell_exec_safe', args: { command: 'echo duck-e2e' }, reason: 'user asked' }] }) };
       }

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { answerNow, directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
-import { firstOf } from '../support/sse-client.js';
+import type { ChatMessage } from '../../src/model/model-client.js';
+import { answerNow, directive, FakeModelClient, hasObservations, useTools } from '../support/fake-model-client.js';
+import { eventsOf, firstOf } from '../support/sse-client.js';
 import { startTestApp } from '../support/test-app.js';
 
 const quiet = { memory_policy: { should_store: false, summary: '' } };
@@ -66,7 +67,37 @@ describe('what a turn costs', () => {
       expect(messages.slice(0, 3)).toEqual(head!.slice(0, 3)); // system, then the earlier user/assistant pair
       expect(messages[3]!.content.startsWith('list the files again')).toBe(true);
     }
-    expect(head![1]).toEqual({ role: 'user', content: 'list the files' });
+    expect(head![1]!.content.startsWith('list the files')).toBe(true);
+  });
+
+  it("a turn's prompts extend what the previous answer's call saw and wrote, so a server's prompt cache serves them", async () => {
+    const model = new FakeModelClient({
+      chat: {
+        action: (m) => (hasObservations(m.slice(-1)) || !m.at(-1)!.content.startsWith('list') ? answerNow : useTools([{ tool: 'list_dir', args: { path: '.' } }])),
+        recall: (m) => (m.at(-1)!.content.startsWith('list') ? { use_tools: true, relevant_ids: [] } : { answer_now: true, relevant_ids: ['0'] }),
+        ...quiet,
+      },
+      stream: (m) => [{ type: 'content_delta', delta: `answer ${m.length}` }],
+    });
+    const t = await startTestApp({ model });
+    writeFileSync(join(t.dir, 'a.txt'), 'A');
+    await t.post('/v1/memory', { text: 'The user likes short answers.', scope: 'global', memory_type: 'preference' });
+    let conversationId: string | undefined;
+    const answers: { messages: ChatMessage[]; answer: string }[] = [];
+    for (const message of ['list the files', 'thanks, and what do you remember?', 'list them again']) {
+      const r = await t.stream('/v1/chat/stream', { message, workspace: t.dir, ...(conversationId ? { conversation_id: conversationId } : {}) });
+      conversationId = firstOf(r, 'done').conversation_id as string;
+      await t.app.runtime.idle();
+      const thinker = model.calls.filter((c) => c.role === 'thinker').at(-1)!;
+      answers.push({ messages: thinker.messages, answer: eventsOf(r, 'content_delta').map((e) => e.data.delta).join('') });
+    }
+    for (let i = 1; i < answers.length; i++) {
+      const before = [...answers[i - 1]!.messages, { role: 'assistant', content: answers[i - 1]!.answer }];
+      expect(answers[i]!.messages.slice(0, before.length)).toEqual(before);
+    }
+    // The memory policy after an answer repeats that answer's call too, and adds only its question.
+    const policy = model.calls.filter((c) => c.role === 'memory_policy').at(-1)!.messages;
+    expect(policy.slice(0, -1)).toEqual([...answers.at(-1)!.messages, { role: 'assistant', content: answers.at(-1)!.answer }]);
   });
 
   it("uses the server's own speed figure when it reports one", async () => {

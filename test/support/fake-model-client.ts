@@ -112,4 +112,5 @@ export const useTools = (actions: { tool: string; args: Record<string, unknown>;
   final,
 });
 
-export const hasObservations = (messages: ChatMessage[]) => messages.some((m) => m.content.includes('tool_observations'));
+/** Whether this turn's tools have run: their results are in the last message (earlier turns' are in the history). */
+export const hasObservations = (messages: ChatMessage[]) => messages.at(-1)?.content.includes('tool_observations') ?? false;

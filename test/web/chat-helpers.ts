@@ -4,7 +4,7 @@ import { expect, onTestFinished } from 'vitest';
 import { LAPTOP, NOTHING_TO_STORE, type WebStack } from '../support/browser.js';
 import type { FakeReply, FakeRequest, FakeScript } from '../support/fake-openai-server.js';
 
-export const observed = (request: FakeRequest) => request.messages.some((m) => m.content.includes('tool_observations'));
+export const observed = (request: FakeRequest) => request.messages.at(-1)?.content.includes('tool_observations') ?? false;
 
 /** The planner asks for one shell command until it has seen the command's result. */
 export function plannerRunning(command: string, risk: 'low' | 'medium' | 'high' = 'medium'): (request: FakeRequest) => FakeReply {

@@ -21,7 +21,7 @@ const LESSON = 'Before listing files, say which folder they are in.';
 /** The planner runs `ls` (known safe) or `touch` (asks first) when asked to, then answers; the critic writes one lesson. */
 const script: FakeScript = ({ model, messages }) => {
   const asked = messages.map((m) => m.content).join('\n');
-  const observed = messages.some((m) => m.content.includes('tool_observations'));
+  const observed = messages.at(-1)?.content.includes('tool_observations') ?? false;
   if (model === 'planner') {
     const command = asked.includes('list the files here') ? 'ls' : asked.includes('make a greeting file') ? 'touch greeting.txt' : null;
     const actions = command && !observed ? [{ tool: 'shell_exec_safe', args: { command }, reason: 'the user asked' }] : [];
