@@ -47,9 +47,14 @@ export class EventRenderer {
         return this.content(event.delta);
       case 'skill_activated':
         return this.notice(dim(`using the skill ${event.skill}`));
-      case 'recall_completed':
-        if (event.relevant_memory_ids.length) this.notice(dim(`recalled ${plural(event.relevant_memory_ids.length, 'memory', 'memories')}`));
+      case 'recall_completed': {
+        // The judge may stop at its route, before naming memories: the answer then had all candidates.
+        const recalled = event.relevant_memory_ids.length || event.candidates;
+        if (recalled) this.notice(dim(`recalled ${plural(recalled, 'memory', 'memories')}`));
         return;
+      }
+      case 'reply_cut':
+        return this.notice(yellow(event.role === 'thinker' ? 'the answer was cut off at its length limit' : `the model's ${event.role} reply was cut off at its length limit`));
       case 'recall_failed':
         return this.notice(yellow(`recall failed: ${event.message}`));
       case 'experience_applied':

@@ -84,7 +84,10 @@ async function ask(ctx: TaskContext, role: StructuredRole, messages: ChatMessage
   if (cut && mayShrink && messages.length > 2 && (reply.usage.completionTokens ?? 0) < REPLY_TOKENS[role] / 2) {
     return ask(ctx, role, [messages[0]!, messages.at(-1)!], options, stopWhen ? { stopWhen } : {});
   }
-  if (cut) throw new ReplyCutError(`The model's ${role} reply was cut off at its length limit before the JSON was complete.`, reply.content);
+  if (cut) {
+    ctx.emitter.emit({ type: 'reply_cut', role });
+    throw new ReplyCutError(`The model's ${role} reply was cut off at its length limit before the JSON was complete.`, reply.content);
+  }
   return reply;
 }
 

@@ -2,8 +2,16 @@ import { ModelUnavailableError } from '../../src/errors.js';
 import type { ChatMessage, ChatOptions, ModelClient, ModelHealth, ModelResponse, StreamChunk } from '../../src/model/model-client.js';
 import type { Role } from '../../src/model/roles.js';
 
-/** A scripted reply: a string as is, anything else as JSON. */
-export type Reply = string | Record<string, unknown>;
+/** A reply the server cut at a length limit (`max_tokens`, or the context's end) after `completionTokens`. */
+export class CutReply {
+  constructor(
+    readonly content: string,
+    readonly completionTokens: number,
+  ) {}
+}
+
+/** A scripted reply: a string as is, a cut one as cut, anything else as JSON. */
+export type Reply = string | CutReply | Record<string, unknown>;
 export type ChatScript = Reply | Reply[] | ((messages: ChatMessage[], options: ChatOptions) => Reply | Promise<Reply>);
 export type StreamScript = StreamChunk[] | ((messages: ChatMessage[], options: ChatOptions) => StreamChunk[] | AsyncIterable<StreamChunk>);
 
@@ -48,6 +56,9 @@ export class FakeModelClient implements ModelClient {
       reply = script[Math.min(n, script.length - 1)]!;
     } else reply = script;
     options.signal?.throwIfAborted();
+    if (reply instanceof CutReply) {
+      return { role, model: 'local-main', content: reply.content, reasoningContent: null, usage: { completionTokens: reply.completionTokens }, latencyMs: 1, finishReason: 'length' };
+    }
     const full = typeof reply === 'string' ? reply : JSON.stringify(reply);
     const stop = options.stopWhen ? stopPoint(full, options.stopWhen) : null;
     if (stop !== null) call.stoppedAt = stop;

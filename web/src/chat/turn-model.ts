@@ -129,7 +129,11 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
       return note(t, 'info', `Skill: ${event.skill}`);
     case 'recall_completed':
       if (event.candidates === 0) return t;
+      // The judge may stop at its route, before naming memories: the answer then had all candidates.
+      if (!event.relevant_memory_ids.length) return note(t, 'info', `Recalled ${plural(event.candidates, 'memory', 'memories')}`);
       return note(t, 'info', `Recalled ${plural(event.relevant_memory_ids.length, 'relevant memory', 'relevant memories')} of ${event.candidates}`);
+    case 'reply_cut':
+      return note(t, 'warn', event.role === 'thinker' ? 'The answer was cut off at its length limit' : `The model's ${event.role} reply was cut off at its length limit`);
     case 'recall_failed':
       return note(t, 'warn', 'Recalling memories failed', event.message);
     case 'experience_applied':
