@@ -6,7 +6,7 @@
 // The server comes from ../shared/llama-server/ beside the repository, or DUCK_TEST_LLAMA_SERVER
 // (a llama-server binary; chat templates from DUCK_TEST_LLAMA_TEMPLATES or its folder's
 // templates/). Without one the tests are skipped.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyGguf } from '../../scripts/make-tiny-gguf.mjs';
+import { writeTinyGguf, type TinyGgufOptions } from '../../scripts/make-tiny-gguf.mjs';
+import type { ChatBody } from '../../src/model/chat-request.js';
 import type { ChatMessage } from '../../src/model/model-client.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
 import { collect, joined, sameModel, usageOf } from './model-test-helpers.js';
@@ -47,45 +48,29 @@ const routing = {
   schema: { type: 'object', properties: { route: { type: 'string', enum: ['answer', 'tool', 'ask'] } }, required: ['route'], additionalProperties: false },
 };
 
-let dir: string;
-let child: ChildProcess | undefined;
-let root: string;
-let log = '';
+/** The server under test in the current block, for the helpers below. */
+let server: LlamaServer;
 /** `auto`: it must find out by itself that this is llama-server. */
 let client: OpenAICompatibleClient;
 /** For replies that must run to their token limit (see `ignoringEos`). */
 let longClient: OpenAICompatibleClient;
 
-describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
+/** Starts a server for the tests of one `describe` block, and our two clients for it. */
+function useServer(args: string[], shape: TinyGgufOptions = {}): void {
+  let mine: LlamaServer | undefined;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ducklm-llama-server-'));
-    const modelPath = writeTinyGguf(join(dir, 'model.gguf'), MODEL_SHAPE);
-    const port = await freePort();
-    root = `http://127.0.0.1:${port}`;
-    // One slot, so that a request can only start once the one before it has let go of the slot.
-    const args = ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '--jinja', '--chat-template-file', THINKING_TEMPLATE, '-np', '1', '-c', '4096', '-t', '1', '--slots', '--metrics'];
-    child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    // Read its output (an unread pipe would stall it); the tail explains a failed start.
-    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    await waitForHealth(child);
-    const options = { baseUrl: `${root}/v1`, models: sameModel('tiny'), server: 'auto' as const, timeoutMs: SLOW };
+    server = mine = await startLlamaServer(args, shape);
+    const options = { baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'auto' as const, timeoutMs: SLOW };
     client = new OpenAICompatibleClient(options);
     longClient = new OpenAICompatibleClient({ ...options, fetch: ignoringEos });
     expect(await client.serverDialect()).toBe('llamacpp');
   }, STARTUP_DEADLINE_MS + 30_000);
+  afterAll(() => mine?.stop(), 30_000);
+}
 
-  afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child?.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
+  // One slot, so that a request can only start once the one before it has let go of the slot.
+  useServer(['--chat-template-file', THINKING_TEMPLATE, '-np', '1', '--slots', '--metrics'], MODEL_SHAPE);
 
   it('a structured call with reasoning off answers valid JSON at once, without thinking', async () => {
     const reply = await client.chat('action', ask, { responseFormat: routing, reasoning: 'off', maxOutputTokens: 64 });
@@ -156,6 +141,48 @@ describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
   }, SLOW);
 });
 
+describe.skipIf(!AVAILABLE)('a real llama-server without a reasoning parser (--reasoning-format none)', () => {
+  useServer(['--chat-template-file', THINKING_TEMPLATE, '--reasoning-format', 'none']);
+
+  it('refuses a JSON schema with a template that opens <think>: asked once, then the instruction; the empty think block is no answer', async () => {
+    const sent: ChatBody[] = [];
+    const recording = new OpenAICompatibleClient({ baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'llamacpp', fetch: recordingBodies(sent) });
+    const structured = { responseFormat: routing, reasoning: 'off' as const, maxOutputTokens: 16 };
+
+    // The refusal is HTTP 400 "Failed to initialize samplers: std::exception"; nothing was generated.
+    const reply = await recording.chat('action', ask, structured);
+    expect(sent.map((body) => 'response_format' in body)).toEqual([true, false]);
+    expect(sent[1]!.messages.at(-1)!.content).toContain('Answer with only a JSON object that matches this JSON schema');
+    // The server repeats the `<think>\n\n</think>` the template wrote with thinking off.
+    expect(reply.reasoningContent).toBeNull();
+    expect(reply.content).not.toMatch(/<\/?think>/);
+
+    await recording.chat('action', ask, structured);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).not.toHaveProperty('response_format');
+  }, SLOW);
+
+  it('with thinking on, what follows the <think> the template opened is reasoning, whole or streamed', async () => {
+    const reply = await longClient.chat('thinker', ask, { maxOutputTokens: 16 });
+    expect(reply).toMatchObject({ content: '', finishReason: 'length' });
+    expect(reply.reasoningContent).toBeTruthy();
+
+    const chunks = await collect(longClient.streamChat('thinker', ask, { maxOutputTokens: 16 }));
+    expect(joined(chunks, 'content_delta')).toBe('');
+    expect(joined(chunks, 'reasoning_delta')).not.toBe('');
+    expect(chunks.at(-1)).toEqual({ type: 'finish', reason: 'length' });
+  }, SLOW);
+});
+
+/** Records the body of every chat request the client sends. */
+function recordingBodies(sent: ChatBody[]): typeof fetch {
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/chat/completions') && typeof init?.body === 'string') sent.push(JSON.parse(init.body) as ChatBody);
+    return fetch(input, init);
+  };
+}
+
 /**
  * Random weights may pick the end token at any step, where a real model asked for a long answer
  * would not; llama-server's own `ignore_eos` keeps such a reply going to its token limit.
@@ -169,38 +196,80 @@ const ignoringEos: typeof fetch = (input, init) => {
 
 /** A port that was free a moment ago: bound to port 0, then released. */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
 }
 
-/** Polls GET /health until it answers 200 (503 while the model loads); fails at once if the process dies. */
-async function waitForHealth(process: ChildProcess): Promise<void> {
-  const exited = once(process, 'exit').then(([code, signal]) => {
+interface LlamaServer {
+  /** `http://127.0.0.1:PORT`, without `/v1`. */
+  root: string;
+  /** The tail of its output, to explain a failure. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * llama-server on a fresh random-weight model and a free port, once GET /health answers 200 (503
+ * while the model loads), polled up to a generous deadline; fails at once if the process dies.
+ */
+async function startLlamaServer(args: string[], shape: TinyGgufOptions): Promise<LlamaServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ducklm-llama-server-'));
+  const modelPath = writeTinyGguf(join(dir, 'model.gguf'), shape);
+  const port = await freePort();
+  const root = `http://127.0.0.1:${port}`;
+  const child = spawn(BINARY, ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '--jinja', '-c', '4096', '-t', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Read its output (an unread pipe would stall it); the tail explains a failed start.
+  let log = '';
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exit = once(child, 'exit');
+  const handle: LlamaServer = {
+    root,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exit.catch(() => {});
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const died = exit.then(([code, signal]) => {
     throw new Error(`llama-server exited (${String(code ?? signal)}) before it was ready:\n${log}`);
   });
-  exited.catch(() => {});
-  await Promise.race([until(async () => (await fetch(`${root}/health`).catch(() => null))?.status === 200, 'GET /health = 200', STARTUP_DEADLINE_MS), exited]);
+  died.catch(() => {}); // it also settles when stopped later, with no one waiting
+  try {
+    const healthy = async () => (await fetch(`${root}/health`).catch(() => null))?.status === 200;
+    await Promise.race([until(healthy, 'GET /health = 200', STARTUP_DEADLINE_MS, handle), died]);
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+  return handle;
 }
 
 /** Polls a condition until it holds, up to a generous deadline. */
-async function until(condition: () => Promise<boolean>, what: string, deadlineMs = 60_000): Promise<void> {
+async function until(condition: () => Promise<boolean>, what: string, deadlineMs = 60_000, of: LlamaServer = server): Promise<void> {
   const deadline = performance.now() + deadlineMs;
   while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`llama-server: no ${what} after ${deadlineMs} ms:\n${log}`);
+    if (performance.now() > deadline) throw new Error(`llama-server: no ${what} after ${deadlineMs} ms:\n${of.log()}`);
     await delay(50);
   }
 }
 
 async function slots(): Promise<{ is_processing: boolean }[]> {
-  return (await (await fetch(`${root}/slots`)).json()) as { is_processing: boolean }[];
+  return (await (await fetch(`${server.root}/slots`)).json()) as { is_processing: boolean }[];
 }
 
 /** A counter from GET /metrics (Prometheus text, needs --metrics). */
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${root}/metrics`)).text();
+  const text = await (await fetch(`${server.root}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   if (!line) throw new Error(`llama-server /metrics has no ${name}`);
   return Number(line.slice(name.length + 1));

@@ -96,7 +96,7 @@ export class EmbeddedModelClient implements ModelClient {
 
   async chat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
     const started = performance.now();
-    const { response, usage, finishReason } = await this.generate(role, messages, options);
+    const { response, usage, finishReason } = await this.generate(role, messages, options, { stopWhen: options.stopWhen });
     const reasoning = response.fullResponse
       .map((part) => (typeof part === 'string' ? '' : part.text))
       .join('');
@@ -114,10 +114,11 @@ export class EmbeddedModelClient implements ModelClient {
   streamChat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): AsyncGenerator<StreamChunk> {
     return streamFromCallbacks<StreamChunk>(options.signal, async (push, signal) => {
       // `stopWhen` is for `chat`; a stream's reader stops by leaving the loop.
-      const { usage, finishReason } = await this.generate(role, messages, { ...options, signal, stopWhen: undefined }, (chunk) => {
+      const onChunk = (chunk: LlamaChatResponseChunk) => {
         if (!chunk.text) return; // segment start/end markers carry no text
         push({ type: chunk.type === 'segment' ? 'reasoning_delta' : 'content_delta', delta: chunk.text });
-      });
+      };
+      const { usage, finishReason } = await this.generate(role, messages, { ...options, signal }, { onChunk });
       push({ type: 'usage', usage });
       push({ type: 'finish', reason: finishReason });
     });
@@ -142,14 +143,14 @@ export class EmbeddedModelClient implements ModelClient {
    * With `stopWhen`, the answer text is checked as it comes, and our own abort ends the generation
    * with what it has (node-llama-cpp's `stopOnAbortSignal`); a caller's abort still throws.
    */
-  private async generate(role: Role, messages: ChatMessage[], options: ChatOptions, onChunk?: (chunk: LlamaChatResponseChunk) => void) {
+  private async generate(role: Role, messages: ChatMessage[], options: ChatOptions, watch: GenerationWatch = {}) {
+    const { onChunk, stopWhen } = watch;
     if (this.closed) throw this.unavailable('was closed');
     const grammar = options.responseFormat ? await this.grammarFor(options.responseFormat) : undefined;
     const sequence = await this.pool.acquire(options.signal);
     const chat = new this.lib.LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
     const meterBefore = sequence.tokenMeter.getState();
     const started = performance.now();
-    const stopWhen = options.stopWhen;
     const stop = new AbortController();
     const signal = stopWhen ? (options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal) : options.signal;
     let answer = '';
@@ -225,6 +226,11 @@ export class EmbeddedModelClient implements ModelClient {
   private unavailable(what: string): ModelUnavailableError {
     return new ModelUnavailableError(`The embedded model ${this.modelPath} ${what}.`, null);
   }
+}
+
+interface GenerationWatch {
+  onChunk?: (chunk: LlamaChatResponseChunk) => void;
+  stopWhen?: ((answer: string) => boolean) | undefined;
 }
 
 /** node-llama-cpp's stop reason in the contract's terms. */
