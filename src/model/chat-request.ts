@@ -64,11 +64,18 @@ function withJsonInstruction(messages: ChatMessage[], format: ResponseFormat): C
   return [...messages.slice(0, -1), { ...last, content: `${last.content}\n\n${jsonInstruction(format)}` }];
 }
 
-/** Checked in this order: a message naming the template kwargs is about them, not about a schema. */
+/**
+ * Checked in this order: a message naming the template kwargs is about them, not about a schema.
+ * - Ollama 0.11.5 to 0.12.3 took `reasoning_effort: "none"` as a think level only gpt-oss has:
+ *   `think value "none" is not supported for this model`; later ones say `invalid reasoning value`
+ *   for a level they do not know.
+ * - llama-server with a template that opens `<think>` and `--reasoning-format none` cannot set up
+ *   a schema's grammar: `Failed to initialize samplers: std::exception`.
+ */
 const REJECTIONS: [OptionalField, RegExp][] = [
   ['chat_template_kwargs', /chat_template_kwargs|enable_thinking/i],
-  ['reasoning_effort', /reasoning_effort|reasoning[ _]value|reasoning effort/i],
-  ['response_format', /response_format|json[ _-]?schema|grammar|structured output|guided/i],
+  ['reasoning_effort', /reasoning_effort|reasoning[ _]value|reasoning effort|think value/i],
+  ['response_format', /response_format|json[ _-]?schema|grammar|structured output|guided|initialize samplers/i],
 ];
 
 /**

@@ -2,8 +2,10 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { DucklmError, ModelRequestError } from '../errors.js';
 import { buildChatBody, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
-import type { ChatMessage, ChatOptions, ModelClient, ModelHealth, ModelResponse, StreamChunk, TokenUsage } from './model-client.js';
+import { finishReasonOf } from './finish-reason.js';
+import type { ChatMessage, ChatOptions, FinishReason, ModelClient, ModelHealth, ModelResponse, StreamChunk, TokenUsage } from './model-client.js';
 import { abortReason, normalizingFetch, toModelError } from './model-errors.js';
+import { replyFromStream } from './reply-from-stream.js';
 import type { Role } from './roles.js';
 import { DIALECT_LABELS, detectServer, type ServerDialect, type ServerSetting } from './server-dialect.js';
 import { hasStats, mergeStats, statsOf } from './server-stats.js';
@@ -88,6 +90,7 @@ export class OpenAICompatibleClient implements ModelClient {
   }
 
   async chat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
+    if (options.stopWhen) return this.chatUntil(role, messages, options, options.stopWhen);
     const model = this.options.models[role];
     const started = performance.now();
     try {
@@ -95,7 +98,8 @@ export class OpenAICompatibleClient implements ModelClient {
       const completion = await this.send(role, messages, options, dialect, (body) =>
         this.client.chat.completions.create({ ...body, stream: false } as ChatCompletionCreateParamsNonStreaming, this.requestOptions(options.signal)),
       );
-      const message = completion.choices[0]?.message;
+      const choice = completion.choices[0];
+      const message = choice?.message;
       if (!message) throw new ModelRequestError(`The model server at ${this.baseUrl} returned no choices for model "${model}".`, null);
       const split = splitThinkTags(message.content ?? '');
       if (split.templateOpened) this.templateOpensThink.add(model);
@@ -107,15 +111,32 @@ export class OpenAICompatibleClient implements ModelClient {
         reasoningContent: reasoning || null,
         usage: statsOf(completion),
         latencyMs: Math.round(performance.now() - started),
+        finishReason: finishReasonOf(choice.finish_reason),
       };
     } catch (error) {
       throw this.toModelError(error, model, options.signal);
     }
   }
 
+  /**
+   * `chat` with `stopWhen`: streamed, so that it can end as soon as the content settles what the
+   * caller needs. Our own stop aborts the request too, but it is the answer, not an error; the
+   * caller's abort still rejects as usual.
+   */
+  private async chatUntil(role: Role, messages: ChatMessage[], options: ChatOptions, stopWhen: (content: string) => boolean): Promise<ModelResponse> {
+    const started = performance.now();
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const reply = await replyFromStream(this.streamChat(role, messages, { ...options, signal }), stopWhen, () =>
+      stop.abort(new DOMException('stopWhen was satisfied.', 'AbortError')),
+    );
+    return { role, model: this.options.models[role], ...reply, latencyMs: Math.round(performance.now() - started) };
+  }
+
   async *streamChat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): AsyncGenerator<StreamChunk> {
     const model = this.options.models[role];
     let stats: TokenUsage = {};
+    let finish: FinishReason = 'other';
     const splitter = new ThinkTagSplitter({ startInside: this.templateOpensThink.has(model) && options.reasoning !== 'off' });
     try {
       const dialect = await this.serverDialect(options.signal);
@@ -127,7 +148,9 @@ export class OpenAICompatibleClient implements ModelClient {
       );
       for await (const chunk of stream) {
         stats = mergeStats(stats, statsOf(chunk));
-        const delta = chunk.choices[0]?.delta;
+        const choice = chunk.choices[0];
+        if (choice?.finish_reason) finish = finishReasonOf(choice.finish_reason);
+        const delta = choice?.delta;
         if (!delta) continue;
         const reasoning = reasoningOf(delta);
         if (reasoning) yield { type: 'reasoning_delta', delta: reasoning };
@@ -141,6 +164,7 @@ export class OpenAICompatibleClient implements ModelClient {
     yield* pieceChunks(splitter.end());
     if (splitter.orphanClose) this.templateOpensThink.add(model);
     if (hasStats(stats)) yield { type: 'usage', usage: stats };
+    yield { type: 'finish', reason: finish };
   }
 
   async health(signal?: AbortSignal): Promise<ModelHealth> {

@@ -24,7 +24,10 @@ export const DIALECT_LABELS: Record<ServerDialect, string> = {
  * - llama.cpp: `chat_template_kwargs.enable_thinking` reaches the Jinja template on every build
  *   that has `--jinja`; newer builds (llama.cpp PR #26045) also accept `reasoning_effort: "none"`.
  * - vLLM: only `chat_template_kwargs` (its `reasoning_effort` takes low/medium/high for gpt-oss).
- * - Ollama /v1 and LM Studio: `reasoning_effort: "none"`; they ignore template kwargs.
+ * - Ollama /v1: `reasoning_effort: "none"` (or `reasoning: {effort: "none"}`) becomes its native
+ *   `think: false` (ollama openai/openai.go, FromChatRequest; "none" since v0.12.4). Its /v1
+ *   request has no `think` or `chat_template_kwargs` field: both are silently ignored there.
+ * - LM Studio: `reasoning_effort: "none"`; it ignores template kwargs.
  * - Anything else: `chat_template_kwargs`, which SGLang, LocalAI and mlx servers understand.
  */
 export function reasoningOffFields(dialect: ServerDialect): { chat_template_kwargs?: { enable_thinking: false }; reasoning_effort?: 'none' } {

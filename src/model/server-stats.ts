@@ -2,12 +2,16 @@
  * Token counts and speed as the server reports them: OpenAI `usage` (streamed only with
  * `stream_options.include_usage`) and llama.cpp's `timings` (on a non-streamed reply and on the
  * last chunk of a stream). When a server gives neither, the runtime measures for itself.
+ * The prompt tokens a server took from its cache show whether a conversation that grows at its
+ * end is really reused (llama-server keeps a slot's tokens; a changed early message spoils it).
  */
 import type { TokenUsage } from './model-client.js';
 
 interface WireUsage {
   prompt_tokens?: unknown;
   completion_tokens?: unknown;
+  /** OpenAI's, also llama-server's and vLLM's (with --enable-prompt-tokens-details). */
+  prompt_tokens_details?: { cached_tokens?: unknown } | null;
 }
 
 /** llama-server's `timings`; `prompt_n` leaves out the `cache_n` tokens it reused from the cache. */
@@ -29,10 +33,13 @@ export function statsOf(source: object): TokenUsage {
     setIf(stats, 'completionTokens', num(timings.predicted_n));
     setIf(stats, 'tokensPerSecond', num(timings.predicted_per_second));
     setIf(stats, 'promptMs', num(timings.prompt_ms));
+    // Builds before `prompt_tokens_details` report the cache only here.
+    setIf(stats, 'cachedPromptTokens', num(timings.cache_n));
   }
   if (usage) {
     setIf(stats, 'promptTokens', num(usage.prompt_tokens));
     setIf(stats, 'completionTokens', num(usage.completion_tokens));
+    setIf(stats, 'cachedPromptTokens', num(usage.prompt_tokens_details?.cached_tokens));
   }
   return stats;
 }

@@ -76,14 +76,63 @@ describe('EmbeddedModelClient on a tiny generated GGUF', () => {
       const reply = await client.chat('action', ask, { responseFormat: format, maxOutputTokens: 4, temperature: 0 });
       // Four tokens cannot close the object, but they must be its start, as the grammar allows.
       expect(reply.content.startsWith('{')).toBe(true);
+      expect(reply.finishReason).toBe('length');
     }
   });
 
-  it('streams deltas and ends with a usage chunk', async () => {
+  it('stopWhen ends the generation with the answer so far, and the sequence serves the next request', async () => {
+    // The grammar allows no end before 400 characters, so only stopWhen can end this early.
+    const responseFormat = { name: 'long', schema: { type: 'object', properties: { text: { type: 'string', minLength: 400 } }, required: ['text'] } };
+    const seen: string[] = [];
+    const reply = await client.chat('action', ask, {
+      responseFormat,
+      maxOutputTokens: 2000,
+      temperature: 1,
+      stopWhen: (content) => {
+        seen.push(content);
+        return content.length >= 20;
+      },
+    });
+    expect(reply.finishReason).toBe('stopped');
+    expect(reply.content.length).toBeGreaterThanOrEqual(20);
+    expect(reply.content.startsWith('{')).toBe(true);
+    expect(seen.at(-1)).toBe(reply.content);
+    // Tokens, not time: it stopped long before the 400 characters the grammar asks for.
+    expect(reply.usage.completionTokens).toBeLessThan(100);
+
+    const controller = new AbortController();
+    const reason = new Error('user went away');
+    const aborted = client.chat('action', ask, {
+      responseFormat,
+      maxOutputTokens: 2000,
+      stopWhen: (content) => {
+        if (content.length >= 5) controller.abort(reason);
+        return false;
+      },
+      signal: controller.signal,
+    });
+    await expect(aborted).rejects.toBe(reason);
+
+    // Two sequences, three requests: a sequence kept by either would make this one wait forever.
+    for (let i = 0; i < 3; i++) expect((await client.chat('thinker', ask, { maxOutputTokens: 4 })).usage.completionTokens).toBeGreaterThan(0);
+  });
+
+  it('reports the prompt tokens it reused from the sequence', async () => {
+    const first = await client.chat('recall', ask, { maxOutputTokens: 4, temperature: 0 });
+    const second = await client.chat('recall', [...ask, { role: 'assistant', content: first.content }, { role: 'user', content: 'And then?' }], { maxOutputTokens: 4 });
+    expect(second.usage.cachedPromptTokens).toBeGreaterThan((first.usage.promptTokens ?? 0) / 2);
+    expect(second.usage.cachedPromptTokens).toBeLessThanOrEqual(second.usage.promptTokens ?? 0);
+  });
+
+  it('streams deltas and ends with a usage chunk, then the finish chunk', async () => {
     const chunks = await collect(client.streamChat('thinker', ask, { maxOutputTokens: 16, temperature: 1 }));
     const deltas = chunks.filter((c) => c.type === 'content_delta' || c.type === 'reasoning_delta');
     expect(deltas.length).toBeGreaterThan(0);
-    const last = chunks.at(-1);
+    const finish = chunks.at(-1);
+    expect(finish?.type).toBe('finish');
+    // Sixteen tokens, or fewer when the random model picks its end token.
+    if (finish?.type === 'finish') expect(['length', 'stop']).toContain(finish.reason);
+    const last = chunks.at(-2);
     expect(last?.type).toBe('usage');
     if (last?.type !== 'usage') return;
     expect(last.usage.completionTokens).toBeGreaterThan(0);
@@ -174,7 +223,7 @@ describe('createEmbeddedClient (loads on first use)', () => {
       writeTinyGguf(later);
       await expect(lazy.health()).resolves.toMatchObject({ reachable: true, detail: 'embedded: later.gguf' });
       const chunks = await collect(lazy.streamChat('thinker', ask, { maxOutputTokens: 4, temperature: 1 }));
-      expect(chunks.at(-1)?.type).toBe('usage');
+      expect(chunks.slice(-2).map((c) => c.type)).toEqual(['usage', 'finish']);
     } finally {
       await lazy.close();
     }

@@ -36,17 +36,20 @@ const joined = (chunks: StreamChunk[], type: 'reasoning_delta' | 'content_delta'
 
 
 describe('OpenAICompatibleClient', () => {
-  it.each(['reasoning_content', 'reasoning'] as const)('streams %s deltas as reasoning, then content, then usage', async (field) => {
+  it.each(['reasoning_content', 'reasoning'] as const)('streams %s deltas as reasoning, then content, then usage, then finish', async (field) => {
     const server = await fake(() => ({ reasoning: 'Let me think about ducks.', content: 'Ducks quack, mostly. 🦆' }), { reasoningField: field });
     const chunks = await collect(clientFor(server.baseUrl).streamChat('thinker', hello));
 
     expect(joined(chunks, 'reasoning_delta')).toBe('Let me think about ducks.');
     expect(joined(chunks, 'content_delta')).toBe('Ducks quack, mostly. 🦆');
     expect(chunks.filter((c) => c.type === 'content_delta').length).toBeGreaterThan(1);
-    expect(chunks.every((c) => c.type === 'usage' || c.delta !== '')).toBe(true);
+    expect(chunks.every((c) => (c.type !== 'content_delta' && c.type !== 'reasoning_delta') || c.delta !== '')).toBe(true);
     const types = chunks.map((c) => c.type);
     expect(types.indexOf('content_delta')).toBeGreaterThan(types.lastIndexOf('reasoning_delta'));
-    expect(chunks.at(-1)).toEqual({ type: 'usage', usage: { promptTokens: 2, completionTokens: 9 } });
+    expect(chunks.slice(-2)).toEqual([
+      { type: 'usage', usage: { promptTokens: 2, completionTokens: 9, cachedPromptTokens: 0 } },
+      { type: 'finish', reason: 'stop' },
+    ]);
     expect(chunks.filter((c) => c.type === 'usage')).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ stream: true, body: { stream_options: { include_usage: true } } });
   });
@@ -55,7 +58,14 @@ describe('OpenAICompatibleClient', () => {
     const server = await fake(() => ({ reasoning: 'Short thought.', content: '{"ok":true}' }), { reasoningField: 'reasoning' });
     const reply = await clientFor(server.baseUrl).chat('action', hello);
 
-    expect(reply).toMatchObject({ role: 'action', model: 'local-main', content: '{"ok":true}', reasoningContent: 'Short thought.', usage: { promptTokens: 2, completionTokens: 3 } });
+    expect(reply).toMatchObject({
+      role: 'action',
+      model: 'local-main',
+      content: '{"ok":true}',
+      reasoningContent: 'Short thought.',
+      usage: { promptTokens: 2, completionTokens: 3 },
+      finishReason: 'stop',
+    });
     expect(reply.latencyMs).toBeGreaterThanOrEqual(0);
     expect(server.requests[0]!.stream).toBe(false);
   });

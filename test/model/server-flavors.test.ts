@@ -25,7 +25,7 @@ const THINKING_OFF: Record<(typeof SERVERS)[number], Record<string, unknown>> = 
 };
 /** llama-server's `timings` give speed and prompt time; the others only `usage`. */
 const STATS: Record<(typeof SERVERS)[number], Record<string, number>> = {
-  llamacpp: { promptTokens: 2, completionTokens: 8, tokensPerSecond: 42.5, promptMs: 12.5 },
+  llamacpp: { promptTokens: 2, completionTokens: 8, tokensPerSecond: 42.5, promptMs: 12.5, cachedPromptTokens: 0 },
   ollama: { promptTokens: 2, completionTokens: 8 },
   vllm: { promptTokens: 2, completionTokens: 8 },
   lmstudio: { promptTokens: 2, completionTokens: 8 },
@@ -71,6 +71,8 @@ describe.each(SERVERS)('%s', (flavor) => {
       for (const field of ['chat_template_kwargs', 'reasoning_effort']) {
         if (!(field in THINKING_OFF[flavor])) expect(request.body).not.toHaveProperty(field);
       }
+      // Ollama's native `think` is not a field of its /v1 request: it would be ignored there.
+      expect(request.body).not.toHaveProperty('think');
     }
     // The fake, like the real server, then sends no reasoning at all.
     expect(reply).toMatchObject({ content: ANSWER, reasoningContent: null });
@@ -139,6 +141,47 @@ describe('reasoning inside <think> in the content (no reasoning parser on the se
     const second = await collect(client.streamChat('thinker', hello));
     expect(joined(second, 'reasoning_delta')).toBe(REASONING);
     expect(joined(second, 'content_delta')).toBe(ANSWER);
+  });
+});
+
+describe('structured calls with thinking off', () => {
+  const structured = { responseFormat, reasoning: 'off' as const, maxOutputTokens: 64 };
+
+  it('Ollama before 0.12.4 refuses reasoning_effort "none": sent once more without it, and never again', async () => {
+    const server = await fake(() => ({ content: '{"ok":true}' }), { flavor: 'ollama', rejectEffortNone: true });
+    const client = auto(server);
+
+    expect(await client.chat('recall', hello, structured)).toMatchObject({ content: '{"ok":true}', finishReason: 'stop' });
+    await client.chat('recall', hello, structured);
+    expect(server.requests.map((r) => r.body.reasoning_effort)).toEqual(['none', undefined, undefined]);
+    expect(server.requests.every((r) => r.body.response_format !== undefined)).toBe(true);
+  });
+
+  it('llama-server, a template that opens <think>, --reasoning-format none: clean JSON with no reasoning, whole or streamed', async () => {
+    const server = await fake(() => ({ reasoning: REASONING, content: '{"ok":true}' }), { flavor: 'llamacpp', thinkTags: 'template' });
+    const client = auto(server);
+
+    // The schema cannot be used there (HTTP 400 "Failed to initialize samplers"): asked once, then the instruction.
+    const reply = await client.chat('action', hello, structured);
+    expect(reply).toMatchObject({ content: '{"ok":true}', reasoningContent: null, finishReason: 'stop' });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]!.body).toMatchObject({ chat_template_kwargs: { enable_thinking: false }, reasoning_effort: 'none', max_tokens: 64 });
+    expect(server.requests[1]!.body).not.toHaveProperty('response_format');
+
+    const chunks = await collect(client.streamChat('memory_policy', hello, structured));
+    expect(joined(chunks, 'content_delta')).toBe('{"ok":true}');
+    expect(joined(chunks, 'reasoning_delta')).toBe('');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('llama-server, a template that opens <think>: with thinking on, the reasoning is kept apart from the answer', async () => {
+    const server = await fake(() => ({ reasoning: REASONING, content: ANSWER }), { flavor: 'llamacpp', thinkTags: 'template' });
+    const client = auto(server);
+    expect(await client.chat('thinker', hello)).toMatchObject({ content: ANSWER, reasoningContent: REASONING });
+    // Thinking off after the model was seen thinking: the empty block is still no answer text.
+    expect(await client.chat('action', hello, { reasoning: 'off' })).toMatchObject({ content: ANSWER, reasoningContent: null });
+    const chunks = await collect(client.streamChat('action', hello, { reasoning: 'off' }));
+    expect(joined(chunks, 'content_delta')).toBe(ANSWER);
   });
 });
 

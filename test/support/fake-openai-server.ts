@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FLAVORS, llamaTimings, LOADING_BODY, unknownFieldRejection, type FakeFlavor } from './fake-server-flavors.js';
+import { EFFORT_NONE_REJECTION, FLAVORS, llamaTimings, LOADING_BODY, SAMPLERS_REJECTION, unknownFieldRejection, type FakeFlavor } from './fake-server-flavors.js';
 
 export type { FakeFlavor } from './fake-server-flavors.js';
 
@@ -18,10 +18,17 @@ export interface FakeServerOptions {
   /**
    * Reasoning inline in the content, as with llama-server --reasoning-format none: `open` sends
    * `<think>…</think>answer`, `unclosed` only `…</think>answer` (the template opened the block).
+   * `template` is llama-server with a template that opens `<think>` (Qwen3.5): the reply starts
+   * with the block the prompt opened, `<think>\n\n</think>\n\nanswer` when thinking is off, and
+   * any `response_format` fails with `Failed to initialize samplers`.
    */
-  thinkTags?: 'open' | 'unclosed';
+  thinkTags?: 'open' | 'unclosed' | 'template';
   /** Refuse `response_format` with the flavour's real-looking error. */
   rejectResponseFormat?: boolean;
+  /** Refuse `reasoning_effort: "none"` as Ollama 0.11.5 to 0.12.3 did for models other than gpt-oss. */
+  rejectEffortNone?: boolean;
+  /** Overrides whether `usage.prompt_tokens_details.cached_tokens` is sent (llama-server builds before it had only `timings.cache_n`). */
+  promptTokensDetails?: boolean;
   /** Refuse fields the OpenAI API does not know (`chat_template_kwargs`), as api.openai.com does. */
   rejectUnknownFields?: boolean;
   /** Answer 503 "Loading model" like llama-server before its model is in memory. */
@@ -37,6 +44,17 @@ export interface FakeReply {
    * a non-streamed reply sends nothing. For testing aborts mid-request.
    */
   hold?: Promise<unknown>;
+  /**
+   * Keeps a stream open after its content, before `finish_reason`, until this settles: a
+   * generation still running (one that never settles runs until the client hangs up).
+   */
+  running?: Promise<unknown>;
+  /** Characters per streamed content delta; default: the content in three deltas. */
+  pieceSize?: number;
+  /** The wire `finish_reason`; default `stop`; `null` sends none. */
+  finishReason?: string | null;
+  /** Prompt tokens the server took from its cache, reported the flavour's way. */
+  cachedTokens?: number;
 }
 
 export interface FakeRequest {
@@ -58,7 +76,9 @@ export interface FakeOpenAIServer {
   requests: FakeRequest[];
   /** Every other request (`GET /props`, `/v1/models`, ...) as `METHOD /path`, in arrival order. */
   probes: string[];
-  /** Resolves when the response to `requests[index]` is over. */
+  /** Resolves when `requests[index]` has arrived (its body read, nothing answered yet). */
+  requestArrived(index: number): Promise<FakeRequest>;
+  /** Resolves when the response to `requests[index]` is over: `aborted` when the client hung up first. */
   requestClosed(index: number): Promise<RequestOutcome>;
   /** Starts or stops answering 503 "Loading model". */
   setLoading(loading: boolean): void;
@@ -72,6 +92,9 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
   const requests: FakeRequest[] = [];
   const probes: string[] = [];
   const outcomes: Promise<RequestOutcome>[] = [];
+  const arrivals: Array<(request: FakeRequest) => void> = [];
+  const arrived: Promise<FakeRequest>[] = [];
+  const arrival = (index: number) => (arrived[index] ??= new Promise((resolve) => (arrivals[index] = resolve)));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -105,6 +128,8 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
       body,
     };
     requests.push(request);
+    void arrival(requests.length - 1);
+    arrivals[requests.length - 1]?.(request);
     outcomes.push(new Promise((resolve) => res.once('close', () => resolve(res.writableFinished ? 'completed' : 'aborted'))));
 
     if (loading) return sendJson(res, 503, LOADING_BODY);
@@ -114,22 +139,26 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     if ('status' in reply) return sendJson(res, reply.status, reply.body);
 
     // A real server asked not to think sends no reasoning at all.
-    const reasoning = flavor.thinkingOff(body) ? undefined : reply.reasoning;
-    const content = opts.thinkTags && reasoning !== undefined ? inlineThink(reasoning, reply.content, opts.thinkTags) : reply.content;
+    const thinkingOff = flavor.thinkingOff(body);
+    const reasoning = thinkingOff ? undefined : reply.reasoning;
+    const content = inlineThink(reasoning, reply.content, opts.thinkTags);
     const reasoningText = opts.thinkTags ? undefined : reasoning;
     const usage = {
       prompt_tokens: request.messages.reduce((n, m) => n + words(m.content), 0),
       completion_tokens: Math.max(1, words(reply.content) + words(reasoning ?? '')),
     };
-    const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
-    const timings = flavor.timings ? { timings: llamaTimings(usage.prompt_tokens, usage.completion_tokens) } : {};
+    const cached = reply.cachedTokens ?? 0;
+    const details = (opts.promptTokensDetails ?? flavor.promptTokensDetails) ? { prompt_tokens_details: { cached_tokens: cached } } : {};
+    const usageBody = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens, ...details };
+    const timings = flavor.timings ? { timings: llamaTimings(usage.prompt_tokens, usage.completion_tokens, cached) } : {};
+    const finishReason = reply.finishReason === undefined ? 'stop' : reply.finishReason;
     const base = { id: `chatcmpl-fake-${requests.length}`, created: Math.floor(Date.now() / 1000), model: request.model };
 
     if (!request.stream) {
       if (reply.hold) await reply.hold;
       if (res.destroyed) return;
       const message = { role: 'assistant', content, ...(reasoningText !== undefined ? { [reasoningField]: reasoningText } : {}) };
-      return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }], usage: usageBody, ...timings });
+      return sendJson(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }], usage: usageBody, ...timings });
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -142,14 +171,16 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     const deltas = [
       ...pieces(reasoningText ?? '').map((p) => ({ [reasoningField]: p })),
       // Small pieces for inline tags, so that `<think>` and `</think>` arrive cut in two.
-      ...pieces(content, opts.thinkTags ? 4 : undefined).map((p) => ({ content: p })),
+      ...pieces(content, reply.pieceSize ?? (opts.thinkTags ? 4 : undefined)).map((p) => ({ content: p })),
     ];
     for (const [i, delta] of deltas.entries()) {
       chunk(delta);
       if (i === 0 && reply.hold) await reply.hold;
       if (res.destroyed) return;
     }
-    send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop', logprobs: null }], ...timings });
+    if (reply.running) await reply.running;
+    if (res.destroyed) return;
+    send({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: finishReason, logprobs: null }], ...timings });
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
     if (streamOptions?.include_usage === true) send({ ...base, object: 'chat.completion.chunk', choices: [], usage: usageBody });
     send('[DONE]');
@@ -159,7 +190,9 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
   /** The flavour's refusal of a field it cannot use, before any generation, as real servers do. */
   function refuse(body: Record<string, unknown>): { status: number; body: unknown } | null {
     if (opts.rejectUnknownFields && body.chat_template_kwargs !== undefined) return unknownFieldRejection('chat_template_kwargs');
+    if (opts.rejectEffortNone && body.reasoning_effort === 'none') return EFFORT_NONE_REJECTION;
     if (opts.rejectResponseFormat && body.response_format !== undefined) return flavor.schemaRejection;
+    if (opts.thinkTags === 'template' && body.response_format !== undefined) return SAMPLERS_REJECTION;
     return null;
   }
 
@@ -176,6 +209,9 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     probes,
     setLoading(value) {
       loading = value;
+    },
+    requestArrived(index) {
+      return arrival(index);
     },
     requestClosed(index) {
       const outcome = outcomes[index];
@@ -209,8 +245,12 @@ function toMessage(value: unknown): { role: string; content: string } {
   return { role: String(m.role), content: typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '') };
 }
 
-function inlineThink(reasoning: string, content: string, mode: 'open' | 'unclosed'): string {
-  return `${mode === 'open' ? '<think>\n' : ''}${reasoning}\n</think>\n\n${content}`;
+/** The content as a server without a reasoning parser sends it. */
+function inlineThink(reasoning: string | undefined, content: string, mode: FakeServerOptions['thinkTags']): string {
+  if (!mode) return content;
+  // With thinking off the template closed the block in the prompt, and llama-server repeats it.
+  if (reasoning === undefined) return mode === 'template' ? `<think>\n\n</think>\n\n${content}` : content;
+  return `${mode === 'unclosed' ? '' : '<think>\n'}${reasoning}\n</think>\n\n${content}`;
 }
 
 /** Up to three pieces (or pieces of `size`), split on code points so multi-byte text survives. */

@@ -16,12 +16,19 @@ export interface FlavorWire {
   thinkingOff(body: Record<string, unknown>): boolean;
   /** llama-server puts `timings` on non-streamed replies and on the last chunk of a stream. */
   timings: boolean;
+  /** Whether `usage` carries `prompt_tokens_details.cached_tokens` (vLLM only with --enable-prompt-tokens-details). */
+  promptTokensDetails: boolean;
   /** The server's answer to a `response_format` it cannot use. */
   schemaRejection: { status: number; body: unknown };
 }
 
 const templateKwargsOff = (body: Record<string, unknown>) => (body.chat_template_kwargs as { enable_thinking?: unknown } | undefined)?.enable_thinking === false;
 const effortNone = (body: Record<string, unknown>) => body.reasoning_effort === 'none';
+/** Ollama's /v1 reads `reasoning.effort` before `reasoning_effort`; `think` is not one of its fields. */
+const ollamaEffortNone = (body: Record<string, unknown>) => {
+  const reasoning = body.reasoning as { effort?: unknown } | undefined;
+  return reasoning?.effort !== undefined ? reasoning.effort === 'none' : effortNone(body);
+};
 
 export const FLAVORS: Record<FakeFlavor, FlavorWire> = {
   llamacpp: {
@@ -39,6 +46,7 @@ export const FLAVORS: Record<FakeFlavor, FlavorWire> = {
     },
     thinkingOff: (body) => templateKwargsOff(body) || effortNone(body),
     timings: true,
+    promptTokensDetails: true,
     schemaRejection: {
       status: 400,
       body: { error: { code: 400, message: 'JSON schema conversion failed:\nUnrecognized schema: {"format":"duck"}', type: 'invalid_request_error' } },
@@ -48,8 +56,9 @@ export const FLAVORS: Record<FakeFlavor, FlavorWire> = {
     reasoningField: 'reasoning',
     ownedBy: 'library',
     routes: { '/api/version': { version: '0.12.6' }, '/api/tags': { models: [] } },
-    thinkingOff: effortNone,
+    thinkingOff: ollamaEffortNone,
     timings: false,
+    promptTokensDetails: false,
     schemaRejection: { status: 400, body: { error: { message: 'invalid JSON schema in format', type: 'invalid_request_error', param: null, code: null } } },
   },
   vllm: {
@@ -58,6 +67,7 @@ export const FLAVORS: Record<FakeFlavor, FlavorWire> = {
     routes: { '/version': { version: '0.11.0' }, '/health': {} },
     thinkingOff: templateKwargsOff,
     timings: false,
+    promptTokensDetails: false,
     // The pre-0.10.1 error shape: the message is not under `error`.
     schemaRejection: {
       status: 400,
@@ -75,6 +85,7 @@ export const FLAVORS: Record<FakeFlavor, FlavorWire> = {
     },
     thinkingOff: effortNone,
     timings: false,
+    promptTokensDetails: false,
     schemaRejection: { status: 400, body: { error: "Invalid 'response_format': structured output is not supported for this model" } },
   },
   openai: {
@@ -83,6 +94,7 @@ export const FLAVORS: Record<FakeFlavor, FlavorWire> = {
     routes: {},
     thinkingOff: templateKwargsOff,
     timings: false,
+    promptTokensDetails: true,
     schemaRejection: {
       status: 400,
       body: { error: { message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", type: 'invalid_request_error', param: 'response_format', code: null } },
@@ -98,12 +110,21 @@ export function unknownFieldRejection(field: string): { status: number; body: un
   return { status: 400, body: { error: { message: `Unrecognized request argument supplied: ${field}`, type: 'invalid_request_error', param: null, code: null } } };
 }
 
-/** llama-server's `timings`, with a fixed speed so that tests can check it. */
-export function llamaTimings(promptTokens: number, predicted: number) {
+/** Ollama 0.11.5 to 0.12.3 passed `reasoning_effort` on as a think level, which only gpt-oss had. */
+export const EFFORT_NONE_REJECTION = {
+  status: 400,
+  body: { error: { message: 'think value "none" is not supported for this model', type: 'invalid_request_error', param: null, code: null } },
+};
+
+/** llama-server's answer to a `response_format` with a template that opens `<think>` and `--reasoning-format none`. */
+export const SAMPLERS_REJECTION = { status: 400, body: { error: { code: 400, message: 'Failed to initialize samplers: std::exception', type: 'invalid_request_error' } } };
+
+/** llama-server's `timings`, with a fixed speed so that tests can check it; `prompt_n` leaves out the cached tokens. */
+export function llamaTimings(promptTokens: number, predicted: number, cached = 0) {
   const perSecond = 42.5;
   return {
-    cache_n: 0,
-    prompt_n: promptTokens,
+    cache_n: cached,
+    prompt_n: promptTokens - cached,
     prompt_ms: 12.5,
     prompt_per_token_ms: promptTokens ? 12.5 / promptTokens : 0,
     prompt_per_second: promptTokens ? (promptTokens / 12.5) * 1000 : 0,

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 // Type-only: erased at build time, so node-llama-cpp (and its native addon) loads only in `open()`.
 import type { ChatHistoryItem, ChatWrapper, Llama, LlamaChatResponseChunk, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import { DucklmError, ModelRequestError, ModelUnavailableError } from '../../errors.js';
-import type { ChatMessage, ChatOptions, ModelClient, ModelHealth, ModelResponse, ResponseFormat, StreamChunk, TokenUsage } from '../model-client.js';
+import type { ChatMessage, ChatOptions, FinishReason, ModelClient, ModelHealth, ModelResponse, ResponseFormat, StreamChunk, TokenUsage } from '../model-client.js';
 import type { Role } from '../roles.js';
 import { toGrammarSchema } from './grammar-schema.js';
 import { SequencePool } from './sequence-pool.js';
@@ -96,7 +96,7 @@ export class EmbeddedModelClient implements ModelClient {
 
   async chat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
     const started = performance.now();
-    const { response, usage } = await this.generate(role, messages, options);
+    const { response, usage, finishReason } = await this.generate(role, messages, options, { stopWhen: options.stopWhen });
     const reasoning = response.fullResponse
       .map((part) => (typeof part === 'string' ? '' : part.text))
       .join('');
@@ -107,16 +107,20 @@ export class EmbeddedModelClient implements ModelClient {
       reasoningContent: reasoning || null,
       usage,
       latencyMs: Math.round(performance.now() - started),
+      finishReason,
     };
   }
 
   streamChat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): AsyncGenerator<StreamChunk> {
     return streamFromCallbacks<StreamChunk>(options.signal, async (push, signal) => {
-      const { usage } = await this.generate(role, messages, { ...options, signal }, (chunk) => {
+      // `stopWhen` is for `chat`; a stream's reader stops by leaving the loop.
+      const onChunk = (chunk: LlamaChatResponseChunk) => {
         if (!chunk.text) return; // segment start/end markers carry no text
         push({ type: chunk.type === 'segment' ? 'reasoning_delta' : 'content_delta', delta: chunk.text });
-      });
+      };
+      const { usage, finishReason } = await this.generate(role, messages, { ...options, signal }, { onChunk });
       push({ type: 'usage', usage });
+      push({ type: 'finish', reason: finishReason });
     });
   }
 
@@ -134,21 +138,36 @@ export class EmbeddedModelClient implements ModelClient {
     await this.model.dispose();
   }
 
-  /** One generation on a pooled sequence; `onChunk` receives text and thought chunks as they come. */
-  private async generate(role: Role, messages: ChatMessage[], options: ChatOptions, onChunk?: (chunk: LlamaChatResponseChunk) => void) {
+  /**
+   * One generation on a pooled sequence; `onChunk` receives text and thought chunks as they come.
+   * With `stopWhen`, the answer text is checked as it comes, and our own abort ends the generation
+   * with what it has (node-llama-cpp's `stopOnAbortSignal`); a caller's abort still throws.
+   */
+  private async generate(role: Role, messages: ChatMessage[], options: ChatOptions, watch: GenerationWatch = {}) {
+    const { onChunk, stopWhen } = watch;
     if (this.closed) throw this.unavailable('was closed');
     const grammar = options.responseFormat ? await this.grammarFor(options.responseFormat) : undefined;
     const sequence = await this.pool.acquire(options.signal);
     const chat = new this.lib.LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
     const meterBefore = sequence.tokenMeter.getState();
     const started = performance.now();
+    const stop = new AbortController();
+    const signal = stopWhen ? (options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal) : options.signal;
+    let answer = '';
+    const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
+      onChunk?.(chunk);
+      if (!stopWhen || stop.signal.aborted || chunk.type === 'segment') return;
+      answer += chunk.text;
+      if (stopWhen(answer)) stop.abort(new DOMException('stopWhen was satisfied.', 'AbortError'));
+    };
     let failed = false;
     try {
       const defaults = this.roleDefaults?.[role];
       const temperature = options.temperature ?? defaults?.temperature ?? DEFAULT_TEMPERATURE;
       const response = await chat.generateResponse(toHistory(messages), {
         ...(grammar ? { grammar } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...(signal ? { signal } : {}),
+        ...(stopWhen ? { stopOnAbortSignal: true } : {}),
         // Without a limit a looping model would fill the context, shift it, and go on.
         maxTokens: options.maxOutputTokens ?? defaults?.maxTokens ?? sequence.contextSize,
         temperature,
@@ -159,17 +178,23 @@ export class EmbeddedModelClient implements ModelClient {
         // generic "do not think" for any chat format. Grammar-constrained replies never think,
         // since the grammar applies from the first token.
         ...(options.reasoning === 'off' ? { budgets: { thoughtTokens: 0 } } : {}),
-        ...(onChunk ? { onResponseChunk: onChunk } : {}),
+        ...(onChunk || stopWhen ? { onResponseChunk } : {}),
       });
+      // With `stopOnAbortSignal` the caller's abort also ends quietly; it must still reject.
+      if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The model request was aborted.', 'AbortError');
       const seconds = (performance.now() - started) / 1000;
       const used = sequence.tokenMeter.diff(meterBefore);
+      const promptTokens = Math.max(0, sequence.nextTokenIndex - used.usedOutputTokens);
       const usage: TokenUsage = {
-        promptTokens: Math.max(0, sequence.nextTokenIndex - used.usedOutputTokens),
+        promptTokens,
         completionTokens: used.usedOutputTokens,
+        // The sequence kept the last conversation: only the part after the shared prefix was evaluated.
+        cachedPromptTokens: Math.max(0, promptTokens - used.usedInputTokens),
         // Wall time of the whole request, prompt processing included (llama.cpp reports generation only).
         ...(seconds > 0 && used.usedOutputTokens > 0 ? { tokensPerSecond: Math.round((used.usedOutputTokens / seconds) * 10) / 10 } : {}),
       };
-      return { response, usage };
+      const finishReason: FinishReason = stop.signal.aborted ? 'stopped' : finishReasonOfStop(response.metadata.stopReason);
+      return { response, usage, finishReason };
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The model request was aborted.', 'AbortError');
       failed = true;
@@ -200,6 +225,25 @@ export class EmbeddedModelClient implements ModelClient {
 
   private unavailable(what: string): ModelUnavailableError {
     return new ModelUnavailableError(`The embedded model ${this.modelPath} ${what}.`, null);
+  }
+}
+
+interface GenerationWatch {
+  onChunk?: (chunk: LlamaChatResponseChunk) => void;
+  stopWhen?: ((answer: string) => boolean) | undefined;
+}
+
+/** node-llama-cpp's stop reason in the contract's terms. */
+function finishReasonOfStop(reason: string): FinishReason {
+  switch (reason) {
+    case 'eogToken':
+    case 'stopGenerationTrigger':
+    case 'customStopTrigger':
+      return 'stop';
+    case 'maxTokens':
+      return 'length';
+    default:
+      return 'other';
   }
 }
 

@@ -1,0 +1,276 @@
+// Our OpenAI-compatible client against a real llama.cpp llama-server, on a random-weight GGUF
+// the repo's own script writes. The text is gibberish, but what ducklm relies on is real: the
+// chat template that opens <think>, the reasoning parser, the JSON schema grammar, finish
+// reasons, the per-slot prompt cache, and cancellation when the client hangs up.
+//
+// The server comes from ../shared/llama-server/ beside the repository, or DUCK_TEST_LLAMA_SERVER
+// (a llama-server binary; chat templates from DUCK_TEST_LLAMA_TEMPLATES or its folder's
+// templates/). Without one the tests are skipped.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyGguf, type TinyGgufOptions } from '../../scripts/make-tiny-gguf.mjs';
+import type { ChatBody } from '../../src/model/chat-request.js';
+import type { ChatMessage } from '../../src/model/model-client.js';
+import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
+import { collect, joined, sameModel, usageOf } from './model-test-helpers.js';
+
+const REPO = resolve(import.meta.dirname, '..', '..');
+const BINARY = process.env.DUCK_TEST_LLAMA_SERVER ?? resolve(REPO, '..', 'shared', 'llama-server', 'llama-server');
+const TEMPLATES = process.env.DUCK_TEST_LLAMA_TEMPLATES ?? join(dirname(BINARY), 'templates');
+/** Qwen3.5's template ends the prompt with `<think>\n` unless `enable_thinking` is false. */
+const THINKING_TEMPLATE = join(TEMPLATES, 'Qwen3.5-4B.jinja');
+const AVAILABLE = existsSync(BINARY) && existsSync(THINKING_TEMPLATE);
+if (!AVAILABLE) {
+  console.warn(
+    `llama-server tests skipped: no ${existsSync(BINARY) ? `chat template ${THINKING_TEMPLATE}` : `llama-server at ${BINARY}`}. ` +
+      'Set DUCK_TEST_LLAMA_SERVER to a llama-server binary (templates from DUCK_TEST_LLAMA_TEMPLATES, or templates/ beside it).',
+  );
+}
+
+/** Big enough that a long reply takes seconds (about 300 tokens/s on one core), small enough to write in a second. */
+const MODEL_SHAPE = { embeddingLength: 512, blockCount: 4, feedForwardLength: 2048, headCount: 8, headCountKv: 4 };
+/** Two busy cores on CI: starting and answering may be slow, never this slow. */
+const STARTUP_DEADLINE_MS = 90_000;
+const SLOW = 120_000;
+
+const ask: ChatMessage[] = [
+  { role: 'system', content: 'You are ducklm, a careful assistant on this computer. Decide how to handle the request.' },
+  { role: 'user', content: 'List the files in my home folder.' },
+];
+const routing = {
+  name: 'route',
+  schema: { type: 'object', properties: { route: { type: 'string', enum: ['answer', 'tool', 'ask'] } }, required: ['route'], additionalProperties: false },
+};
+
+/** The server under test in the current block, for the helpers below. */
+let server: LlamaServer;
+/** `auto`: it must find out by itself that this is llama-server. */
+let client: OpenAICompatibleClient;
+/** For replies that must run to their token limit (see `ignoringEos`). */
+let longClient: OpenAICompatibleClient;
+
+/** Starts a server for the tests of one `describe` block, and our two clients for it. */
+function useServer(args: string[], shape: TinyGgufOptions = {}): void {
+  let mine: LlamaServer | undefined;
+  beforeAll(async () => {
+    server = mine = await startLlamaServer(args, shape);
+    const options = { baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'auto' as const, timeoutMs: SLOW };
+    client = new OpenAICompatibleClient(options);
+    longClient = new OpenAICompatibleClient({ ...options, fetch: ignoringEos });
+    expect(await client.serverDialect()).toBe('llamacpp');
+  }, STARTUP_DEADLINE_MS + 30_000);
+  afterAll(() => mine?.stop(), 30_000);
+}
+
+describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
+  // One slot, so that a request can only start once the one before it has let go of the slot.
+  useServer(['--chat-template-file', THINKING_TEMPLATE, '-np', '1', '--slots', '--metrics'], MODEL_SHAPE);
+
+  it('a structured call with reasoning off answers valid JSON at once, without thinking', async () => {
+    const reply = await client.chat('action', ask, { responseFormat: routing, reasoning: 'off', maxOutputTokens: 64 });
+
+    expect(reply.finishReason).toBe('stop');
+    expect(['answer', 'tool', 'ask']).toContain((JSON.parse(reply.content) as { route: string }).route);
+    expect(reply.reasoningContent ?? '').toBe('');
+    expect(reply.usage.completionTokens).toBeLessThan(64);
+  }, SLOW);
+
+  it('without reasoning off, the same call spends its tokens thinking (why every structured role turns it off)', async () => {
+    const reply = await longClient.chat('action', ask, { responseFormat: routing, maxOutputTokens: 32 });
+
+    expect(reply.finishReason).toBe('length');
+    expect(reply.reasoningContent).toBeTruthy();
+    expect(reply.content).toBe('');
+  }, SLOW);
+
+  it('a conversation that grows at its end is served from the prompt cache', async () => {
+    const first = [{ role: 'system' as const, content: 'You are ducklm, a careful local assistant. '.repeat(6) }, ask[1]!];
+    const a = await client.chat('thinker', first, { reasoning: 'off', maxOutputTokens: 8 });
+    const b = await client.chat('thinker', [...first, { role: 'assistant', content: a.content }, { role: 'user', content: 'And the hidden ones?' }], {
+      reasoning: 'off',
+      maxOutputTokens: 8,
+    });
+
+    const firstPrompt = a.usage.promptTokens ?? 0;
+    expect(firstPrompt).toBeGreaterThan(100);
+    expect(b.usage.promptTokens).toBeGreaterThan(firstPrompt);
+    expect(b.usage.cachedPromptTokens).toBeGreaterThan(firstPrompt / 2);
+  }, SLOW);
+
+  it('stopWhen ends a long generation early and frees the slot for the next request', async () => {
+    const before = await metric('llamacpp:tokens_predicted_total');
+    const stopped = await longClient.chat('thinker', ask, { reasoning: 'off', maxOutputTokens: 2000, stopWhen: (content) => content.length >= 20 });
+    expect(stopped.finishReason).toBe('stopped');
+    expect(stopped.content.length).toBeGreaterThanOrEqual(20);
+
+    // With one slot, this request's first token can only come once the stopped one let go.
+    const started = performance.now();
+    let firstTokenMs: number | undefined;
+    const next = [];
+    for await (const chunk of longClient.streamChat('critic', ask, { reasoning: 'off', maxOutputTokens: 32 })) {
+      if (chunk.type === 'content_delta' || chunk.type === 'reasoning_delta') firstTokenMs ??= performance.now() - started;
+      next.push(chunk);
+    }
+    expect(next.at(-1)).toEqual({ type: 'finish', reason: 'length' });
+    await until(async () => (await slots()).every((slot) => !slot.is_processing), 'no slot processing');
+
+    // Tokens, not time: the stopped request generated a small part of its 2000 (the 32 are the next request's).
+    const predicted = (await metric('llamacpp:tokens_predicted_total')) - before - 32;
+    expect(predicted).toBeGreaterThanOrEqual(1);
+    expect(predicted).toBeLessThan(500);
+    // And the next request did not wait for the 2000 tokens: a quarter of that time is a wide margin.
+    const tokensPerSecond = usageOf(next)[0]?.tokensPerSecond ?? 0;
+    expect(tokensPerSecond).toBeGreaterThan(0);
+    expect(firstTokenMs).toBeLessThan(((2000 / tokensPerSecond) * 1000) / 4);
+  }, SLOW);
+
+  it('a reply cut by max_tokens ends with finishReason "length", whole or streamed', async () => {
+    const reply = await longClient.chat('critic', ask, { reasoning: 'off', maxOutputTokens: 8 });
+    expect(reply).toMatchObject({ finishReason: 'length', usage: { completionTokens: 8 } });
+
+    const chunks = await collect(longClient.streamChat('thinker', ask, { reasoning: 'off', maxOutputTokens: 8 }));
+    expect(chunks.slice(-2).map((c) => c.type)).toEqual(['usage', 'finish']);
+    expect(chunks.at(-1)).toEqual({ type: 'finish', reason: 'length' });
+    expect(joined(chunks, 'reasoning_delta')).toBe('');
+  }, SLOW);
+});
+
+describe.skipIf(!AVAILABLE)('a real llama-server without a reasoning parser (--reasoning-format none)', () => {
+  useServer(['--chat-template-file', THINKING_TEMPLATE, '--reasoning-format', 'none']);
+
+  it('refuses a JSON schema with a template that opens <think>: asked once, then the instruction; the empty think block is no answer', async () => {
+    const sent: ChatBody[] = [];
+    const recording = new OpenAICompatibleClient({ baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'llamacpp', fetch: recordingBodies(sent) });
+    const structured = { responseFormat: routing, reasoning: 'off' as const, maxOutputTokens: 16 };
+
+    // The refusal is HTTP 400 "Failed to initialize samplers: std::exception"; nothing was generated.
+    const reply = await recording.chat('action', ask, structured);
+    expect(sent.map((body) => 'response_format' in body)).toEqual([true, false]);
+    expect(sent[1]!.messages.at(-1)!.content).toContain('Answer with only a JSON object that matches this JSON schema');
+    // The server repeats the `<think>\n\n</think>` the template wrote with thinking off.
+    expect(reply.reasoningContent).toBeNull();
+    expect(reply.content).not.toMatch(/<\/?think>/);
+
+    await recording.chat('action', ask, structured);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]).not.toHaveProperty('response_format');
+  }, SLOW);
+
+  it('with thinking on, what follows the <think> the template opened is reasoning, whole or streamed', async () => {
+    const reply = await longClient.chat('thinker', ask, { maxOutputTokens: 16 });
+    expect(reply).toMatchObject({ content: '', finishReason: 'length' });
+    expect(reply.reasoningContent).toBeTruthy();
+
+    const chunks = await collect(longClient.streamChat('thinker', ask, { maxOutputTokens: 16 }));
+    expect(joined(chunks, 'content_delta')).toBe('');
+    expect(joined(chunks, 'reasoning_delta')).not.toBe('');
+    expect(chunks.at(-1)).toEqual({ type: 'finish', reason: 'length' });
+  }, SLOW);
+});
+
+/** Records the body of every chat request the client sends. */
+function recordingBodies(sent: ChatBody[]): typeof fetch {
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/chat/completions') && typeof init?.body === 'string') sent.push(JSON.parse(init.body) as ChatBody);
+    return fetch(input, init);
+  };
+}
+
+/**
+ * Random weights may pick the end token at any step, where a real model asked for a long answer
+ * would not; llama-server's own `ignore_eos` keeps such a reply going to its token limit.
+ */
+const ignoringEos: typeof fetch = (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  if (!url.endsWith('/chat/completions')) return fetch(input, init);
+  if (typeof init?.body !== 'string') throw new Error('expected the SDK to send a JSON string body');
+  return fetch(input, { ...init, body: JSON.stringify({ ...(JSON.parse(init.body) as object), ignore_eos: true }) });
+};
+
+/** A port that was free a moment ago: bound to port 0, then released. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+interface LlamaServer {
+  /** `http://127.0.0.1:PORT`, without `/v1`. */
+  root: string;
+  /** The tail of its output, to explain a failure. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * llama-server on a fresh random-weight model and a free port, once GET /health answers 200 (503
+ * while the model loads), polled up to a generous deadline; fails at once if the process dies.
+ */
+async function startLlamaServer(args: string[], shape: TinyGgufOptions): Promise<LlamaServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ducklm-llama-server-'));
+  const modelPath = writeTinyGguf(join(dir, 'model.gguf'), shape);
+  const port = await freePort();
+  const root = `http://127.0.0.1:${port}`;
+  const child = spawn(BINARY, ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '--jinja', '-c', '4096', '-t', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Read its output (an unread pipe would stall it); the tail explains a failed start.
+  let log = '';
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exit = once(child, 'exit');
+  const handle: LlamaServer = {
+    root,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exit.catch(() => {});
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  const died = exit.then(([code, signal]) => {
+    throw new Error(`llama-server exited (${String(code ?? signal)}) before it was ready:\n${log}`);
+  });
+  died.catch(() => {}); // it also settles when stopped later, with no one waiting
+  try {
+    const healthy = async () => (await fetch(`${root}/health`).catch(() => null))?.status === 200;
+    await Promise.race([until(healthy, 'GET /health = 200', STARTUP_DEADLINE_MS, handle), died]);
+  } catch (error) {
+    await handle.stop();
+    throw error;
+  }
+  return handle;
+}
+
+/** Polls a condition until it holds, up to a generous deadline. */
+async function until(condition: () => Promise<boolean>, what: string, deadlineMs = 60_000, of: LlamaServer = server): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`llama-server: no ${what} after ${deadlineMs} ms:\n${of.log()}`);
+    await delay(50);
+  }
+}
+
+async function slots(): Promise<{ is_processing: boolean }[]> {
+  return (await (await fetch(`${server.root}/slots`)).json()) as { is_processing: boolean }[];
+}
+
+/** A counter from GET /metrics (Prometheus text, needs --metrics). */
+async function metric(name: string): Promise<number> {
+  const text = await (await fetch(`${server.root}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`llama-server /metrics has no ${name}`);
+  return Number(line.slice(name.length + 1));
+}
