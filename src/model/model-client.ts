@@ -22,9 +22,11 @@ export interface ChatOptions {
   /**
    * `chat` only: stop as soon as the reply so far settles what the caller needs. Checked on the
    * content as it arrives; when it returns true the request is aborted (a local server frees its
-   * slot at once) and the content so far comes back with `finishReason: 'stopped'`.
+   * slot at once) and the content so far comes back with `finishReason: 'stopped'`. `constrained`
+   * tells it whether the reply is being written under the `responseFormat` schema's grammar (so
+   * its keys come in the schema's order and its constants are forced), or only asked to follow it.
    */
-  stopWhen?: (content: string) => boolean;
+  stopWhen?: (content: string, reply: { constrained: boolean }) => boolean;
 }
 
 /**

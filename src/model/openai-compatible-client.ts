@@ -28,6 +28,11 @@ export interface OpenAICompatibleClientOptions {
 }
 
 const HEALTH_TIMEOUT_MS = 2_000;
+/**
+ * Servers known to hold a reply to its `json_schema` with a grammar (llama.cpp, Ollama, vLLM's
+ * guided decoding, LM Studio); an unknown one may accept the field and ignore it.
+ */
+const ENFORCES_SCHEMAS: ReadonlySet<ServerDialect> = new Set(['llamacpp', 'ollama', 'vllm', 'lmstudio']);
 /** Each rejected field costs one attempt; there are three droppable fields. */
 const MAX_ATTEMPTS = 4;
 
@@ -123,11 +128,14 @@ export class OpenAICompatibleClient implements ModelClient {
    * caller needs. Our own stop aborts the request too, but it is the answer, not an error; the
    * caller's abort still rejects as usual.
    */
-  private async chatUntil(role: Role, messages: ChatMessage[], options: ChatOptions, stopWhen: (content: string) => boolean): Promise<ModelResponse> {
+  private async chatUntil(role: Role, messages: ChatMessage[], options: ChatOptions, stopWhen: NonNullable<ChatOptions['stopWhen']>): Promise<ModelResponse> {
     const started = performance.now();
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    const reply = await replyFromStream(this.streamChat(role, messages, { ...options, signal }), stopWhen, () =>
+    // Asked when the content arrives: by then a server that refused the schema has had it dropped.
+    const dialect = await this.serverDialect(options.signal);
+    const constrained = () => options.responseFormat !== undefined && !this.dropped.has('response_format') && ENFORCES_SCHEMAS.has(dialect);
+    const reply = await replyFromStream(this.streamChat(role, messages, { ...options, signal }), (content) => stopWhen(content, { constrained: constrained() }), () =>
       stop.abort(new DOMException('stopWhen was satisfied.', 'AbortError')),
     );
     return { role, model: this.options.models[role], ...reply, latencyMs: Math.round(performance.now() - started) };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ModelBehaviorError } from '../errors.js';
-import type { ChatMessage, ModelResponse, ResponseFormat } from '../model/model-client.js';
+import type { ChatMessage, ChatOptions, ModelResponse, ResponseFormat } from '../model/model-client.js';
 import { parseJsonReply, ROLE_FORMATS, type Route } from '../model/role-replies.js';
 import { decidedByFirstKey } from './first-key.js';
 import { callRole } from './model-calls.js';
@@ -55,8 +55,8 @@ export async function readDecision<T>(
   options: StructuredOptions = {},
 ): Promise<Decision<T>> {
   let decided: Route | null = null;
-  const stopWhen = (content: string, reply?: { constrained: boolean }) => {
-    decided = decidedByFirstKey(content, keys, reply?.constrained ?? true);
+  const stopWhen = (content: string, reply: { constrained: boolean }) => {
+    decided = decidedByFirstKey(content, keys, reply.constrained);
     return decided !== null && stopOn.includes(decided);
   };
   const reply = await ask(ctx, role, messages, options, { stopWhen, mayShrink: true });
@@ -66,7 +66,7 @@ export async function readDecision<T>(
 }
 
 interface AskOptions {
-  stopWhen?: (content: string) => boolean;
+  stopWhen?: ChatOptions['stopWhen'];
   /** A first request may go again without the history when the context cut it short (not a repair). */
   mayShrink?: boolean;
 }

@@ -61,8 +61,9 @@ describe('EmbeddedModelClient on a tiny generated GGUF', () => {
   it('answers a structured role with JSON that fits the action directive schema, by grammar', async () => {
     const responseFormat = { name: 'action_directive', schema: bounded(ROLE_FORMATS.action.schema) as Record<string, unknown> };
     const reply = await client.chat('action', ask, { responseFormat, maxOutputTokens: 200, temperature: 0 });
-    const parsed: unknown = JSON.parse(reply.content);
-    expect(parsed).toMatchObject({ kind: 'action_directive', intent: expect.any(String), actions: expect.any(Array) });
+    const parsed = JSON.parse(reply.content) as Record<string, unknown>;
+    // One of the two shapes the planner may write, the deciding key first.
+    expect(Object.keys(parsed)).toEqual(parsed.answer_now === true ? ['answer_now'] : ['actions', 'risk_level', 'final']);
     const directive = actionDirectiveSchema.parse(parsed);
     expect(['none', 'low', 'medium', 'high']).toContain(directive.risk_level);
     for (const action of directive.actions) expect(action).toMatchObject({ tool: expect.any(String), args: expect.any(Object), reason: expect.any(String) });

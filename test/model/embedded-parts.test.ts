@@ -4,33 +4,38 @@ import { buildTinyGguf } from '../../scripts/make-tiny-gguf.mjs';
 import { toGrammarSchema } from '../../src/model/embedded/grammar-schema.js';
 import { SequencePool } from '../../src/model/embedded/sequence-pool.js';
 import { streamFromCallbacks } from '../../src/model/embedded/stream-bridge.js';
-import { ROLE_FORMATS } from '../../src/model/role-replies.js';
+import { actionFormat } from '../../src/model/role-replies.js';
 
 const ANY = { oneOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'object', additionalProperties: true }, { type: 'array' }] };
 
 describe('toGrammarSchema', () => {
-  it('translates the action directive schema zod writes', () => {
-    expect(toGrammarSchema(ROLE_FORMATS.action.schema)).toEqual({
-      type: 'object',
-      properties: {
-        kind: { const: 'action_directive' },
-        intent: { type: 'string' },
-        risk_level: { enum: ['none', 'low', 'medium', 'high'] },
-        actions: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              tool: { type: 'string', minLength: 1 },
-              // z.record(z.string(), z.unknown()): any keys, any values (not "null only").
-              args: { type: 'object', additionalProperties: true },
-              reason: { type: 'string' },
+  it('translates the action directive schema zod writes: answer now, or tool calls', () => {
+    expect(toGrammarSchema(actionFormat(['file_read', 'list_dir']).schema)).toEqual({
+      oneOf: [
+        { type: 'object', properties: { answer_now: { const: true } }, additionalProperties: false },
+        {
+          type: 'object',
+          properties: {
+            actions: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                properties: {
+                  tool: { enum: ['file_read', 'list_dir'] },
+                  // z.record(z.string(), z.unknown()): any keys, any values (not "null only").
+                  args: { type: 'object', additionalProperties: true },
+                  reason: { type: 'string' },
+                },
+                additionalProperties: false,
+              },
             },
-            additionalProperties: false,
+            risk_level: { enum: ['none', 'low', 'medium', 'high'] },
+            final: { type: 'boolean' },
           },
+          additionalProperties: false,
         },
-      },
-      additionalProperties: false,
+      ],
     });
   });
 

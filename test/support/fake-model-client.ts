@@ -60,7 +60,8 @@ export class FakeModelClient implements ModelClient {
       return { role, model: 'local-main', content: reply.content, reasoningContent: null, usage: { completionTokens: reply.completionTokens }, latencyMs: 1, finishReason: 'length' };
     }
     const full = typeof reply === 'string' ? reply : JSON.stringify(reply);
-    const stop = options.stopWhen ? stopPoint(full, options.stopWhen) : null;
+    // Like a server with a grammar: a reply asked for with a schema is written under it.
+    const stop = options.stopWhen ? stopPoint(full, (content) => options.stopWhen!(content, { constrained: options.responseFormat !== undefined })) : null;
     if (stop !== null) call.stoppedAt = stop;
     const content = stop === null ? full : full.slice(0, stop);
     return { role, model: 'local-main', content, reasoningContent: null, usage: {}, latencyMs: 1, finishReason: stop === null ? 'stop' : 'stopped' };

@@ -96,7 +96,10 @@ export class EmbeddedModelClient implements ModelClient {
 
   async chat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
     const started = performance.now();
-    const { response, usage, finishReason } = await this.generate(role, messages, options, { stopWhen: options.stopWhen });
+    const { stopWhen } = options;
+    // The embedded engine always writes a structured reply under its schema's grammar.
+    const watch = stopWhen ? { stopWhen: (answer: string) => stopWhen(answer, { constrained: options.responseFormat !== undefined }) } : {};
+    const { response, usage, finishReason } = await this.generate(role, messages, options, watch);
     const reasoning = response.fullResponse
       .map((part) => (typeof part === 'string' ? '' : part.text))
       .join('');
