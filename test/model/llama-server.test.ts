@@ -6,37 +6,18 @@
 // The server comes from ../shared/llama-server/ beside the repository, or DUCK_TEST_LLAMA_SERVER
 // (a llama-server binary; chat templates from DUCK_TEST_LLAMA_TEMPLATES or its folder's
 // templates/). Without one the tests are skipped.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyGguf, type TinyGgufOptions } from '../../scripts/make-tiny-gguf.mjs';
+import type { TinyGgufOptions } from '../../scripts/make-tiny-gguf.mjs';
 import type { ChatBody } from '../../src/model/chat-request.js';
 import type { ChatMessage } from '../../src/model/model-client.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
+import { LLAMA_SERVER_AVAILABLE as AVAILABLE, noteIfSkipped, startLlamaServer, STARTUP_DEADLINE_MS, THINKING_TEMPLATE, waitUntil, type LlamaServer } from '../support/llama-server.js';
 import { collect, joined, sameModel, usageOf } from './model-test-helpers.js';
 
-const REPO = resolve(import.meta.dirname, '..', '..');
-const BINARY = process.env.DUCK_TEST_LLAMA_SERVER ?? resolve(REPO, '..', 'shared', 'llama-server', 'llama-server');
-const TEMPLATES = process.env.DUCK_TEST_LLAMA_TEMPLATES ?? join(dirname(BINARY), 'templates');
-/** Qwen3.5's template ends the prompt with `<think>\n` unless `enable_thinking` is false. */
-const THINKING_TEMPLATE = join(TEMPLATES, 'Qwen3.5-4B.jinja');
-const AVAILABLE = existsSync(BINARY) && existsSync(THINKING_TEMPLATE);
-if (!AVAILABLE) {
-  console.warn(
-    `llama-server tests skipped: no ${existsSync(BINARY) ? `chat template ${THINKING_TEMPLATE}` : `llama-server at ${BINARY}`}. ` +
-      'Set DUCK_TEST_LLAMA_SERVER to a llama-server binary (templates from DUCK_TEST_LLAMA_TEMPLATES, or templates/ beside it).',
-  );
-}
+noteIfSkipped();
 
 /** Big enough that a long reply takes seconds (about 300 tokens/s on one core), small enough to write in a second. */
 const MODEL_SHAPE = { embeddingLength: 512, blockCount: 4, feedForwardLength: 2048, headCount: 8, headCountKv: 4 };
-/** Two busy cores on CI: starting and answering may be slow, never this slow. */
-const STARTUP_DEADLINE_MS = 90_000;
 const SLOW = 120_000;
 
 const ask: ChatMessage[] = [
@@ -194,74 +175,8 @@ const ignoringEos: typeof fetch = (input, init) => {
   return fetch(input, { ...init, body: JSON.stringify({ ...(JSON.parse(init.body) as object), ignore_eos: true }) });
 };
 
-/** A port that was free a moment ago: bound to port 0, then released. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-interface LlamaServer {
-  /** `http://127.0.0.1:PORT`, without `/v1`. */
-  root: string;
-  /** The tail of its output, to explain a failure. */
-  log(): string;
-  stop(): Promise<void>;
-}
-
-/**
- * llama-server on a fresh random-weight model and a free port, once GET /health answers 200 (503
- * while the model loads), polled up to a generous deadline; fails at once if the process dies.
- */
-async function startLlamaServer(args: string[], shape: TinyGgufOptions): Promise<LlamaServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ducklm-llama-server-'));
-  const modelPath = writeTinyGguf(join(dir, 'model.gguf'), shape);
-  const port = await freePort();
-  const root = `http://127.0.0.1:${port}`;
-  const child = spawn(BINARY, ['-m', modelPath, '--host', '127.0.0.1', '--port', String(port), '--jinja', '-c', '4096', '-t', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  // Read its output (an unread pipe would stall it); the tail explains a failed start.
-  let log = '';
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exit = once(child, 'exit');
-  const handle: LlamaServer = {
-    root,
-    log: () => log,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exit.catch(() => {});
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  const died = exit.then(([code, signal]) => {
-    throw new Error(`llama-server exited (${String(code ?? signal)}) before it was ready:\n${log}`);
-  });
-  died.catch(() => {}); // it also settles when stopped later, with no one waiting
-  try {
-    const healthy = async () => (await fetch(`${root}/health`).catch(() => null))?.status === 200;
-    await Promise.race([until(healthy, 'GET /health = 200', STARTUP_DEADLINE_MS, handle), died]);
-  } catch (error) {
-    await handle.stop();
-    throw error;
-  }
-  return handle;
-}
-
-/** Polls a condition until it holds, up to a generous deadline. */
-async function until(condition: () => Promise<boolean>, what: string, deadlineMs = 60_000, of: LlamaServer = server): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`llama-server: no ${what} after ${deadlineMs} ms:\n${of.log()}`);
-    await delay(50);
-  }
-}
+/** Polls a condition on the server under test until it holds, up to a generous deadline. */
+const until = (condition: () => Promise<boolean>, what: string, deadlineMs = 60_000) => waitUntil(condition, what, server, deadlineMs);
 
 async function slots(): Promise<{ is_processing: boolean }[]> {
   return (await (await fetch(`${server.root}/slots`)).json()) as { is_processing: boolean }[];
