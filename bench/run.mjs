@@ -4,13 +4,16 @@
  * OpenAI-compatible model server (bench/fake-model.mjs) whose time to first token and tokens per
  * second the bench sets. Prints a markdown report and writes bench/results/latest.json.
  *
- *   node bench/run.mjs [--quick] [--out FILE]
+ *   node bench/run.mjs [--quick] [--only SECTIONS] [--out FILE]
  *
  * --quick: fewer runs and memories, for trying the bench out (not for quoting).
+ * --only: a comma-separated subset of latency, relay, concurrency, storage, sim (e.g. `--only sim`,
+ *         which `npm run bench:sim` runs); results then go to bench/results/only-<sections>.json.
  * Expects a built dist/ (the npm script builds first).
  *
- * The sections live in bench/scenarios/ (latency, relay, concurrency, storage, targets); what they
- * share in bench/lib/ (settings, harness, turn, client, processes, stats, report).
+ * The sections live in bench/scenarios/ (latency, relay, concurrency, storage, sim, targets); what
+ * they share in bench/lib/ (settings, harness, turn, client, processes, stats, report); the
+ * simulated local model of the sim section in bench/sim/.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,12 +27,21 @@ import { round } from './lib/stats.mjs';
 import { measureConcurrency } from './scenarios/concurrency.mjs';
 import { measureLatency } from './scenarios/latency.mjs';
 import { measureRelay } from './scenarios/relay.mjs';
+import { measureSim } from './scenarios/sim.mjs';
 import { measureStorage } from './scenarios/storage.mjs';
 import { targets } from './scenarios/targets.mjs';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } }, strict: true });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } }, strict: true });
 const QUICK = args.quick;
-const OUT = args.out ?? join(ROOT, 'bench', 'results', QUICK ? 'quick.json' : 'latest.json');
+const SECTIONS = ['latency', 'relay', 'concurrency', 'storage', 'sim'];
+const ONLY = args.only ? args.only.split(',').map((s) => s.trim()) : SECTIONS;
+const unknown = ONLY.filter((s) => !SECTIONS.includes(s));
+if (unknown.length) {
+  process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}.\n`);
+  process.exit(2);
+}
+const runs = (section) => ONLY.includes(section);
+const OUT = args.out ?? join(ROOT, 'bench', 'results', args.only ? `only-${ONLY.join('-')}${QUICK ? '-quick' : ''}.json` : QUICK ? 'quick.json' : 'latest.json');
 
 if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
   process.stderr.write('bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`.\n');
@@ -46,34 +58,49 @@ async function main() {
     generatedAt: new Date().toISOString(),
     quick: QUICK,
     machine: machine(),
-    settings: { answerTokens: S.ANSWER_TOKENS, models: S.MODELS, runs: S.RUNS, warmup: S.WARMUP, memories: S.MEMORY_COUNT, relayTokens: S.RELAY_TOKENS, relayRuns: S.RELAY_RUNS, concurrency: S.CONCURRENCY, storageTurns: S.STORAGE_TURNS },
+    settings: { answerTokens: S.ANSWER_TOKENS, models: S.MODELS, runs: S.RUNS, warmup: S.WARMUP, memories: S.MEMORY_COUNT, relayTokens: S.RELAY_TOKENS, relayRuns: S.RELAY_RUNS, concurrency: S.CONCURRENCY, storageTurns: S.STORAGE_TURNS, sim: S.SIM },
+    sections: ONLY,
     latency: [],
     relay: [],
     concurrency: [],
   };
-  const fake = await h.startFake();
+  const fake = ONLY.some((s) => s !== 'sim') ? await h.startFake() : null;
 
-  log('1-2. latency and model calls (ducklm serve against the fake model, fresh database)');
-  const main = await h.newDucklm('serve', 'latency', fake);
-  const latency = await measureLatency(h, main, fake);
-  results.latency = latency.latency;
-  results.memories = latency.memories;
-  results.memoryTurnSqlite = latency.memoryTurnSqlite;
-  await main.stop();
+  if (runs('latency')) {
+    log('1-2. latency and model calls (ducklm serve against the fake model, fresh database)');
+    const main = await h.newDucklm('serve', 'latency', fake);
+    const latency = await measureLatency(h, main, fake);
+    results.latency = latency.latency;
+    results.memories = latency.memories;
+    results.memoryTurnSqlite = latency.memoryTurnSqlite;
+    await main.stop();
+  }
 
-  log('3. relay throughput');
-  const serve = await h.newDucklm('serve', 'load', fake);
-  const inproc = await h.newDucklm('inproc', 'load-inproc', fake);
-  results.idleMemory = { serve: serve.idle, inproc: inproc.idle };
-  results.relay = await measureRelay(h, fake, [serve, inproc]);
+  if (runs('relay') || runs('concurrency')) {
+    const serve = await h.newDucklm('serve', 'load', fake);
+    const inproc = await h.newDucklm('inproc', 'load-inproc', fake);
+    results.idleMemory = { serve: serve.idle, inproc: inproc.idle };
+    if (runs('relay')) {
+      log('3. relay throughput');
+      results.relay = await measureRelay(h, fake, [serve, inproc]);
+    }
+    if (runs('concurrency')) {
+      log('4. concurrency');
+      results.concurrency = await measureConcurrency(h, fake, [serve, inproc]);
+    }
+    await serve.stop();
+    await inproc.stop();
+  }
 
-  log('4. concurrency');
-  results.concurrency = await measureConcurrency(h, fake, [serve, inproc]);
-  await serve.stop();
-  await inproc.stop();
+  if (runs('storage')) {
+    log('5. storage');
+    results.storage = await measureStorage(h, fake);
+  }
 
-  log('5. storage');
-  results.storage = await measureStorage(h, fake);
+  if (runs('sim')) {
+    log('6. a simulated local model: routing set, TTFT ratios, prompt cache share');
+    results.sim = await measureSim(h);
+  }
 
   results.targets = targets(results, S);
   results.durationSeconds = (performance.now() - h.started) / 1000;
@@ -83,8 +110,9 @@ async function main() {
   log(`done in ${round(results.durationSeconds, 0)} s; JSON in ${OUT}`);
   // A scenario that did not go as scripted measured the wrong thing: fail, after reporting.
   const broken = [...results.latency, ...results.relay].filter((r) => r.problems.length);
-  if (broken.length || results.storage.failures) {
-    log(`some runs did not go as scripted: ${broken.map((r) => `${r.scenario ?? r.path}: ${r.problems.join('; ')}`).join(' | ')}`);
+  const simProblems = results.sim?.problems ?? [];
+  if (broken.length || results.storage?.failures || simProblems.length) {
+    log(`some runs did not go as scripted: ${[...broken.map((r) => `${r.scenario ?? r.path}: ${r.problems.join('; ')}`), ...simProblems].join(' | ')}`);
     process.exitCode = 1;
   }
 }

@@ -63,7 +63,7 @@ export async function chatStream(baseUrl, token, body, { timeoutMs = 120_000 } =
 /** The same thinker request sent straight to the fake model: the "direct" baseline. */
 export async function directStream(modelBaseUrl, body, { timeoutMs = 120_000 } = {}) {
   const t0 = performance.now();
-  const result = { status: 0, ttftMs: null, lastTokenMs: null, totalMs: null, deltas: 0, error: null };
+  const result = { status: 0, ttftMs: null, lastTokenMs: null, totalMs: null, deltas: 0, answer: '', error: null };
   try {
     const response = await fetch(`${modelBaseUrl}/chat/completions`, {
       method: 'POST',
@@ -85,6 +85,7 @@ export async function directStream(modelBaseUrl, body, { timeoutMs = 120_000 } =
       result.ttftMs ??= now;
       result.lastTokenMs = now;
       result.deltas++;
+      if (result.answer.length < 2000) result.answer += content;
     });
     result.totalMs = performance.now() - t0;
   } catch (error) {

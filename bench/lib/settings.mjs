@@ -20,6 +20,19 @@ export function benchSettings(quick) {
     BURSTS: quick ? 1 : 2,
     STORAGE_TURNS: quick ? 200 : 1_000,
     STORAGE_TURNS_PER_CONVERSATION: 10,
+    // Section 6: the simulated local model (bench/sim/). Speeds in tokens per second.
+    SIM: {
+      SLOTS: 2,
+      SPEEDS: [
+        { key: 'gpu', label: 'GPU-like', prefillTps: 1500, genTps: 30 },
+        { key: 'cpu', label: 'CPU-like', prefillTps: 150, genTps: 8 },
+      ],
+      ROUTING_SPEED: { key: 'instant', label: 'near-instant', prefillTps: 1e6, genTps: 2000 },
+      RUNS: { gpu: quick ? 2 : 5, cpu: quick ? 1 : 3 },
+      // The GPU-like round warms ducklm up; every run starts from the same simulator state anyway.
+      WARMUP: { gpu: 1, cpu: 0 },
+      TARGETS: { hello: 3, memory: 3, tool: 1.25, cacheShare: 0.8 },
+    },
     SCENARIOS: {
       direct_chat: { key: 'direct_chat', label: 'direct chat ("hello")', message: 'hello', roles: ['thinker'] },
       memory_question: { key: 'memory_question', label: `memory question, ${MEMORY_COUNT.toLocaleString('en')} memories`, message: 'What is my name?', roles: ['recall', 'thinker'] },
