@@ -4,31 +4,55 @@ import type { ToolRegistry } from '../tools/registry.js';
 import type { Observation, TaskState } from './task-state.js';
 
 /**
- * Every role of a turn sends the same system message, history and user message first, and its
- * own material and instruction last, so a server's prompt cache (llama.cpp reuses the longest
- * common prefix) serves all of a turn's calls after the first.
+ * Every call of a turn sends the same system text, history and start of the last message, and
+ * only a short tail of its own, so a server's prompt cache (llama.cpp reuses the longest common
+ * prefix a slot holds) serves nearly all of every call. What never changes between turns (the
+ * answer rules, each structured role's reply format, the tools) is in the system text; what
+ * changes per turn (the skill, the memories this message matched, tool results) comes after the
+ * message; a role's own tail is one line naming it.
  */
 const PERSONA = "You are ducklm, a personal assistant running on the user's own computer.";
 
-/**
- * How to answer. It is the same for every turn, so it lives in the cached system text; the
- * answer's own call then adds nothing after the shared last message.
- */
 const ANSWER_RULES =
-  'When you answer the user: be helpful and concise, in the language they wrote in. Base any claim about files, folders, ' +
-  'commands or this machine on the tool results given; never guess them; say so when an action was denied or failed.';
+  'When you answer the user: answer in plain prose, helpful and concise, in the language they wrote in. Base any claim about files, ' +
+  'folders, commands or this machine on the tool results given; never guess them; say so when an action was denied or failed.';
 
-type Context = Pick<TaskState, 'workspace' | 'skill' | 'message'>;
+/** The structured roles' reply formats; each call's last line names the role that must reply. */
+const ROLE_FORMATS_TEXT = [
+  'Sometimes a message ends with a line in brackets naming a job. Then do that job instead of answering, and reply with only JSON:',
+  '[planner] Does answering the message need a tool first? It does whenever the answer depends on files or folders in the workspace, ' +
+    'on commands, or on the state of this machine: never guess those. Reply {"answer_now": true} when no tool is needed, or when the tool ' +
+    'results given already answer the message (results from earlier turns may be out of date); else ' +
+    '{"actions": [{"tool": "<name>", "args": {...}, "reason": "<why>"}], "risk_level": "none|low|medium|high", "final": true|false}, ' +
+    'where "final" is true when the results of these calls will be enough to answer.',
+  '[recall judge] Does answering the message need a tool (reading files or folders, running a command, anything about the workspace or ' +
+    'this machine, including a request to act on what the memories say), and which numbered memories matching it matter? Reply ' +
+    '{"answer_now": true, "relevant_ids": ["0"]} when the memories, the conversation or general knowledge answer it, or ' +
+    '{"use_tools": true, "relevant_ids": ["0"]} when it needs a tool.',
+  '[memory policy] Does the exchange just above hold something worth remembering about the user for later conversations (a fact, a ' +
+    'preference, a note)? Reply {"should_store": bool, "action": "add|update|supersede|none", "target_id": "number of a kept memory ' +
+    'listed in the job line, for update or supersede", "memory_type": "fact|preference|note", "summary": "one self-contained sentence", ' +
+    '"importance": 0..1, "scope": "global|workspace|conversation", "metadata": {}}. "update" rewrites memory target_id with the summary ' +
+    '(it was incomplete or slightly off); "supersede" stores the summary and retires target_id (the fact changed: a new name, a flipped ' +
+    'preference); "add" stores a new memory; "none" stores nothing. Never store what a kept memory already says.',
+  '[critic] Not JSON: write one short, reusable lesson for similar tasks in the future, in plain text.',
+].join('\n');
 
-/** The tool list is the same for every turn, so it lives in the cached system text, not in the planner's tail. */
-function prefix(state: Context, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
+type Context = Pick<TaskState, 'workspace' | 'pinnedMemories'>;
+
+function systemText(state: Context, tools: ToolRegistry): string {
   const toolList = [...tools.values()].map((t) => `- ${t.name} ${t.argsHint}: ${t.description}`).join('\n');
-  const system = [PERSONA, ANSWER_RULES, `Tools ducklm can run for the user:\n${toolList}`, `Workspace: ${state.workspace}`];
-  if (state.skill) system.push(`Active skill: ${state.skill.name}\n${state.skill.instructions}`);
-  return [{ role: 'system', content: system.join('\n\n') }, ...historyMessages(history)];
+  const parts = [PERSONA, ANSWER_RULES, ROLE_FORMATS_TEXT, `Tools ducklm can run for the user:\n${toolList}`, `Workspace: ${state.workspace}`];
+  // The user's most important memories change rarely: kept last in the system text, a new one costs the least.
+  if (state.pinnedMemories.length) parts.push(`What you know about the user:\n${state.pinnedMemories.map((m) => `- ${m.text}`).join('\n')}`);
+  return parts.join('\n\n');
 }
 
-/** The user's message, then the role's own parts, as one final user turn. */
+function prefix(state: Context, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
+  return [{ role: 'system', content: systemText(state, tools) }, ...historyMessages(history)];
+}
+
+/** The user's message, then the turn's own parts, as one final user turn. */
 function lastTurn(message: string, ...parts: (string | null)[]): ChatMessage {
   return { role: 'user', content: [message, ...parts.filter((p): p is string => !!p)].join('\n\n') };
 }
@@ -50,13 +74,17 @@ function historyMessages(history: StoredMessage[]): ChatMessage[] {
   return out;
 }
 
+function skillBlock(state: TaskState): string | null {
+  return state.skill ? `Active skill: ${state.skill.name}\n${state.skill.instructions}` : null;
+}
+
 /**
- * The memories found for this message, numbered, in the same words for every role: the recall
+ * The memories this message matched, numbered, in the same words for every role: the recall
  * judge names them by number, and the answer can start from them before the judge has spoken.
  */
 function memoriesBlock(state: TaskState): string | null {
   if (!state.memories.length) return null;
-  return `Memories that may be relevant (use only those that fit the message):\n${state.memories.map((m, i) => `${i}: ${m.text}`).join('\n')}`;
+  return `Memories that match this message (use only those that fit):\n${state.memories.map((m, i) => `${i}: ${m.text}`).join('\n')}`;
 }
 
 /**
@@ -75,30 +103,21 @@ export function observationsBlock(observations: Observation[]): string | null {
   ].join('\n');
 }
 
-/**
- * Lessons of earlier similar tasks, for the planner only. They sit in its last message, not the
- * shared prefix: they differ per task and would spoil the prompt cache for every other role.
- */
+/** Lessons of earlier similar tasks, for the planner only: they differ per task, so they sit in its tail. */
 function lessonsBlock(state: TaskState): string | null {
   const { lessons } = state;
   return lessons.length ? `Lessons from similar earlier tasks (apply them where they fit):\n${lessons.map((l) => `- ${l.lesson}`).join('\n')}` : null;
 }
 
-const PLANNER_INSTRUCTION = [
-  'Does answering this message need a tool first? It does whenever the answer depends on files or folders in the workspace,',
-  'on commands, or on the state of this machine: never guess those. Reply with only JSON, one of:',
-  '{"answer_now": true} when no tool is needed or the results above already answer the message (results from earlier turns may be out of date);',
-  '{"actions": [{"tool": "<name>", "args": {...}, "reason": "<why>"}], "risk_level": "none|low|medium|high", "final": true|false}',
-  'to call tools, where "final" is true when their results will be enough to answer.',
-].join('\n');
-
-export function plannerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
-  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), lessonsBlock(state), observationsBlock(state.observations), PLANNER_INSTRUCTION)];
+/** The answer's last message: the user's, with the skill, memories and tool results the answer rests on. */
+export function answerTurn(state: TaskState): ChatMessage {
+  return lastTurn(state.message, skillBlock(state), memoriesBlock(state), observationsBlock(state.observations));
 }
 
-/** The answer's last message: the user's, with the memories and tool results the answer rests on. */
-export function answerTurn(state: TaskState): ChatMessage {
-  return lastTurn(state.message, memoriesBlock(state), observationsBlock(state.observations));
+/** The answer's last message with a role's own tail: every call of the turn shares all but that tail. */
+function withTail(state: TaskState, ...tail: (string | null)[]): ChatMessage {
+  const shared = answerTurn(state);
+  return { role: 'user', content: [shared.content, ...tail.filter((p): p is string => !!p)].join('\n\n') };
 }
 
 /** The answer: the shared last message and nothing after it (its rules are in the system text). */
@@ -106,47 +125,32 @@ export function thinkerMessages(state: TaskState, history: StoredMessage[], tool
   return [...prefix(state, history, tools), answerTurn(state)];
 }
 
-const RECALL_INSTRUCTION =
-  'Does answering this message need a tool (reading files or folders, running a command, anything about the workspace or this machine, ' +
-  'including a request to act on what the memories say), and which numbered memories above matter for it? Reply with only JSON: ' +
-  '{"answer_now": true, "relevant_ids": ["0"]} when the memories, the conversation or general knowledge answer it, or ' +
-  '{"use_tools": true, "relevant_ids": ["0"]} when it needs a tool.';
+export function plannerMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
+  return [...prefix(state, history, tools), withTail(state, lessonsBlock(state), '[planner]')];
+}
 
-/** The recall judge sees the same last message as the answer, then its question. */
 export function recallMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry): ChatMessage[] {
-  return [...prefix(state, history, tools), lastTurn(state.message, memoriesBlock(state), RECALL_INSTRUCTION)];
+  return [...prefix(state, history, tools), withTail(state, '[recall judge]')];
 }
 
 /**
- * After the answer: the exchange exactly as the answer's call saw and wrote it, then the question
- * about it, so the server slot that wrote the answer has everything but the question cached.
+ * After the answer: the exchange exactly as the answer's call saw and wrote it, then the job,
+ * so the server slot that wrote the answer has everything but the job line cached.
  */
-function afterAnswer(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, instruction: string): ChatMessage[] {
-  return [...prefix(state, history, tools), answerTurn(state), { role: 'assistant', content: answer }, { role: 'user', content: instruction }];
+function afterAnswer(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, job: string): ChatMessage[] {
+  return [...prefix(state, history, tools), answerTurn(state), { role: 'assistant', content: answer }, { role: 'user', content: job }];
 }
 
 /**
- * The memory policy sees the existing memories this exchange most likely touches, numbered, so a
+ * The memory policy sees the kept memories this exchange most likely touches, numbered, so a
  * changed fact can update or supersede one of them instead of piling up beside it.
  */
 export function memoryPolicyMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, existing: { text: string }[] = []): ChatMessage[] {
-  const known = existing.length
-    ? `Memories already kept that may be related:\n${existing.map((m, i) => `${i}: ${m.text}`).join('\n')}\n\n`
-    : '';
-  return afterAnswer(
-    state,
-    history,
-    tools,
-    answer,
-    `${known}Does this exchange hold something worth remembering about the user for later conversations (a fact, a preference, a note)? ` +
-      'Reply with only this JSON: {"should_store":bool,"action":"add|update|supersede|none","target_id":"number of a memory above, for update or supersede",' +
-      '"memory_type":"fact|preference|note","summary":"one self-contained sentence","importance":0..1,"scope":"global|workspace|conversation","metadata":{}}. ' +
-      '"update" rewrites the memory target_id with the summary (it was incomplete or slightly off); "supersede" stores the summary and retires ' +
-      'target_id (the fact changed: a new name, a flipped preference); "add" stores a new memory; "none" stores nothing. Never store what a memory above already says.',
-  );
+  const kept = existing.length ? `Kept memories that may be related:\n${existing.map((m, i) => `${i}: ${m.text}`).join('\n')}\n\n` : '';
+  return afterAnswer(state, history, tools, answer, `${kept}[memory policy]`);
 }
 
 export function criticMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string): ChatMessage[] {
   const calls = state.observations.map((o) => `- ${o.tool} ${JSON.stringify(o.args)} → ${o.ok ? 'ok' : 'failed'}`).join('\n') || '- none';
-  return afterAnswer(state, history, tools, answer, `Tool calls in this task:\n${calls}\n\nWrite one short, reusable lesson for similar tasks in the future. Plain text only.`);
+  return afterAnswer(state, history, tools, answer, `Tool calls in this task:\n${calls}\n\n[critic]`);
 }

@@ -21,7 +21,7 @@ export interface RouteDecision {
  * Either reply is read only until its first key settles the route.
  */
 export function decideRoute(ctx: TaskContext): Promise<RouteDecision> {
-  return ctx.state.memories.length ? askRecallJudge(ctx) : askPlanner(ctx);
+  return ctx.state.memories.length || ctx.state.pinnedMemories.length ? askRecallJudge(ctx) : askPlanner(ctx);
 }
 
 async function askRecallJudge(ctx: TaskContext): Promise<RouteDecision> {

@@ -47,6 +47,7 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     debug: request.debug,
     skill: null,
     memories: [],
+    pinnedMemories: [],
     lessons: [],
     observations: [],
     steps: 0,

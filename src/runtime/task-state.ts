@@ -43,7 +43,10 @@ export const taskStateSchema = z.object({
   reasoning: z.enum(['on', 'off']).nullable(),
   debug: z.boolean(),
   skill: z.object({ name: z.string(), instructions: z.string() }).nullable(),
+  /** The memories this message matched, numbered in that order for the recall judge. */
   memories: z.array(z.object({ id: z.string(), text: z.string() })),
+  /** The user's most important memories, the same for every turn of a view: part of the cached system text. */
+  pinnedMemories: z.array(z.object({ id: z.string(), text: z.string() })).default([]),
   /** Lessons of similar past tasks, given to every planner step of this task. */
   lessons: z.array(z.object({ id: z.string(), lesson: z.string() })).default([]),
   observations: z.array(observationSchema),

@@ -122,7 +122,7 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
     const first = await turn('hello', 'answer');
     expect(first.events.map((e) => e.event_type)).toContain('action_loop_skipped');
     expect(first.r.events.filter((e) => e.event === 'content_delta' || e.event === 'reasoning_delta').length).toBeGreaterThan(0);
-    expect(sent.filter((b) => !b.response_format && b.stream)).toHaveLength(1);
+    expect(sent.filter((b) => !b.response_format && (b as { stream?: boolean }).stream)).toHaveLength(1);
 
     const second = await turn('thanks, and once more?', 'answer', first.conversationId);
     const answer = calls(second.events).filter((c) => c.role === 'thinker').at(-1)!;
