@@ -6,6 +6,8 @@ import type { TaskContext } from './task-context.js';
 /** At most this many matched memories, and as many pinned ones: a bounded prompt whatever the store holds. */
 const MAX_MATCHES = 8;
 const MAX_PINNED = 8;
+/** A match scoring under this share of the best one is left out. */
+const MIN_SHARE_OF_BEST = 0.3;
 
 /**
  * Finds the memories a turn may need, locally and before any model call, for every role of the
@@ -24,7 +26,10 @@ export async function findMemories(ctx: TaskContext): Promise<void> {
     limit: MAX_MATCHES,
     signal: ctx.signal,
   });
-  ctx.state.memories = matched.map(({ memory }) => brief(memory));
+  // Near-misses (a shared "user", a trigram of a common word) would only cost prompt: the pinned
+  // memories already give every role the broad picture.
+  const best = matched[0]?.score ?? 0;
+  ctx.state.memories = matched.filter((c) => c.score >= best * MIN_SHARE_OF_BEST).map(({ memory }) => brief(memory));
   ctx.state.pinnedMemories = store.memories.list(view, MAX_PINNED).map(brief);
 }
 

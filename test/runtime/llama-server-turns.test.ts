@@ -1,6 +1,6 @@
 /**
- * Whole turns against a real llama-server (random weights, a template that opens `<think>`, two
- * slots): structured calls never think and are bounded, the route is read from the first key and
+ * Whole turns against a real llama-server (random weights, two slots): structured calls ask for
+ * no thinking and are bounded, the route is read from the first key and
  * the request then hangs up, a dropped early answer stops generating at once, and a turn's calls
  * are served from the slots' prompt caches. The route itself is random with random weights, so
  * the tests narrow the planner's schema to the route they need (as a model that wants a tool, or
@@ -11,7 +11,7 @@ import type { ChatBody } from '../../src/model/chat-request.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
 import { chat, type LoggedEvent } from '../memory/chat-helpers.js';
 import { FakeCommandRunner } from '../support/fake-command-runner.js';
-import { LLAMA_SERVER_AVAILABLE, noteIfSkipped, startLlamaServer, STARTUP_DEADLINE_MS, THINKING_TEMPLATE, waitUntil, type LlamaServer } from '../support/llama-server.js';
+import { LLAMA_SERVER_AVAILABLE, noteIfSkipped, startLlamaServer, STARTUP_DEADLINE_MS, waitUntil, type LlamaServer } from '../support/llama-server.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { sameModel } from '../model/model-test-helpers.js';
 
@@ -68,7 +68,10 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
   };
 
   beforeAll(async () => {
-    server = await startLlamaServer(['--chat-template-file', THINKING_TEMPLATE, '-np', '2', '-c', '16384', '--slots', '--metrics'], {});
+    // ChatML, not a thinking template: with random weights, Qwen3.5's output parser now and then
+    // rejects what the grammar let through ("does not match the expected peg-native format"), at
+    // random. Thinking off under that template is checked call by call in test/model/llama-server.test.ts.
+    server = await startLlamaServer(['--chat-template', 'chatml', '-np', '2', '-c', '16384', '--slots', '--metrics'], {});
     model = new OpenAICompatibleClient({ baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'auto', fetch: steering, roleDefaults: { thinker: { maxTokens: 24 } } });
   }, STARTUP_DEADLINE_MS + 30_000);
   // A ducklm per test (each test's app closes after it), all on the one server.
@@ -98,7 +101,7 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
   it('a tool turn drops its early answer at once, and every structured call has thinking off and a bound', async () => {
     const { events, generated } = await turn('What is in this folder?', 'tools');
     const types = events.map((e) => e.event_type);
-    expect(types).toContain('speculative_answer_discarded');
+    expect(types, JSON.stringify(events.map((e) => e.payload))).toContain('speculative_answer_discarded');
     expect(types).toContain('tool_call_finished');
     expect(types.at(-1) === 'done' || types.includes('memory_policy_decision') || types.includes('memory_policy_failed')).toBe(true);
     expect(events.find((e) => e.event_type === 'done')!.payload.status).toBe('completed');
