@@ -22,6 +22,7 @@ import {
   sleep,
   structuredDelayMs,
   structuredReply,
+  structuredTokens,
   until,
 } from './fake-roles.mjs';
 
@@ -85,7 +86,8 @@ async function handle(req, res) {
     });
   }
 
-  const tokens = answerTokens(messages, cfg.answerTokens);
+  // A structured role read as a stream (until its deciding key) streams its JSON.
+  const tokens = body.response_format ? structuredTokens(structuredReply(role, messages)) : answerTokens(messages, cfg.answerTokens);
   entry.completionTokens = tokens.length;
   entry.modelMs = cfg.ttftMs + Math.max(0, tokens.length - 1) * msPerToken(cfg);
   const start = performance.now();

@@ -41,21 +41,27 @@ export const structuredDelayMs = (config, tokens) => config.ttftMs + tokens * ms
 
 const lastUser = (messages) => [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 
-/** The JSON (as text) a structured role answers. */
+/** The user's own words: the last user message starts with them, before the blocks ducklm adds. */
+const userMessage = (messages) => String(lastUser(messages)).split('\n\n')[0];
+
+/**
+ * The JSON (as text) a structured role answers, keys in the order ducklm's schemas ask for (the
+ * deciding key first), as a local server's grammar writes them.
+ */
 export function structuredReply(role, messages) {
-  const all = messages.map((m) => String(m.content ?? '')).join('\n');
   const last = String(lastUser(messages));
   if (role === 'action') {
-    const observed = all.includes('tool_observations');
-    const wantsList = /\blist\b|\bfiles\b/i.test(last);
-    const actions = !observed && wantsList ? [{ tool: 'list_dir', args: { path: '.' }, reason: 'The user asked what is in the workspace.' }] : [];
-    return JSON.stringify({ kind: 'action_directive', intent: actions.length ? 'list the workspace' : 'answer', risk_level: 'none', actions });
+    // This turn's results are in the last message; earlier turns' are in the history.
+    const observed = last.includes('tool_observations');
+    const wantsList = /\blist\b|\bfiles\b/i.test(userMessage(messages));
+    if (observed || !wantsList) return JSON.stringify({ answer_now: true });
+    return JSON.stringify({ actions: [{ tool: 'list_dir', args: { path: '.' }, reason: 'The user asked what is in the workspace.' }], risk_level: 'none', final: true });
   }
   if (role === 'recall') {
-    // "Candidate memories:\n0: text\n1: text..." -> the one naming Vladimir, else the first.
+    // Matched memories are numbered "0: text"...: the one naming Vladimir is relevant.
     const lines = [...last.matchAll(/^(\d+): (.*)$/gm)];
-    const hit = lines.find((m) => m[2].includes('Vladimir')) ?? lines[0];
-    return JSON.stringify({ relevant_ids: hit ? [hit[1]] : [], sufficient_to_answer: !!hit, reasoning: 'The memory answers it.' });
+    const hit = lines.find((m) => m[2].includes('Vladimir'));
+    return JSON.stringify({ answer_now: true, relevant_ids: hit ? [hit[1]] : [] });
   }
   if (role === 'memory_policy') {
     // Nothing is stored: every scenario keeps the same memories from run to run.
@@ -63,6 +69,9 @@ export function structuredReply(role, messages) {
   }
   return 'Keep answers short.';
 }
+
+/** A structured reply streamed (ducklm reads deciding replies as a stream): about four characters a token. */
+export const structuredTokens = (content) => content.match(/[\s\S]{1,4}/g) ?? [];
 
 const FILLER = ['the', 'duck', 'is', 'a', 'local', 'model', 'and', 'it', 'answers', 'quickly', 'with', 'short', 'words', 'for', 'you', 'here'];
 

@@ -20,6 +20,7 @@ import {
   sleep,
   structuredDelayMs,
   structuredReply,
+  structuredTokens,
   until,
 } from './fake-roles.mjs';
 
@@ -28,13 +29,28 @@ const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Implements ducklm's ModelClient contract (src/model/model-client.ts). */
 const model = {
-  async chat(role, messages) {
+  async chat(role, messages, options = {}) {
     const started = performance.now();
-    const content = structuredReply(role, messages);
+    const full = structuredReply(role, messages);
+    // stopWhen: read as a stream, stopped where the caller had what it needed (under a grammar).
+    const tokens = structuredTokens(full);
+    let content = full;
+    let finishReason = 'stop';
+    if (options.stopWhen) {
+      let sofar = '';
+      for (const token of tokens) {
+        sofar += token;
+        if (options.stopWhen(sofar, { constrained: true })) {
+          content = sofar;
+          finishReason = 'stopped';
+          break;
+        }
+      }
+    }
     const completionTokens = estimateTokens(content);
     const delay = structuredDelayMs(modelConfig, completionTokens);
     if (delay >= 1) await sleep(delay);
-    return { role, model: ROLE_MODELS[role], content, reasoningContent: null, usage: { promptTokens: promptTokensOf(messages), completionTokens }, latencyMs: Math.round(performance.now() - started) };
+    return { role, model: ROLE_MODELS[role], content, reasoningContent: null, usage: { promptTokens: promptTokensOf(messages), completionTokens }, latencyMs: Math.round(performance.now() - started), finishReason };
   },
   async *streamChat(role, messages, options = {}) {
     const cfg = modelConfig;
@@ -50,6 +66,7 @@ const model = {
       yield { type: 'content_delta', delta: tokens[i] };
     }
     yield { type: 'usage', usage: { promptTokens: promptTokensOf(messages), completionTokens: tokens.length } };
+    yield { type: 'finish', reason: 'stop' };
   },
   async health() {
     return { configured: true, reachable: true, baseUrl: 'bench://in-process' };

@@ -34,9 +34,9 @@ export function benchSettings(quick) {
       TARGETS: { hello: 3, memory: 3, tool: 1.25, cacheShare: 0.8 },
     },
     SCENARIOS: {
-      direct_chat: { key: 'direct_chat', label: 'direct chat ("hello")', message: 'hello', roles: ['thinker'] },
+      direct_chat: { key: 'direct_chat', label: 'direct chat ("hello")', message: 'hello', roles: ['action', 'thinker'] },
       memory_question: { key: 'memory_question', label: `memory question, ${MEMORY_COUNT.toLocaleString('en')} memories`, message: 'What is my name?', roles: ['recall', 'thinker'] },
-      tool_call: { key: 'tool_call', label: 'one tool call (list_dir)', message: 'List the files in this folder.', roles: ['action', 'action', 'thinker'] },
+      tool_call: { key: 'tool_call', label: 'one tool call (list_dir)', message: 'List the files in this folder.', roles: ['action', 'thinker'] },
     },
   };
 }
