@@ -19,9 +19,11 @@ export const shellExecSafe = defineTool({
     return { command: input.command, riskLevel: maxRisk(c.riskLevel, ctx.plannerRisk), actionType: c.actionType, sudo: c.sudo };
   },
   /** An "always allow" rule covers exactly this command: the same argv, or the same script text. */
-  async ruleTarget(input) {
+  async ruleTarget(input, ctx) {
     const c = classifyCommand(input.command);
     if (c.sudo) return null;
+    // ducklm's own data is never covered by a rule: each read of it asks.
+    if ((await firstPathOutside(ctx.workspace, c.commands, { protectedPaths: ctx.protectedPaths ?? [] }))?.concern === 'protected') return null;
     return { kind: 'command', pattern: c.spec.kind === 'argv' ? JSON.stringify(c.spec.argv) : input.command.trim() };
   },
   async approval(input, ctx) {
