@@ -25,7 +25,7 @@ const MAX_SYMLINKS = 40;
 
 /** The workspace folder itself, with symlinks resolved when it exists. */
 export async function resolveWorkspace(workspace: string): Promise<string> {
-  return (await walk(sep, workspace)).real;
+  return (await walk(process.cwd(), workspace)).real;
 }
 
 /**
@@ -35,14 +35,22 @@ export async function resolveWorkspace(workspace: string): Promise<string> {
  * compared by path components, so `/ws-evil` is not inside `/ws`.
  */
 export async function resolveInWorkspace(workspace: string, path: string, options: PathJudgeOptions = {}): Promise<ResolvedPath> {
-  if (path.includes('\0')) return { real: path.replaceAll('\0', ''), inside: false, concern: 'outside' };
-  const workspaceReal = (await walk(sep, workspace)).real;
-  const { real, exists, loop } = await walk(workspaceReal, path);
-  if (loop || !isWithin(workspaceReal, real)) return { real, inside: false, concern: 'outside' };
-  if (await isProtected(workspaceReal, real, options.protectedPaths ?? [])) return { real, inside: false, concern: 'protected' };
-  // A second name of a file may be the only name inside the workspace: its content may live anywhere.
-  if (exists && (await isHardLinkedFile(real))) return { real, inside: false, concern: 'hard_link' };
-  return { real, inside: true };
+  return (await createPathJudge(workspace, options))(path);
+}
+
+/** The judge of `resolveInWorkspace` for many paths: the workspace and protected paths are resolved once. */
+export async function createPathJudge(workspace: string, options: PathJudgeOptions = {}): Promise<(path: string) => Promise<ResolvedPath>> {
+  const workspaceReal = (await walk(process.cwd(), workspace)).real;
+  const protectedReal = await Promise.all((options.protectedPaths ?? []).map(async (p) => (await walk(process.cwd(), p)).real));
+  return async (path) => {
+    if (path.includes('\0')) return { real: path.replaceAll('\0', ''), inside: false, concern: 'outside' };
+    const { real, exists, loop } = await walk(workspaceReal, path);
+    if (loop || !isWithin(workspaceReal, real)) return { real, inside: false, concern: 'outside' };
+    if (isProtected(workspaceReal, real, protectedReal)) return { real, inside: false, concern: 'protected' };
+    // A second name of a file may be the only name inside the workspace: its content may live anywhere.
+    if (exists && (await isHardLinkedFile(real))) return { real, inside: false, concern: 'hard_link' };
+    return { real, inside: true };
+  };
 }
 
 export function isWithin(parent: string, child: string): boolean {
@@ -58,7 +66,7 @@ interface Walked {
   loop?: boolean;
 }
 
-/** Kernel path lookup from `start` (an absolute path with no symlinks in it). */
+/** Kernel path lookup from `start` (an absolute path with no symlinks in it, as getcwd gives). */
 async function walk(start: string, path: string): Promise<Walked> {
   let current = isAbsolute(path) ? sep : start;
   const pending = components(path);
@@ -95,9 +103,8 @@ async function isHardLinkedFile(real: string): Promise<boolean> {
   return stats !== null && stats.isFile() && stats.nlink > 1;
 }
 
-async function isProtected(workspaceReal: string, real: string, protectedPaths: readonly string[]): Promise<boolean> {
-  for (const path of protectedPaths) {
-    const protectedReal = (await walk(sep, path)).real;
+function isProtected(workspaceReal: string, real: string, protectedReals: readonly string[]): boolean {
+  for (const protectedReal of protectedReals) {
     if (!isWithin(protectedReal, real)) continue;
     // A workspace the user placed inside the data folder keeps its own files (a file can hold no
     // workspace, so the database and token, listed as files of their own, stay protected).

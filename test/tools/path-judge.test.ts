@@ -176,3 +176,11 @@ describe('leaving the workspace through the file system (issue examples)', () =>
     expect((await resolveInWorkspace(ws, 'loop-a/x')).inside).toBe(false);
   });
 });
+
+describe('the workspace itself', () => {
+  it('a relative workspace is taken from the current folder, as before', async () => {
+    const { resolveWorkspace } = await import('../../src/tools/workspace-path.js');
+    expect(await resolveWorkspace('.')).toBe(realpathSync(process.cwd()));
+    expect(await resolveWorkspace('test/..')).toBe(realpathSync(process.cwd()));
+  });
+});

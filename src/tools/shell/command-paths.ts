@@ -1,5 +1,5 @@
 import { concernPhrase } from '../outside-workspace.js';
-import { resolveInWorkspace, type PathConcern, type PathJudgeOptions } from '../workspace-path.js';
+import { createPathJudge, type PathConcern, type PathJudgeOptions } from '../workspace-path.js';
 import { READ_ONLY_COMMANDS } from './read-only-commands.js';
 
 export interface OutsidePath {
@@ -49,9 +49,10 @@ export function candidatePaths(argv: string[]): string[] {
  * `/ws-evil` is outside `/ws`); a NUL byte, a hard-linked file or ducklm's own data asks too.
  */
 export async function firstPathOutside(workspaceReal: string, commands: string[][], options: PathJudgeOptions = {}): Promise<OutsidePath | undefined> {
+  const judge = await createPathJudge(workspaceReal, options);
   for (const argv of commands) {
     for (const path of candidatePaths(argv)) {
-      const { real, inside, concern } = await resolveInWorkspace(workspaceReal, path, options);
+      const { real, inside, concern } = await judge(path);
       if (!inside) return { path, real, concern: concern ?? 'outside', why: concernPhrase(concern) };
     }
   }
