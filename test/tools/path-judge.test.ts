@@ -104,7 +104,13 @@ describe('the path judge agrees with the kernel', () => {
             return;
           }
           compared++;
-          expect(judged.concern !== 'outside', `${written} with links ${JSON.stringify(links)}`).toBe(expected);
+          const why = `${written} with links ${JSON.stringify(links)}`;
+          expect(judged.concern !== 'outside', why).toBe(expected);
+          // The shell tool judges the same path the same way, after `--` too.
+          const ctx: ToolContext = { workspace: ws, signal: new AbortController().signal, runner: new FakeCommandRunner(), plannerRisk: 'low', limits: { commandTimeoutMs: 5000, maxOutputBytes: 65536 } };
+          for (const command of [`cat ${written}`, `find -- ${written}`]) {
+            expect((await shellExecSafe.approval({ command }, ctx)).kind, `${command} / ${why}`).toBe(expected ? 'allow' : 'ask');
+          }
         } finally {
           rmSync(root, { recursive: true, force: true });
         }
