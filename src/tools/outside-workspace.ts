@@ -13,6 +13,7 @@ export function judgePath(path: string, ctx: Pick<ToolContext, 'workspace' | 'pr
 /** Why a path asks, in words a user can read: "<path> <phrase>". */
 export function concernPhrase(concern: PathConcern | undefined): string {
   if (concern === 'protected') return "is ducklm's own data (its database or API token)";
+  if (concern === 'process_data') return "is under /proc, where processes' environments and memory live";
   if (concern === 'hard_link') return 'is a hard link: the same file has another name, which may be outside the workspace';
   return 'is outside the workspace';
 }
@@ -34,7 +35,7 @@ export function askAboutPath(resolved: ResolvedPath, verb: PathVerb): ApprovalDe
   return {
     kind: 'ask',
     reason: `${concernText(resolved.real, resolved.concern)}; ducklm may ${verb} it only with your approval.${scope}`,
-    riskLevel: resolved.concern === 'protected' ? 'high' : 'medium',
+    riskLevel: resolved.concern === 'protected' || resolved.concern === 'process_data' ? 'high' : 'medium',
     actionType: 'file_read',
     needsPassword: false,
   };

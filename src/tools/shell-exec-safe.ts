@@ -23,7 +23,8 @@ export const shellExecSafe = defineTool({
     const c = classifyCommand(input.command);
     if (c.sudo) return null;
     // ducklm's own data is never covered by a rule: each read of it asks.
-    if ((await firstPathOutside(ctx.workspace, c.commands, { protectedPaths: ctx.protectedPaths ?? [] }))?.concern === 'protected') return null;
+    const touches = (await firstPathOutside(ctx.workspace, c.commands, { protectedPaths: ctx.protectedPaths ?? [] }))?.concern;
+    if (touches === 'protected' || touches === 'process_data') return null;
     return { kind: 'command', pattern: c.spec.kind === 'argv' ? JSON.stringify(c.spec.argv) : input.command.trim() };
   },
   async approval(input, ctx) {

@@ -2,7 +2,7 @@ import { lstat, readlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Why a path may not be touched unasked: it leads out, it may be a second name of an outside file, or it is ducklm's own data. */
-export type PathConcern = 'outside' | 'hard_link' | 'protected';
+export type PathConcern = 'outside' | 'hard_link' | 'protected' | 'process_data';
 
 export interface ResolvedPath {
   /** Where the kernel would land, every symlink followed (for a path that does not exist yet, through its deepest existing part). */
@@ -19,6 +19,9 @@ export interface ResolvedPath {
 export interface PathJudgeOptions {
   protectedPaths?: readonly string[];
 }
+
+/** Every process's environment and memory, ducklm's API keys among them: asks even when the workspace is `/`. */
+const PROCESS_DATA = '/proc';
 
 /** Linux gives up after 40 links in one lookup (ELOOP); we do the same, and judge the path outside. */
 const MAX_SYMLINKS = 40;
@@ -47,6 +50,7 @@ export async function createPathJudge(workspace: string, options: PathJudgeOptio
     const { real, exists, loop } = await walk(workspaceReal, path);
     if (loop || !isWithin(workspaceReal, real)) return { real, inside: false, concern: 'outside' };
     if (isProtected(workspaceReal, real, protectedReal)) return { real, inside: false, concern: 'protected' };
+    if (isWithin(PROCESS_DATA, real)) return { real, inside: false, concern: 'process_data' };
     // A second name of a file may be the only name inside the workspace: its content may live anywhere.
     if (exists && (await isHardLinkedFile(real))) return { real, inside: false, concern: 'hard_link' };
     return { real, inside: true };

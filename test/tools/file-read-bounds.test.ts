@@ -63,3 +63,13 @@ describe('file_read and list_dir are bounded', () => {
     expect((await t.get('/v1/health')).status).toBe(200);
   }, 60_000);
 });
+
+describe('process data', () => {
+  it('with / as the workspace, file_read of /proc/self/environ still asks and gets no rule', async () => {
+    const ctx: ToolContext = { workspace: '/', signal: new AbortController().signal, runner: new FakeCommandRunner(), plannerRisk: 'low', limits: { commandTimeoutMs: 5000, maxOutputBytes: 65536 } };
+    const decision = await fileRead.approval({ path: '/proc/self/environ' }, ctx);
+    expect(decision.kind === 'ask' && decision.reason).toMatch(/\/proc/);
+    expect(await fileRead.ruleTarget!({ path: 'proc/self/environ' }, ctx)).toBeNull();
+    expect((await fileRead.approval({ path: 'etc/hostname' }, ctx)).kind).toBe('allow');
+  });
+});
