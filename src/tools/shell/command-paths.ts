@@ -14,9 +14,11 @@ export interface OutsidePath {
 
 /** The arguments a read-only command declares it reads as files or folders (empty for commands that read none). */
 export function pathArguments(argv: string[]): string[] {
-  const [name, ...args] = argv;
-  const command = name !== undefined && Object.hasOwn(READ_ONLY_COMMANDS, name) ? READ_ONLY_COMMANDS[name] : undefined;
-  return command?.paths?.(args) ?? [];
+  return readOnlyCommand(argv[0])?.paths?.(argv.slice(1)) ?? [];
+}
+
+function readOnlyCommand(name: string | undefined) {
+  return name !== undefined && Object.hasOwn(READ_ONLY_COMMANDS, name) ? READ_ONLY_COMMANDS[name] : undefined;
 }
 
 /**
@@ -27,10 +29,9 @@ export function pathArguments(argv: string[]): string[] {
  * the workspace unless it is absolute or climbs out, so this asks only where a path could leave.
  */
 export function candidatePaths(argv: string[]): string[] {
-  const [name, ...args] = argv;
-  const command = name !== undefined && Object.hasOwn(READ_ONLY_COMMANDS, name) ? READ_ONLY_COMMANDS[name] : undefined;
-  if (!command?.paths) return [];
-  const words = new Set(command.paths(args));
+  if (!readOnlyCommand(argv[0])?.paths) return [];
+  const args = argv.slice(1);
+  const words = new Set(pathArguments(argv));
   for (const arg of args) {
     if (arg === '-' || arg === '--') continue;
     words.add(arg);
