@@ -5,7 +5,8 @@ import type { ModelConfigFile } from './model/model-config-file.js';
 import { ROLES, type Role } from './model/roles.js';
 import { SERVER_SETTINGS, type ServerSetting } from './model/server-dialect.js';
 import { UserError } from './errors.js';
-import { validateToken } from './http/security/api-token.js';
+import { tokenFilePath, validateToken } from './http/security/api-token.js';
+import { DATABASE_SIDE_FILES } from './store/data-folder.js';
 
 export interface Config {
   dbPath: string;
@@ -64,6 +65,15 @@ export const DEFAULT_LIMITS: RuntimeLimits = {
   maxEventOutputChars: 8_000,
   historyMessages: 12,
 };
+
+/**
+ * ducklm's own data, which no tool may read unasked, even inside the workspace: the data folder,
+ * the token file, and the database with its side files (which may live elsewhere).
+ */
+export function protectedDataPaths(config: Pick<Config, 'dataDir' | 'dbPath'>): string[] {
+  const database = config.dbPath === ':memory:' ? [] : ['', ...DATABASE_SIDE_FILES].map((suffix) => `${config.dbPath}${suffix}`);
+  return [config.dataDir, tokenFilePath(config.dataDir), ...database];
+}
 
 export function dataDir(env: NodeJS.ProcessEnv): string {
   return env.DUCK_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'ducklm');

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import { protectedDataPaths, type Config } from '../config.js';
 import { loadConfigWithFile } from '../model/model-config-file.js';
 import { createModelClient } from '../model/create-model-client.js';
 import type { ModelClient } from '../model/model-client.js';
 import { BackgroundJobs } from '../runtime/background-jobs.js';
 import { Runtime } from '../runtime/runtime.js';
 import { SkillLibrary } from '../skills/skill-library.js';
+import { secureDataFolder } from '../store/data-folder.js';
 import { Store } from '../store/store.js';
 import { builtinTools, type ToolRegistry } from '../tools/registry.js';
 import type { CommandRunner } from '../tools/shell/command-runner.js';
@@ -47,6 +48,7 @@ export interface DucklmApp {
 
 export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   const config = options.config ?? loadConfigWithFile();
+  secureDataFolder(config.dataDir);
   const store = Store.open(config.dbPath);
   const log = options.log ?? ((message: string) => process.stderr.write(`ducklm: ${message}\n`));
   const model = options.model ?? createModelClient(config.model);
@@ -60,6 +62,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
     reflection: config.reflection,
     background: new BackgroundJobs(),
     log,
+    protectedPaths: protectedDataPaths(config),
   });
 
   const server = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });

@@ -17,4 +17,6 @@ export interface RuntimeDeps {
   reflection: boolean;
   background: BackgroundJobs;
   log: (message: string) => void;
+  /** ducklm's own files, which tools never touch unasked (`protectedDataPaths`). */
+  protectedPaths?: readonly string[];
 }

@@ -19,7 +19,7 @@ export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolConte
 /** What a tool sees of a task, built from the runtime's parts (also outside a running task). */
 export function toolContextFor(deps: RuntimeDeps, workspace: string, signal: AbortSignal, plannerRisk: RiskLevel): ToolContext {
   const { commandTimeoutMs, maxOutputBytes } = deps.limits;
-  return { workspace, signal, runner: deps.runner, plannerRisk, limits: { commandTimeoutMs, maxOutputBytes } };
+  return { workspace, signal, runner: deps.runner, plannerRisk, limits: { commandTimeoutMs, maxOutputBytes }, protectedPaths: deps.protectedPaths ?? [] };
 }
 
 /** Runs a directive's actions in order; stops at the first that needs a person's approval. */

@@ -1,8 +1,12 @@
-import { isWithin } from '../tools/workspace-path.js';
 import { nowIso, type Db } from './database.js';
 import { newId } from './ids.js';
 
-/** What an "always allow" rule covers: one normalised command, or every path under a folder. */
+/**
+ * What an "always allow" rule covers: one normalised command, or one path target (for file_read the
+ * folder whose direct files it reads, for list_dir the folder it lists). A rule matches a request
+ * only when the request's own target is the same, so it covers exactly what the approval card
+ * said, never a subtree.
+ */
 export type RuleTarget = { kind: 'command'; pattern: string } | { kind: 'path'; pattern: string };
 
 export interface Rule {
@@ -41,9 +45,8 @@ export class RulesRepo {
     return this.db.prepare('DELETE FROM rules WHERE id = ?').run(id).changes === 1;
   }
 
-  /** The rule of this workspace and tool that covers the target, if any. */
+  /** The rule of this workspace and tool made for exactly this target, if any. */
   match(workspace: string, tool: string, target: RuleTarget): Rule | undefined {
-    const candidates = this.db.prepare('SELECT * FROM rules WHERE workspace = ? AND tool = ? AND kind = ?').all(workspace, tool, target.kind) as Rule[];
-    return candidates.find((rule) => (target.kind === 'command' ? rule.pattern === target.pattern : isWithin(rule.pattern, target.pattern)));
+    return this.db.prepare('SELECT * FROM rules WHERE workspace = ? AND tool = ? AND kind = ? AND pattern = ?').get(workspace, tool, target.kind, target.pattern) as Rule | undefined;
   }
 }

@@ -19,9 +19,12 @@ export const shellExecSafe = defineTool({
     return { command: input.command, riskLevel: maxRisk(c.riskLevel, ctx.plannerRisk), actionType: c.actionType, sudo: c.sudo };
   },
   /** An "always allow" rule covers exactly this command: the same argv, or the same script text. */
-  async ruleTarget(input) {
+  async ruleTarget(input, ctx) {
     const c = classifyCommand(input.command);
     if (c.sudo) return null;
+    // ducklm's own data is never covered by a rule: each read of it asks.
+    const touches = (await firstPathOutside(ctx.workspace, c.commands, { protectedPaths: ctx.protectedPaths ?? [] }))?.concern;
+    if (touches === 'protected' || touches === 'process_data') return null;
     return { kind: 'command', pattern: c.spec.kind === 'argv' ? JSON.stringify(c.spec.argv) : input.command.trim() };
   },
   async approval(input, ctx) {
@@ -31,10 +34,10 @@ export const shellExecSafe = defineTool({
     if (c.sudo) return { ...base, reason: `\`${input.command}\` runs as root; it needs your approval and then your password.` };
     if (!c.knownSafe) return { ...base, reason: c.reason };
     // Read-only commands still may not read outside the workspace unasked, just as file_read may not.
-    const outside = await firstPathOutside(ctx.workspace, c.commands);
+    const outside = await firstPathOutside(ctx.workspace, c.commands, { protectedPaths: ctx.protectedPaths ?? [] });
     if (outside) {
       const shown = outside.real === outside.path ? `\`${outside.path}\`` : `\`${outside.path}\` (${outside.real})`;
-      return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), reason: `${shown} is outside the workspace; ducklm may read it only with your approval.` };
+      return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), reason: `${shown} ${outside.why}; ducklm may read it only with your approval.` };
     }
     if (RISK_LEVELS.indexOf(ctx.plannerRisk) >= RISK_LEVELS.indexOf('medium')) {
       return { ...base, reason: `The planner rated this step ${ctx.plannerRisk} risk.` };

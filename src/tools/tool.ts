@@ -11,6 +11,8 @@ export interface ToolContext {
   /** The planner's own rating of the directive this action came from. */
   plannerRisk: RiskLevel;
   limits: { commandTimeoutMs: number; maxOutputBytes: number };
+  /** ducklm's own data (data folder, database and its side files, token file): never touched unasked. */
+  protectedPaths?: readonly string[];
 }
 
 export interface ExecuteContext extends ToolContext {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
+import { secureDataFolder } from '../../store/data-folder.js';
 
 /** The file, inside the data folder, that keeps the generated token between starts. */
 export const TOKEN_FILE_NAME = 'api-token';
@@ -35,7 +36,7 @@ export function generateToken(): string {
  */
 export function readOrCreateTokenFile(dataDir: string): string {
   const path = tokenFilePath(dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  secureDataFolder(dataDir);
   const token = generateToken();
   try {
     writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
