@@ -1,5 +1,6 @@
 import type { ActionType, RiskLevel } from '../risk.js';
 import { options, readsOperands, scanOptions, type ArgCheck, type OptionRules } from './option-rules.js';
+import { psCheck } from './ps-options.js';
 
 export interface ReadOnlyCommand {
   actionType: ActionType;
@@ -14,15 +15,6 @@ export interface ReadOnlyCommand {
 const anyArgs: ArgCheck = () => null;
 /** `/proc/PID/environ` and friends hold other processes' secrets, this server's API keys among them. */
 const notProc = (operand: string) => (/(^|\/)proc\//.test(operand) ? `\`${operand}\` is under /proc, where other processes' secrets live` : null);
-/** BSD-style `e` (as in `ps auxe`) prints every process's environment. */
-function psCheck(args: string[]): string | null {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (/^-[a-zA-Z]*[oOpCuUgGtsqN]$|^--(format|sort|pid|ppid|user|group|tty|sid|cols|columns|rows|width)$/.test(arg)) i++;
-    else if (/^[a-zA-Z]+$/.test(arg) && arg.includes('e')) return 'the `e` option prints environment variables, which can hold secrets';
-  }
-  return null;
-}
 const noArgs = options({ operands: false });
 const exactly =
   (...allowed: string[][]): ArgCheck =>
