@@ -1,5 +1,6 @@
 import type { ActionType, RiskLevel } from '../risk.js';
 import { options, readsOperands, scanOptions, type ArgCheck, type OptionRules } from './option-rules.js';
+import { gitBranchCheck } from './git-branch-options.js';
 import { psCheck } from './ps-options.js';
 
 export interface ReadOnlyCommand {
@@ -33,13 +34,6 @@ const GIT_READ = ['status', 'log', 'diff', 'show', 'branch'];
 /** Options that write files, run programs or change config. Git accepts abbreviations of long options, so prefixes count too. */
 const GIT_DENIED = ['--output', '--ext-diff', '--textconv', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate', '--no-index', '--submodule', '--recurse-submodules', '--orderfile'];
 
-const GIT_BRANCH_LIST = {
-  short: 'arlvi',
-  long: ['all', 'remotes', 'list', 'verbose', 'show-current', 'contains', 'no-contains', 'merged', 'no-merged', 'sort', 'format', 'color', 'no-color', 'column', 'no-column', 'points-at', 'ignore-case', 'abbrev', 'no-abbrev', 'omit-empty'],
-};
-const gitBranchList = options({ ...GIT_BRANCH_LIST, operands: false });
-const gitBranchPatterns = options({ ...GIT_BRANCH_LIST, operands: true });
-
 function gitCheck(args: string[]): string | null {
   let i = 0;
   for (; args[i]?.startsWith('-'); i++) {
@@ -53,12 +47,9 @@ function gitCheck(args: string[]): string | null {
   for (const arg of end < 0 ? rest : rest.slice(0, end)) {
     const name = arg.split('=')[0]!;
     if (name.length > 2 && GIT_DENIED.some((d) => d.startsWith(name))) return `option \`${name}\` can write files or run programs`;
-    if (/^-O./.test(arg)) return '`-O` reads an order file, which may lie outside the workspace';
+    if (/^-O/.test(arg)) return '`-O` reads an order file, which may lie outside the workspace';
   }
-  if (sub !== 'branch') return null;
-  // With `--list`, operands are patterns; without it they name a branch to create.
-  const listing = rest.some((a) => a === '--list' || /^-[a-z]*l/.test(a));
-  return listing ? gitBranchPatterns(rest) : gitBranchList(rest);
+  return sub === 'branch' ? gitBranchCheck(rest) : null;
 }
 
 /** Paths git reads: operands after the subcommand (revisions too, which resolve harmlessly inside). */
