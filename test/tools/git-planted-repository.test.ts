@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { configWorktree, locateRepository } from '../../src/tools/shell/git-repository.js';
 import { childEnv, SpawnCommandRunner } from '../../src/tools/shell/spawn-command-runner.js';
@@ -134,5 +135,72 @@ describe('a planted repository: known-safe git checks where the repository reall
     repoWith(ws, 'a.txt', 'inside\n');
     await shellExecSafe.execute({ command: 'git status' }, { ...ctx, runner });
     expect(runner.calls.at(-1)!.env).toMatchObject({ GIT_CEILING_DIRECTORIES: root, GIT_DIR: join(ws, '.git'), GIT_WORK_TREE: ws });
+  });
+});
+
+/** A layout a downloaded project (or the folders around the workspace) might have. */
+const layouts = fc.record({
+  parentRepo: fc.boolean(),
+  dotGit: fc.constantFrom('none', 'dir', 'file-outside', 'file-inside', 'file-through-link', 'symlink-outside', 'symlink-inside', 'empty-dir'),
+  commondir: fc.constantFrom('none', 'outside', 'inside'),
+  worktree: fc.constantFrom('none', 'outside', 'workspace', 'through-link'),
+});
+
+/** Builds the layout under a fresh root; returns the workspace. */
+function plant(layout: { parentRepo: boolean; dotGit: string; commondir: string; worktree: string }): string {
+  const base = realpathSync(tempDir());
+  const out = join(base, 'outside');
+  repoWith(out, 'secret.txt', 'OUTSIDE-SECRET\n');
+  const parent = join(base, 'parent');
+  if (layout.parentRepo) repoWith(parent, 'p.txt', 'parent\n');
+  else mkdirSync(parent);
+  const w = join(parent, 'ws');
+  mkdirSync(w);
+  symlinkSync(join(out, '.git', 'refs'), join(w, 'link'));
+  const inner = join(w, 'inner');
+  repoWith(inner, 'a.txt', 'inside\n');
+  const innerGit = join(inner, '.git');
+  switch (layout.dotGit) {
+    case 'dir': renameSync(innerGit, join(w, '.git')); break;
+    case 'file-outside': writeFileSync(join(w, '.git'), `gitdir: ${join(out, '.git')}\n`); break;
+    case 'file-inside': writeFileSync(join(w, '.git'), 'gitdir: inner/.git\n'); break;
+    case 'file-through-link': writeFileSync(join(w, '.git'), 'gitdir: link/..\n'); break;
+    case 'symlink-outside': symlinkSync(join(out, '.git'), join(w, '.git')); break;
+    case 'symlink-inside': symlinkSync(innerGit, join(w, '.git')); break;
+    case 'empty-dir': mkdirSync(join(w, '.git')); break;
+  }
+  const gitDirs = [join(w, '.git'), innerGit].filter((d) => existsSync(join(d, 'HEAD')));
+  for (const d of gitDirs) {
+    if (layout.commondir === 'outside') writeFileSync(join(d, 'commondir'), join(out, '.git'));
+    if (layout.commondir === 'inside') writeFileSync(join(d, 'commondir'), '.');
+    const where = { none: undefined, outside: out, workspace: w, 'through-link': 'link/../..' }[layout.worktree as 'none'];
+    if (where !== undefined) appendFileSync(join(d, 'config'), `[core]\n\tworktree = ${where}\n`);
+  }
+  return w;
+}
+
+describe('a planted repository: generated layouts agree with git’s own view', () => {
+  it('whenever git may run unasked, git itself finds its repository, common folder and work tree inside the workspace', { timeout: 300_000 }, async () => {
+    let allowed = 0;
+    await fc.assert(
+      fc.asyncProperty(layouts, async (layout) => {
+        const w = plant(layout);
+        const place = await locateRepository(w);
+        if (place.kind === 'outside') return;
+        allowed++;
+        // git's view, unpinned: what it would use if ducklm had not pinned it.
+        const seen = spawnSync('git', ['rev-parse', '--absolute-git-dir', '--git-common-dir', '--show-toplevel'], { cwd: w, env: { ...childEnv(), GIT_CONFIG_NOSYSTEM: '1' }, encoding: 'utf8' });
+        if (seen.status !== 0) {
+          expect(place.kind === 'none' || /not a git repository|work tree|toplevel|core\.worktree/i.test(seen.stderr), `${JSON.stringify(layout)}: ${seen.stderr}`).toBe(true);
+          return;
+        }
+        for (const path of seen.stdout.trim().split('\n')) {
+          const real = realpathSync(isAbsolute(path) ? path : join(w, path));
+          expect(real === w || real.startsWith(`${w}/`), `${JSON.stringify(layout)}: git uses ${real}`).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(allowed).toBeGreaterThan(5);
   });
 });
