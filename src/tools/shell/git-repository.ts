@@ -11,7 +11,7 @@ import { isWithin, resolveWorkspace } from '../workspace-path.js';
  */
 export type RepositoryPlace =
   | { kind: 'none' }
-  | { kind: 'inside'; gitDir: string; workTree: string | undefined }
+  | { kind: 'inside'; gitDir: string; workTree: string }
   | { kind: 'outside'; reason: string };
 
 /** Paths are joined as text and resolved by the kernel (`realpath`), so `link/..` goes where the link leads. */
@@ -49,25 +49,25 @@ export function configWorktree(text: string): string | undefined | null {
     if (section !== 'core' || !entry) continue;
     const value = (entry[1] ?? '').replace(/\s[#;].*$/, '').trim();
     // Escapes, continued lines and comments inside quotes: read them as unknown, which asks.
-    found = /\\|^[#;]/.test(value) ? null : value.replaceAll('"', '');
+    found = value === '' || /\\|^[#;]/.test(value) ? null : value.replaceAll('"', '');
   }
   return found;
 }
 
 /** The `.git` found at `dir`, or a bare repository that `dir` is, as git resolves it. */
-async function gitDirAt(dir: string): Promise<{ gitDir: string | undefined; bare: boolean } | undefined> {
+async function gitDirAt(dir: string): Promise<{ gitDir: string | undefined } | undefined> {
   const dotGit = `${dir}/.git`;
   const info = await lstat(dotGit).catch(() => undefined);
   if (info) {
     if (info.isFile()) {
       const line = /^gitdir: ?(.*?)\r?$/m.exec((await read(dotGit)) ?? '');
-      return { gitDir: line ? await real(dir, line[1]!) : undefined, bare: false };
+      return { gitDir: line ? await real(dir, line[1]!) : undefined };
     }
     const resolved = await real(dir, '.git');
-    if (resolved && (await looksLikeGitDir(resolved))) return { gitDir: resolved, bare: false };
-    if (resolved === undefined) return { gitDir: undefined, bare: false };
+    if (resolved && (await looksLikeGitDir(resolved))) return { gitDir: resolved };
+    if (resolved === undefined) return { gitDir: undefined };
   }
-  return (await looksLikeGitDir(dir)) ? { gitDir: dir, bare: true } : undefined;
+  return (await looksLikeGitDir(dir)) ? { gitDir: dir } : undefined;
 }
 
 /** Every alternate object store, following alternates of alternates a few levels deep. */
@@ -87,7 +87,7 @@ export async function locateRepository(workspace: string): Promise<RepositoryPla
   const ws = await resolveWorkspace(workspace);
   const outside = (reason: string): RepositoryPlace => ({ kind: 'outside', reason });
   let dir = ws;
-  let found: { gitDir: string | undefined; bare: boolean } | undefined;
+  let found: { gitDir: string | undefined } | undefined;
   for (;;) {
     found = await gitDirAt(dir);
     if (found) break;
@@ -96,7 +96,7 @@ export async function locateRepository(workspace: string): Promise<RepositoryPla
     dir = parent;
   }
   if (dir !== ws) return outside(`git would use the repository at \`${dir}\`, which is larger than the workspace`);
-  const { gitDir, bare } = found;
+  const { gitDir } = found;
   if (gitDir === undefined) return outside('the workspace’s `.git` leads to a repository that cannot be found');
   if (!isWithin(ws, gitDir)) return outside(`the workspace’s \`.git\` leads to \`${gitDir}\`, outside the workspace`);
 
@@ -109,7 +109,9 @@ export async function locateRepository(workspace: string): Promise<RepositoryPla
   const index = await real(gitDir, 'index');
   if (index !== undefined && !isWithin(ws, index)) return outside(`the repository’s index is \`${index}\`, outside the workspace`);
 
-  let workTree: string | undefined = bare ? undefined : ws;
+  // A bare repository has no work tree of its own; pinning it to the workspace still keeps an
+  // included `core.worktree` from pointing elsewhere.
+  let workTree = ws;
   for (const config of [`${commonDir}/config`, `${gitDir}/config.worktree`]) {
     const worktree = configWorktree((await read(config)) ?? '');
     if (worktree === null) return outside(`\`core.worktree\` in \`${config}\` is written in a way ducklm does not read`);
@@ -132,7 +134,7 @@ export async function pinnedRepositoryEnv(workspace: string): Promise<{ env: Rec
   const env: Record<string, string> = { GIT_CEILING_DIRECTORIES: dirname(await resolveWorkspace(workspace)) };
   if (place.kind === 'inside') {
     env.GIT_DIR = place.gitDir;
-    if (place.workTree !== undefined) env.GIT_WORK_TREE = place.workTree;
+    env.GIT_WORK_TREE = place.workTree;
   }
   return { env };
 }
