@@ -116,3 +116,13 @@ describe.skipIf(!hasPs)('ps: what the real ps prints for lists judged known-safe
     expect(ran).toBeGreaterThan(20);
   });
 });
+
+describe('the rest of the allowlist cannot show environments or read other roots', () => {
+  it.each([['cat /proc/1/environ'], ['head -c 100 /proc/self/environ'], ['tail /proc/12/environ'], ['lscpu --sysroot /outside'], ['lscpu -s /outside'], ['lsblk --sysroot /outside'], ['env'], ['printenv'], ['git --no-pager -c core.pager=env log']])('%s asks', (command) => {
+    expect(classifyCommand(command).knownSafe).toBe(false);
+  });
+
+  it.each([['lscpu'], ['lscpu -J'], ['lsblk -f'], ['lsblk -o NAME,SIZE /dev/sda']])('%s still runs unasked', (command) => {
+    expect(classifyCommand(command).knownSafe).toBe(true);
+  });
+});

@@ -13,7 +13,6 @@ export interface ReadOnlyCommand {
   paths?: (args: string[]) => string[];
 }
 
-const anyArgs: ArgCheck = () => null;
 /** `/proc/PID/environ` and friends hold other processes' secrets, this server's API keys among them. */
 const notProc = (operand: string) => (/(^|\/)proc\//.test(operand) ? `\`${operand}\` is under /proc, where other processes' secrets live` : null);
 const noArgs = options({ operands: false });
@@ -151,8 +150,17 @@ export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
   echo: { ...INFO, description: 'echo of plain words', check: options({ short: 'n', operands: (op) => (PLAIN_WORDS.test(op) ? null : 'only plain words may be echoed') }) },
   which: { ...INFO, check: options({ short: 'a', operands: true }) },
   lsb_release: { ...INFO, check: options({ short: 'aidrcs', long: ['all', 'id', 'description', 'release', 'codename', 'short'], operands: false }) },
-  lscpu: { ...INFO, check: anyArgs },
-  lsblk: { ...INFO, check: anyArgs },
+  // No -s/--sysroot: it reads another folder as the system root.
+  lscpu: { ...INFO, check: options({ short: 'abBcCeJpxy', long: ['all', 'online', 'bytes', 'caches', 'offline', 'json', 'extended', 'parse', 'hex', 'physical', 'output-all'], operands: false }) },
+  lsblk: {
+    ...INFO,
+    check: options({
+      short: 'ADJMOPSTabdfilmnprstyz',
+      shortWithValue: 'EIeowx',
+      long: ['noempty', 'discard', 'dedup', 'include', 'json', 'merge', 'output-all', 'pairs', 'scsi', 'tree', 'all', 'bytes', 'nodeps', 'exclude', 'fs', 'ascii', 'list', 'perms', 'noheadings', 'output', 'paths', 'raw', 'inverse', 'topology', 'width', 'sort', 'shell', 'zoned'],
+      operands: true,
+    }),
+  },
   nproc: { ...INFO, check: options({ long: ['all'], operands: false }) },
   ip: { ...INFO, description: 'network information command', check: ipShow },
   node: { ...INFO, check: exactly(['--version'], ['-v']) },
