@@ -142,6 +142,7 @@ export function psCheck(args: string[]): string | null {
     if (value !== undefined && !sort && syntax !== 'pids' && (value === '' || value.startsWith('-'))) return `\`${value}\` is taken as the value of \`${name}\``;
     const pids = (syntax === 'unix' && 'pqs'.includes(name)) || (syntax === 'bsd' && 'pq'.includes(name)) || (syntax === 'gnu' && ['pid', 'ppid', 'sid', 'quick-pid'].includes(name));
     if (pids && !PID_LIST.test(value ?? '')) return `\`${value ?? ''}\` is not a list of process ids`;
+    if (syntax === 'pids' && !/^[-+]?[0-9]+(,[0-9]+)*$/.test(value ?? '')) return `\`${value ?? ''}\` is not a list of process ids`;
   }
   if (first.some((o) => o.syntax === 'bsd' && o.name === 'e')) return env;
   const bsd = readPsArgs(args, 'bsd');
