@@ -4,6 +4,7 @@ import { classifyCommand, sudoArgv, type CommandClassification } from './shell/c
 import type { CommandSpec, RunCommandResult } from './shell/command-runner.js';
 import { firstPathOutside } from './shell/command-paths.js';
 import { gitEnv, hardenGitArgv, probeRepoDrivers, usesGit } from './shell/git-hardening.js';
+import { pinnedRepositoryEnv } from './shell/git-repository.js';
 import { childEnv } from './shell/spawn-command-runner.js';
 import { defineTool, type ExecuteContext, type ToolResult } from './tool.js';
 import { isWithin } from './workspace-path.js';
@@ -39,6 +40,9 @@ export const shellExecSafe = defineTool({
       const shown = outside.real === outside.path ? `\`${outside.path}\`` : `\`${outside.path}\` (${outside.real})`;
       return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), reason: `${shown} ${outside.why}; ducklm may read it only with your approval.` };
     }
+    // A planted `.git` can point git at files outside the workspace.
+    const repository = usesGit(c.commands) ? await pinnedRepositoryEnv(ctx.workspace) : undefined;
+    if (repository && 'problem' in repository) return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), reason: `git: ${repository.problem}; ducklm may run it only with your approval.` };
     if (RISK_LEVELS.indexOf(ctx.plannerRisk) >= RISK_LEVELS.indexOf('medium')) {
       return { ...base, reason: `The planner rated this step ${ctx.plannerRisk} risk.` };
     }
@@ -77,10 +81,12 @@ async function prepare(c: CommandClassification, ctx: ExecuteContext): Promise<{
   // A command judged read-only by name must find the system's program, not one the workspace holds.
   if (env.PATH !== undefined) env.PATH = env.PATH.split(':').filter((dir) => !isWithin(ctx.workspace, dir)).join(':');
   if (!usesGit(c.commands)) return { spec: c.spec, env };
-  const drivers = await probeRepoDrivers(ctx.runner, ctx.workspace, env, ctx.signal);
+  const repository = await pinnedRepositoryEnv(ctx.workspace);
+  if ('problem' in repository) return { refused: `git was not run: ${repository.problem}.` };
+  const drivers = await probeRepoDrivers(ctx.runner, ctx.workspace, { ...env, ...repository.env }, ctx.signal);
   if ('error' in drivers) return { refused: `git was not run: its settings could not be checked (${drivers.error}).` };
   const spec: CommandSpec = c.spec.kind === 'argv' ? { kind: 'argv', argv: hardenGitArgv(c.spec.argv) } : c.spec;
-  return { spec, env: { ...env, ...gitEnv(drivers.keys) } };
+  return { spec, env: { ...env, ...gitEnv(drivers.keys), ...repository.env } };
 }
 
 /** What sudo says when the password it read was wrong or missing. */

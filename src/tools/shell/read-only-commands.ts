@@ -1,5 +1,7 @@
 import type { ActionType, RiskLevel } from '../risk.js';
 import { options, readsOperands, scanOptions, type ArgCheck, type OptionRules } from './option-rules.js';
+import { gitBranchCheck } from './git-branch-options.js';
+import { psCheck } from './ps-options.js';
 
 export interface ReadOnlyCommand {
   actionType: ActionType;
@@ -11,18 +13,8 @@ export interface ReadOnlyCommand {
   paths?: (args: string[]) => string[];
 }
 
-const anyArgs: ArgCheck = () => null;
 /** `/proc/PID/environ` and friends hold other processes' secrets, this server's API keys among them. */
 const notProc = (operand: string) => (/(^|\/)proc\//.test(operand) ? `\`${operand}\` is under /proc, where other processes' secrets live` : null);
-/** BSD-style `e` (as in `ps auxe`) prints every process's environment. */
-function psCheck(args: string[]): string | null {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (/^-[a-zA-Z]*[oOpCuUgGtsqN]$|^--(format|sort|pid|ppid|user|group|tty|sid|cols|columns|rows|width)$/.test(arg)) i++;
-    else if (/^[a-zA-Z]+$/.test(arg) && arg.includes('e')) return 'the `e` option prints environment variables, which can hold secrets';
-  }
-  return null;
-}
 const noArgs = options({ operands: false });
 const exactly =
   (...allowed: string[][]): ArgCheck =>
@@ -41,13 +33,6 @@ const GIT_READ = ['status', 'log', 'diff', 'show', 'branch'];
 /** Options that write files, run programs or change config. Git accepts abbreviations of long options, so prefixes count too. */
 const GIT_DENIED = ['--output', '--ext-diff', '--textconv', '--exec', '--exec-path', '--upload-pack', '--receive-pack', '--config', '--config-env', '--git-dir', '--work-tree', '--open-files-in-pager', '--paginate', '--no-index', '--submodule', '--recurse-submodules', '--orderfile'];
 
-const GIT_BRANCH_LIST = {
-  short: 'arlvi',
-  long: ['all', 'remotes', 'list', 'verbose', 'show-current', 'contains', 'no-contains', 'merged', 'no-merged', 'sort', 'format', 'color', 'no-color', 'column', 'no-column', 'points-at', 'ignore-case', 'abbrev', 'no-abbrev', 'omit-empty'],
-};
-const gitBranchList = options({ ...GIT_BRANCH_LIST, operands: false });
-const gitBranchPatterns = options({ ...GIT_BRANCH_LIST, operands: true });
-
 function gitCheck(args: string[]): string | null {
   let i = 0;
   for (; args[i]?.startsWith('-'); i++) {
@@ -61,12 +46,9 @@ function gitCheck(args: string[]): string | null {
   for (const arg of end < 0 ? rest : rest.slice(0, end)) {
     const name = arg.split('=')[0]!;
     if (name.length > 2 && GIT_DENIED.some((d) => d.startsWith(name))) return `option \`${name}\` can write files or run programs`;
-    if (/^-O./.test(arg)) return '`-O` reads an order file, which may lie outside the workspace';
+    if (/^-O/.test(arg)) return '`-O` reads an order file, which may lie outside the workspace';
   }
-  if (sub !== 'branch') return null;
-  // With `--list`, operands are patterns; without it they name a branch to create.
-  const listing = rest.some((a) => a === '--list' || /^-[a-z]*l/.test(a));
-  return listing ? gitBranchPatterns(rest) : gitBranchList(rest);
+  return sub === 'branch' ? gitBranchCheck(rest) : null;
 }
 
 /** Paths git reads: operands after the subcommand (revisions too, which resolve harmlessly inside). */
@@ -168,8 +150,17 @@ export const READ_ONLY_COMMANDS: Record<string, ReadOnlyCommand> = {
   echo: { ...INFO, description: 'echo of plain words', check: options({ short: 'n', operands: (op) => (PLAIN_WORDS.test(op) ? null : 'only plain words may be echoed') }) },
   which: { ...INFO, check: options({ short: 'a', operands: true }) },
   lsb_release: { ...INFO, check: options({ short: 'aidrcs', long: ['all', 'id', 'description', 'release', 'codename', 'short'], operands: false }) },
-  lscpu: { ...INFO, check: anyArgs },
-  lsblk: { ...INFO, check: anyArgs },
+  // No -s/--sysroot: it reads another folder as the system root.
+  lscpu: { ...INFO, check: options({ short: 'abBcCeJpxy', long: ['all', 'online', 'bytes', 'caches', 'offline', 'json', 'extended', 'parse', 'hex', 'physical', 'output-all'], operands: false }) },
+  lsblk: {
+    ...INFO,
+    check: options({
+      short: 'ADJMOPSTabdfilmnprstyz',
+      shortWithValue: 'EIeowx',
+      long: ['noempty', 'discard', 'dedup', 'include', 'json', 'merge', 'output-all', 'pairs', 'scsi', 'tree', 'all', 'bytes', 'nodeps', 'exclude', 'fs', 'ascii', 'list', 'perms', 'noheadings', 'output', 'paths', 'raw', 'inverse', 'topology', 'width', 'sort', 'shell', 'zoned'],
+      operands: true,
+    }),
+  },
   nproc: { ...INFO, check: options({ long: ['all'], operands: false }) },
   ip: { ...INFO, description: 'network information command', check: ipShow },
   node: { ...INFO, check: exactly(['--version'], ['-v']) },
