@@ -1,0 +1,50 @@
+/**
+ * Programs that run a command as another user (root, usually). Wherever one of them is started,
+ * the command is privileged: it needs the user's password and never becomes an "always" rule.
+ */
+const PRIVILEGE_TOOLS = new Set(['sudo', 'sudoedit', 'doas', 'pkexec', 'su', 'run0']);
+
+/**
+ * Programs that run the program named in their arguments, with options of their own (`env -i`,
+ * `nice -n 5`, `timeout -s KILL 5`) or a script (`bash -c`). Their options are many and change
+ * between versions, so rather than parse them, any mention of a privilege tool among their
+ * arguments counts: a false alarm costs a password prompt, a miss costs root.
+ */
+const WRAPPERS = new Set(
+  (
+    'env command exec builtin eval nice nohup timeout stdbuf time setsid xargs chrt ionice taskset flock watch ' +
+    'unbuffer strace ltrace busybox nsenter unshare firejail systemd-run script parallel numactl torsocks ' +
+    'proxychains proxychains4 catchsegv chroot runuser setpriv start-stop-daemon ' +
+    'bash sh zsh dash ksh fish python python3 perl ruby node php'
+  ).split(' '),
+);
+/** find runs what follows these actions. */
+const FIND_ACTIONS = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+/** A privilege tool as a whole word inside an argument: `sudo`, `/usr/bin/sudo`, `'su -c id'`. */
+const MENTION = /(?:^|[^\w.@%+=-])(sudo|sudoedit|doas|pkexec|su|run0)(?=$|[^\w.@%+=-])/;
+
+/** What bash removes before it looks a word up: quotes and backslashes (`\sudo`, `s'u'do`). */
+const unquoted = (word: string) => word.replaceAll(/[\\'"]/g, '');
+const baseName = (word: string) => word.slice(word.lastIndexOf('/') + 1);
+
+/** The privilege tool a simple command (argv as written or as valued) starts, if any. */
+export function privilegeTool(argv: string[]): string | undefined {
+  const [first, ...args] = argv.map(unquoted);
+  if (first === undefined) return undefined;
+  const name = baseName(first);
+  if (PRIVILEGE_TOOLS.has(name)) return name;
+  // A command name that is not a plain word (`$(echo sudo)`, `"$S"udo`) may spell one.
+  const named = MENTION.exec(first)?.[1];
+  if (named) return named;
+  const runs = WRAPPERS.has(name) ? args : name === 'find' ? args.slice(args.findIndex((a) => FIND_ACTIONS.has(a)) + 1 || args.length) : [];
+  for (const arg of runs) {
+    const found = MENTION.exec(arg)?.[1];
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** For a line that could not be parsed: any mention of a privilege tool counts. */
+export function mentionsPrivilege(line: string): boolean {
+  return MENTION.test(unquoted(line));
+}
