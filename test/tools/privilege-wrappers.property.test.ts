@@ -48,6 +48,10 @@ describe('issue 12, class 8: the examples', () => {
     },
   );
 
+  it.each(["echo 'sudo ls' | bash", "bash <<<'sudo ls'", "printf 'sudo\\0ls' | xargs -0 -I{} {}", 'cat cmd.txt | sh && echo sudo'])('%s (sudo fed to a program runner as text) is privileged', async (command) => {
+    await expectPrivileged(command);
+  });
+
   it('runs a wrapped sudo line whole, under sudo with the password, after approval', async () => {
     const runner = new FakeCommandRunner();
     await shellExecSafe.execute({ command: 'env sudo apt update' }, { ...ctx, runner, password: 'pw' });

@@ -3,7 +3,7 @@ import type { CommandSpec } from './command-runner.js';
 import { assessArgv, INTERPRETERS, showArgv, type Assessment } from './command-risk.js';
 import { judgedCommands, judgedSpec, readsBackAs, type JudgedCommand } from './judged-script.js';
 import { parseShell, type Redirect } from './parse-shell.js';
-import { mentionsPrivilege, privilegeTool } from './privilege.js';
+import { mentionsPrivilege, privilegeTool, runsOtherPrograms } from './privilege.js';
 
 export interface CommandClassification {
   /** The command exactly as asked for. */
@@ -80,6 +80,11 @@ export function classifyCommand(command: string): CommandClassification {
     }
     for (const redirect of redirects) parts.push(assessRedirect(redirect));
   }
+  // A program that runs others (`xargs`, `sh` reading a pipe or a here-string) can get sudo from text, not a word.
+  if (!sudoAnywhere && commands.some((c) => runsOtherPrograms(c.words)) && mentionsPrivilege(command)) {
+    sudoAnywhere = true;
+    privilegeName = 'a program that runs commands as root';
+  }
   if (parts.length === 0) parts.push({ riskLevel: 'medium', actionType: 'unknown', reason: features[0] ?? 'runs nothing ducklm can judge', safe: false });
 
   const riskLevel = parts.map((p) => p.riskLevel).reduce(maxRisk, 'none');
@@ -91,18 +96,18 @@ export function classifyCommand(command: string): CommandClassification {
 
   if (sudoAnywhere) {
     const spec: CommandSpec = simple && sudo ? { kind: 'argv', argv: sudo.argv } : asScript;
-    const reason = simple && sudo ? sudo.reason : `runs \`${privilegeName}\`: after approval the whole command runs as root and needs your password`;
+    const reason = simple && sudo ? sudo.reason : `runs ${privilegeName.includes(' ') ? privilegeName : `\`${privilegeName}\``}: after approval the whole command runs as root and needs your password`;
     return { ...base, riskLevel: 'high', actionType: 'privileged', knownSafe: false, sudo: true, spec, reason };
   }
   // Every part was checked on its own; what runs is rebuilt from those parts, never the line as written.
-  const judged = plain && parts.every((p) => p.safe) ? judgedCommands(commands) : undefined;
-  if (judged) {
-    const spec = judgedSpec(judged);
-    if (spec.kind === 'argv' || readsBackAs(spec.script, judged)) {
+  if (plain && parts.every((p) => p.safe)) {
+    const judged = judgedCommands(commands);
+    const spec = judged && judgedSpec(judged);
+    if (judged && spec && (spec.kind === 'argv' || readsBackAs(spec.script, judged))) {
       const reason = parts.length === 1 ? parts[0]!.reason : `every part is read-only: ${parts.map((p) => p.reason).join('; ')}`;
       return { ...base, knownSafe: true, sudo: false, spec, judged, reason };
     }
-    return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), knownSafe: false, sudo: false, spec: asScript, reason: 'could not be rebuilt from the words that were judged' };
+    return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), knownSafe: false, sudo: false, spec: asScript, reason: 'could not be rebuilt from plain commands and harmless redirections alone' };
   }
   const blocking = parts.filter((p) => !p.safe).reduce<Assessment | undefined>((a, p) => (a && maxRisk(a.riskLevel, p.riskLevel) === a.riskLevel ? a : p), undefined);
   const reason = [...new Set([features[0], blocking?.reason].filter(Boolean))].join('; ');

@@ -29,22 +29,44 @@ const baseName = (word: string) => word.slice(word.lastIndexOf('/') + 1);
 
 /** The privilege tool a simple command (argv as written or as valued) starts, if any. */
 export function privilegeTool(argv: string[]): string | undefined {
-  const [first, ...args] = argv.map(unquoted);
+  const first = argv[0] === undefined ? undefined : unquoted(argv[0]);
   if (first === undefined) return undefined;
   const name = baseName(first);
   if (PRIVILEGE_TOOLS.has(name)) return name;
   // A command name that is not a plain word (`$(echo sudo)`, `"$S"udo`) may spell one.
   const named = MENTION.exec(first)?.[1];
   if (named) return named;
-  const runs = WRAPPERS.has(name) ? args : name === 'find' ? args.slice(args.findIndex((a) => FIND_ACTIONS.has(a)) + 1 || args.length) : [];
-  for (const arg of runs) {
-    const found = MENTION.exec(arg)?.[1];
+  for (const arg of programArguments(name, argv.slice(1))) {
+    const found = mention(arg);
     if (found) return found;
   }
   return undefined;
 }
 
-/** For a line that could not be parsed: any mention of a privilege tool counts. */
+/** The arguments that may name the program it runs. */
+function programArguments(name: string, args: string[]): string[] {
+  if (WRAPPERS.has(name)) return args;
+  if (name === 'find') return args.slice(args.findIndex((a) => FIND_ACTIONS.has(a)) + 1 || args.length);
+  return [];
+}
+
+/** Whether a simple command runs a program named in its arguments or its input (a wrapper, a shell, `find -exec`). */
+export function runsOtherPrograms(argv: string[]): boolean {
+  const [first, ...args] = argv.map(unquoted);
+  if (first === undefined) return false;
+  const name = baseName(first);
+  return WRAPPERS.has(name) || (name === 'find' && args.some((a) => FIND_ACTIONS.has(a)));
+}
+
+/** For a line that could not be parsed, or that feeds text to a program runner: any mention of a privilege tool counts. */
 export function mentionsPrivilege(line: string): boolean {
-  return MENTION.test(unquoted(line));
+  return mention(line) !== undefined;
+}
+
+/**
+ * A privilege tool named in `text`, read two ways: with quotes and backslashes removed as bash
+ * would for a word (`s\udo`), and with each escape as a separator, as `printf 'sudo\0ls'` prints.
+ */
+function mention(text: string): string | undefined {
+  return MENTION.exec(unquoted(text))?.[1] ?? MENTION.exec(text.replaceAll(/\\./g, ' ').replaceAll(/['"]/g, ''))?.[1];
 }
