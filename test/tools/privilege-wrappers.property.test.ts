@@ -59,7 +59,7 @@ describe('issue 12, class 8: the examples', () => {
   });
 
   it('does not ask for a password where sudo is only a word read, not a program run', () => {
-    for (const command of ['find . -name sudo', 'echo sudo', 'grep sudo README.md', 'man sudo', 'git log --grep=sudo']) {
+    for (const command of ['find . -name sudo', 'echo sudo', 'grep sudo README.md', 'man sudo', 'git log --grep=sudo', 'command -v sudo', 'which sudo']) {
       expect(classifyCommand(command).sudo, command).toBe(false);
     }
   });
