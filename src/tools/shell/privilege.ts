@@ -43,10 +43,12 @@ export function privilegeTool(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** `command -v sudo` only says where sudo is. */
+const onlyLooksUp = (name: string, args: string[]) => name === 'command' && args.some((a) => /^-[pvV]*[vV]/.test(a));
+
 /** The arguments that may name the program it runs. */
 function programArguments(name: string, args: string[]): string[] {
-  // `command -v sudo` only says where sudo is.
-  if (name === 'command' && args.some((a) => /^-[pvV]*[vV]/.test(a))) return [];
+  if (onlyLooksUp(name, args)) return [];
   if (WRAPPERS.has(name)) return args;
   if (name === 'find') return args.slice(args.findIndex((a) => FIND_ACTIONS.has(a)) + 1 || args.length);
   return [];
@@ -57,7 +59,7 @@ export function runsOtherPrograms(argv: string[]): boolean {
   const [first, ...args] = argv.map(unquoted);
   if (first === undefined) return false;
   const name = baseName(first);
-  if (name === 'command' && args.some((a) => /^-[pvV]*[vV]/.test(a))) return false;
+  if (onlyLooksUp(name, args)) return false;
   return WRAPPERS.has(name) || (name === 'find' && args.some((a) => FIND_ACTIONS.has(a)));
 }
 
