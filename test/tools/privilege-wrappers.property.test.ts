@@ -55,7 +55,7 @@ describe('issue 12, class 8: the examples', () => {
   it('runs a wrapped sudo line whole, under sudo with the password, after approval', async () => {
     const runner = new FakeCommandRunner();
     await shellExecSafe.execute({ command: 'env sudo apt update' }, { ...ctx, runner, password: 'pw' });
-    expect(runner.calls[0]).toMatchObject({ spec: { kind: 'argv', argv: ['sudo', '-S', '-k', '-p', '', 'bash', '-c', 'env sudo apt update'] }, input: 'pw\n' });
+    expect(runner.calls[0]).toMatchObject({ spec: { kind: 'argv', argv: ['sudo', '-S', '-k', '-p', '', 'bash', '--norc', '--noprofile', '-c', 'env sudo apt update'] }, input: 'pw\n' });
   });
 
   it('does not ask for a password where sudo is only a word read, not a program run', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -121,15 +121,23 @@ describe('SpawnCommandRunner', () => {
   });
 
   it('returns once the command exits, even if a background process keeps its output open', { timeout: 60_000 }, async () => {
-    const result = await runner.run(request(script('sleep 30 & echo $!'), { timeoutMs: 25_000 }));
-    const background = Number(result.stdout.trim());
+    const pidFile = join(dir, 'pid');
+    const result = await runner.run(request(script(`sleep 30 & echo $! > ${pidFile}; echo $!`), { timeoutMs: 25_000 }));
+    // From a file, never from the output alone: \`process.kill(0)\` would kill the test runner's own group.
+    const background = await readPid(pidFile);
     try {
-      expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false, stdout: `${background}\n` });
       // Far below the background sleep's 30 s, with room for a loaded machine.
       expect(result.durationMs).toBeLessThan(20_000);
     } finally {
       process.kill(background, 'SIGKILL');
     }
+  });
+
+  it("runs a script without sourcing the user's ~/.bashrc (bash reads it when stdin is a socket)", async () => {
+    writeFileSync(join(dir, '.bashrc'), 'echo SOURCED >&2\n');
+    const result = await runner.run(request(script('echo hi'), { env: { ...childEnv(), HOME: dir }, timeoutMs: 20_000 }));
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'hi\n', stderr: '' });
   });
 
   it('resolves with a readable message when the command does not exist', async () => {

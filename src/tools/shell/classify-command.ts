@@ -1,5 +1,5 @@
 import { maxRisk, type ActionType, type RiskLevel } from '../risk.js';
-import type { CommandSpec } from './command-runner.js';
+import { BASH_SCRIPT, type CommandSpec } from './command-runner.js';
 import { assessArgv, INTERPRETERS, showArgv, type Assessment } from './command-risk.js';
 import { judgedCommands, judgedSpec, readsBackAs, type JudgedCommand } from './judged-script.js';
 import { parseShell, type Redirect } from './parse-shell.js';
@@ -33,7 +33,7 @@ export interface CommandClassification {
 /** Runs `inner` as root, reading the password from stdin with no prompt and no cached credentials. */
 export function sudoArgv(inner: CommandSpec): string[] {
   const prefix = ['sudo', '-S', '-k', '-p', ''];
-  return inner.kind === 'argv' ? [...prefix, ...inner.argv] : [...prefix, 'bash', '-c', inner.script];
+  return inner.kind === 'argv' ? [...prefix, ...inner.argv] : [...prefix, ...BASH_SCRIPT, inner.script];
 }
 
 export function classifyCommand(command: string): CommandClassification {
