@@ -3,6 +3,7 @@ import { maxRisk, RISK_LEVELS } from './risk.js';
 import { classifyCommand, sudoArgv, type CommandClassification } from './shell/classify-command.js';
 import type { CommandSpec, RunCommandResult } from './shell/command-runner.js';
 import { firstPathOutside } from './shell/command-paths.js';
+import { judgedSpec } from './shell/judged-script.js';
 import { gitEnv, hardenGitArgv, probeRepoDrivers, usesGit } from './shell/git-hardening.js';
 import { pinnedRepositoryEnv } from './shell/git-repository.js';
 import { childEnv } from './shell/spawn-command-runner.js';
@@ -77,7 +78,7 @@ export const shellExecSafe = defineTool({
  */
 async function prepare(c: CommandClassification, ctx: ExecuteContext): Promise<{ spec: CommandSpec; env: NodeJS.ProcessEnv } | { refused: string }> {
   const env = childEnv();
-  if (!c.knownSafe) return { spec: c.spec, env };
+  if (!c.knownSafe || !c.judged) return { spec: c.spec, env };
   // A command judged read-only by name must find the system's program, not one the workspace holds.
   if (env.PATH !== undefined) env.PATH = env.PATH.split(':').filter((dir) => !isWithin(ctx.workspace, dir)).join(':');
   if (!usesGit(c.commands)) return { spec: c.spec, env };
@@ -85,7 +86,8 @@ async function prepare(c: CommandClassification, ctx: ExecuteContext): Promise<{
   if ('problem' in repository) return { refused: `git was not run: ${repository.problem}.` };
   const drivers = await probeRepoDrivers(ctx.runner, ctx.workspace, { ...env, ...repository.env }, ctx.signal);
   if ('error' in drivers) return { refused: `git was not run: its settings could not be checked (${drivers.error}).` };
-  const spec: CommandSpec = c.spec.kind === 'argv' ? { kind: 'argv', argv: hardenGitArgv(c.spec.argv) } : c.spec;
+  // Rebuilt from the judged argvs, each git one hardened (in a pipeline too, not only alone), and pinned to the workspace's repository.
+  const spec = judgedSpec(c.judged, hardenGitArgv);
   return { spec, env: { ...env, ...gitEnv(drivers.keys), ...repository.env } };
 }
 

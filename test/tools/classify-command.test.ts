@@ -211,7 +211,7 @@ describe('classifyCommand: sudo', () => {
     for (const command of ['sudo apt update && sudo apt upgrade -y', 'echo 127.0.0.1 duck | sudo tee -a /etc/hosts']) {
       const c = classifyCommand(command);
       expect(c).toMatchObject({ sudo: true, riskLevel: 'high', actionType: 'privileged', spec: { kind: 'shell', script: command } });
-      expect(sudoArgv(c.spec)).toEqual(['sudo', '-S', '-k', '-p', '', 'bash', '-c', command]);
+      expect(sudoArgv(c.spec)).toEqual(['sudo', '-S', '-k', '-p', '', 'bash', '--norc', '--noprofile', '-c', command]);
     }
   });
 

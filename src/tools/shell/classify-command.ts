@@ -1,7 +1,9 @@
 import { maxRisk, type ActionType, type RiskLevel } from '../risk.js';
-import type { CommandSpec } from './command-runner.js';
+import { BASH_SCRIPT, type CommandSpec } from './command-runner.js';
 import { assessArgv, INTERPRETERS, showArgv, type Assessment } from './command-risk.js';
+import { judgedCommands, judgedSpec, readsBackAs, type JudgedCommand } from './judged-script.js';
 import { parseShell, type Redirect } from './parse-shell.js';
+import { mentionsPrivilege, privilegeTool, runsOtherPrograms } from './privilege.js';
 
 export interface CommandClassification {
   /** The command exactly as asked for. */
@@ -10,10 +12,18 @@ export interface CommandClassification {
   knownSafe: boolean;
   riskLevel: RiskLevel;
   actionType: ActionType;
-  /** The command starts with sudo: after approval it needs the user's password. */
+  /**
+   * The command runs sudo, doas, pkexec, su or run0 anywhere (behind `env`, `nice`, `timeout`...
+   * too): after approval it needs the user's password, and it never becomes an "always" rule.
+   */
   sudo: boolean;
-  /** How to run it (for sudo: the command after `sudo` and its options). */
+  /**
+   * How to run it. For a known-safe command it is rebuilt from `judged` alone; for sudo, the
+   * command after `sudo` and its options; otherwise the line a person approved.
+   */
   spec: CommandSpec;
+  /** For a known-safe command: exactly the argvs and redirections that were judged, and all that runs. */
+  judged?: JudgedCommand[];
   /** Why it is or is not known-safe, in words a user can read. */
   reason: string;
   /** argv of every simple command on the line (exact for a known-safe one), to check the paths they name. */
@@ -23,14 +33,19 @@ export interface CommandClassification {
 /** Runs `inner` as root, reading the password from stdin with no prompt and no cached credentials. */
 export function sudoArgv(inner: CommandSpec): string[] {
   const prefix = ['sudo', '-S', '-k', '-p', ''];
-  return inner.kind === 'argv' ? [...prefix, ...inner.argv] : [...prefix, 'bash', '-c', inner.script];
+  return inner.kind === 'argv' ? [...prefix, ...inner.argv] : [...prefix, ...BASH_SCRIPT, inner.script];
 }
 
 export function classifyCommand(command: string): CommandClassification {
   const asScript: CommandSpec = { kind: 'shell', script: command };
   const unsafe = { command, knownSafe: false, sudo: false, spec: asScript, commands: [] };
   const parsed = parseShell(command);
-  if ('error' in parsed) return { ...unsafe, riskLevel: 'medium', actionType: 'unknown', reason: `could not be parsed: it ${parsed.error}` };
+  if ('error' in parsed) {
+    const reason = `could not be parsed: it ${parsed.error}`;
+    // Unparsed, it cannot be shown not to reach sudo; a mention is enough to need the password.
+    if (mentionsPrivilege(command)) return { ...unsafe, riskLevel: 'high', actionType: 'privileged', sudo: true, reason: `${reason}; it mentions a program that runs commands as root` };
+    return { ...unsafe, riskLevel: 'medium', actionType: 'unknown', reason };
+  }
   const { commands } = parsed;
   if (commands.length === 0 && parsed.features.length === 0) return { ...unsafe, riskLevel: 'medium', actionType: 'unknown', reason: 'the command is empty' };
 
@@ -38,13 +53,19 @@ export function classifyCommand(command: string): CommandClassification {
   const parts: Assessment[] = [];
   let sudo: { argv: string[]; reason: string } | undefined;
   let sudoAnywhere = false;
+  let privilegeName = 'sudo';
   for (const [index, { after, words, assignments, redirects }] of commands.entries()) {
     const name = words[0]?.slice(words[0].lastIndexOf('/') + 1);
+    const privilege = privilegeTool(words);
     if (name === 'sudo') {
       sudoAnywhere = true;
       const inner = splitSudo(words.slice(1));
       if (index === 0) sudo = inner;
       parts.push({ riskLevel: 'high', actionType: 'privileged', reason: inner.reason, safe: false });
+    } else if (privilege !== undefined) {
+      if (!sudoAnywhere) privilegeName = privilege;
+      sudoAnywhere = true;
+      parts.push({ riskLevel: 'high', actionType: 'privileged', reason: `runs \`${privilege}\``, safe: false });
     } else if (name !== undefined) {
       const piped = after === '|' || after === '|&';
       parts.push(
@@ -59,6 +80,11 @@ export function classifyCommand(command: string): CommandClassification {
     }
     for (const redirect of redirects) parts.push(assessRedirect(redirect));
   }
+  // A program that runs others (`xargs`, `sh` reading a pipe or a here-string) can get sudo from text, not a word.
+  if (!sudoAnywhere && commands.some((c) => runsOtherPrograms(c.words)) && mentionsPrivilege(command)) {
+    sudoAnywhere = true;
+    privilegeName = 'a program that runs commands as root';
+  }
   if (parts.length === 0) parts.push({ riskLevel: 'medium', actionType: 'unknown', reason: features[0] ?? 'runs nothing ducklm can judge', safe: false });
 
   const riskLevel = parts.map((p) => p.riskLevel).reduce(maxRisk, 'none');
@@ -70,14 +96,18 @@ export function classifyCommand(command: string): CommandClassification {
 
   if (sudoAnywhere) {
     const spec: CommandSpec = simple && sudo ? { kind: 'argv', argv: sudo.argv } : asScript;
-    const reason = simple && sudo ? sudo.reason : 'runs `sudo`: after approval the whole command runs as root and needs your password';
+    const reason = simple && sudo ? sudo.reason : `runs ${privilegeName.includes(' ') ? privilegeName : `\`${privilegeName}\``}: after approval the whole command runs as root and needs your password`;
     return { ...base, riskLevel: 'high', actionType: 'privileged', knownSafe: false, sudo: true, spec, reason };
   }
-  // Every part was checked on its own, so parts joined by `;`, `&&`, `||` or `|` may run through bash.
+  // Every part was checked on its own; what runs is rebuilt from those parts, never the line as written.
   if (plain && parts.every((p) => p.safe)) {
-    const spec: CommandSpec = simple ? { kind: 'argv', argv: argvs[0]! } : asScript;
-    const reason = parts.length === 1 ? parts[0]!.reason : `every part is read-only: ${parts.map((p) => p.reason).join('; ')}`;
-    return { ...base, knownSafe: true, sudo: false, spec, reason };
+    const judged = judgedCommands(commands);
+    const spec = judged && judgedSpec(judged);
+    if (judged && spec && (spec.kind === 'argv' || readsBackAs(spec.script, judged))) {
+      const reason = parts.length === 1 ? parts[0]!.reason : `every part is read-only: ${parts.map((p) => p.reason).join('; ')}`;
+      return { ...base, knownSafe: true, sudo: false, spec, judged, reason };
+    }
+    return { ...base, riskLevel: maxRisk(riskLevel, 'medium'), knownSafe: false, sudo: false, spec: asScript, reason: 'could not be rebuilt from plain commands and harmless redirections alone' };
   }
   const blocking = parts.filter((p) => !p.safe).reduce<Assessment | undefined>((a, p) => (a && maxRisk(a.riskLevel, p.riskLevel) === a.riskLevel ? a : p), undefined);
   const reason = [...new Set([features[0], blocking?.reason].filter(Boolean))].join('; ');

@@ -1,3 +1,9 @@
+/**
+ * How a script is run. Node gives a child a socket for stdin, and bash then takes itself for a
+ * shell started by sshd and sources ~/.bashrc even with `-c`: `--norc` stops that.
+ */
+export const BASH_SCRIPT = ['bash', '--norc', '--noprofile', '-c'] as const;
+
 /** What to run: an argv run without a shell, or a script run by `bash -c` (only after a person approved it). */
 export type CommandSpec = { kind: 'argv'; argv: string[] } | { kind: 'shell'; script: string };
 

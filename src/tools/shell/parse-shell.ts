@@ -71,11 +71,18 @@ const NODE_FEATURES: Record<string, string> = {
 const REDIRECT_TYPES = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
 /** Deeper than any real command; stops a crafted line from exhausting the stack. */
 const MAX_DEPTH = 200;
+/** More commands than a person reads on one approval card; a line with more is not judged part by part. */
+export const MAX_COMMANDS = 32;
+/** Longer than any command line a person reads before approving it. */
+export const MAX_LINE_LENGTH = 4000;
 
 class TooDeep extends Error {}
+class TooMany extends Error {}
 
 export function parseShell(command: string): ParsedShell | { error: string } {
   if (command.includes('\0')) return { error: 'contains a NUL byte' };
+  // Checked before parsing, so a huge line costs nothing to refuse.
+  if (command.length > MAX_LINE_LENGTH) return { error: `is longer than ${MAX_LINE_LENGTH} characters` };
   const features = new Set<string>();
   // Checked on the raw text: bash and the parser may disagree on what these characters mean.
   if (/[\n\r\u2028\u2029]/.test(command)) features.add('contains a line break');
@@ -87,8 +94,11 @@ export function parseShell(command: string): ParsedShell | { error: string } {
       walker.walk(root, { nested: false }, 0);
     } catch (error) {
       if (error instanceof TooDeep) return { error: 'is nested too deeply to judge' };
+      if (error instanceof TooMany) return { error: `has more than ${MAX_COMMANDS} commands` };
       throw error;
     }
+    // Text the walk did not read as a word, operator or redirection would run without being judged.
+    if (features.size === 0 && !walker.coversAll(command)) features.add('has text ducklm could not place in a command');
     return { commands: walker.commands, features: [...features] };
   });
   return result;
@@ -101,8 +111,29 @@ interface Place {
 
 class Walker {
   readonly commands: SimpleCommand[] = [];
+  /** Source ranges read as words, operators and redirections: everything else must be blank. */
+  private readonly read: Array<[number, number]> = [];
 
   constructor(private readonly features: Set<string>) {}
+
+  coversAll(text: string): boolean {
+    const ranges = [...this.read].sort((a, b) => a[0] - b[0]);
+    let at = 0;
+    for (const [start, end] of ranges) {
+      if (start > at && text.slice(at, start).trim() !== '') return false;
+      at = Math.max(at, end);
+    }
+    return text.slice(at).trim() === '';
+  }
+
+  private mark(node: BashNode | null | undefined): void {
+    if (node) this.read.push([node.startIndex, node.endIndex]);
+  }
+
+  private add(command: SimpleCommand): void {
+    if (this.commands.length >= MAX_COMMANDS) throw new TooMany();
+    this.commands.push(command);
+  }
 
   walk(node: BashNode, place: Place, depth: number): void {
     if (depth > MAX_DEPTH) throw new TooDeep();
@@ -117,7 +148,7 @@ class Walker {
         return this.command(node, place, depth);
       default:
         this.features.add(NODE_FEATURES[node.type] ?? `uses shell syntax bash runs specially (${node.type})`);
-        if (node.type === 'variable_assignment') this.commands.push({ ...place, assignments: [node.text], words: [], literal: false, redirects: [] });
+        if (node.type === 'variable_assignment') this.add({ ...place, assignments: [node.text], words: [], literal: false, redirects: [] });
         this.nested(node, depth + 1);
     }
   }
@@ -128,6 +159,7 @@ class Walker {
     for (const child of node.children) {
       if (!child) continue;
       if (!child.isNamed) {
+        this.mark(child);
         op = child.type;
         if (!PLAIN_OPERATORS.has(op)) this.features.add(OPERATOR_FEATURES[op] ?? `uses the operator \`${op}\``);
         continue;
@@ -151,26 +183,29 @@ class Walker {
         this.nested(child, depth + 1);
         continue;
       }
-      if (!target) this.commands.push((target = { ...place, assignments: [], words: [], literal: true, redirects: [] }));
-      target.redirects.push(this.redirect(child, depth + 1));
+      if (!target) this.add((target = { ...place, assignments: [], words: [], literal: true, redirects: [] }));
+      target.redirects.push(this.redirect(child, target, depth + 1));
     }
   }
 
   private command(node: BashNode, place: Place, depth: number): void {
     const command: SimpleCommand = { ...place, assignments: [], words: [], literal: true, redirects: [] };
-    this.commands.push(command);
+    this.add(command);
     for (let i = 0; i < node.childCount; i++) {
       const child = node.child(i);
       if (!child) continue;
       const field = node.fieldNameForChild(i);
       if (child.type === 'variable_assignment') {
+        this.mark(child);
         command.assignments.push(child.text);
         this.nested(child, depth + 1);
       } else if (REDIRECT_TYPES.has(child.type)) {
-        command.redirects.push(this.redirect(child, depth + 1));
+        command.redirects.push(this.redirect(child, command, depth + 1));
       } else if (field === 'name' || field === 'argument') {
         const word = field === 'name' && child.type === 'command_name' ? child.firstNamedChild : child;
         if (!word || !this.word(word, command, depth + 1)) command.literal = false;
+        if (word && word.endIndex - word.startIndex !== child.endIndex - child.startIndex) command.literal = false;
+        this.mark(word);
       } else {
         // Nothing else belongs in a plain command; whatever it is, it is not judged as safe.
         command.literal = false;
@@ -193,30 +228,47 @@ class Walker {
     return true;
   }
 
-  private redirect(node: BashNode, depth: number): Redirect {
-    const op = node.children.find((c) => c && !c.isNamed)?.type ?? '?';
-    const fd = node.childForFieldName('descriptor')?.text;
-    const destination = node.childForFieldName('destination') ?? node.namedChildren.find((c) => c && c.type !== 'file_descriptor' && !c.type.startsWith('heredoc')) ?? null;
+  /**
+   * tree-sitter-bash reads every word after a redirection as more "destinations" of it
+   * (`cat a 2>/dev/null /outside/b`); bash takes only the first as the target and the rest as
+   * arguments of the command, so they are added to its argv here and judged with it.
+   */
+  private redirect(node: BashNode, command: SimpleCommand, depth: number): Redirect {
+    const opNode = node.children.find((c) => c && !c.isNamed);
+    const op = opNode?.type ?? '?';
+    const descriptor = node.childForFieldName('descriptor');
+    const fd = descriptor?.text;
+    const destinations = node.type === 'file_redirect' ? node.childrenForFieldName('destination').filter((d) => d !== null) : [];
+    const destination = destinations[0] ?? node.namedChildren.find((c) => c && c.type !== 'file_descriptor' && !c.type.startsWith('heredoc')) ?? null;
     if (node.type === 'heredoc_redirect') this.features.add('uses a here-document');
     if (node.type === 'herestring_redirect') this.features.add('uses a here-string (`<<<`)');
     const value = destination && node.type === 'file_redirect' ? wordValue(destination) : undefined;
     if (value && 'problem' in value) this.features.add(value.problem);
+    this.mark(opNode);
+    this.mark(descriptor);
+    this.mark(destination);
+    const extras = destinations.slice(1);
     // Substitutions in the target or in a here-document's body run too: find their commands.
-    this.nested(node, depth);
+    for (const child of node.namedChildren) if (child && !extras.some((e) => e.equals(child))) this.nestedChild(child, depth);
+    for (const extra of extras) {
+      if (!this.word(extra, command, depth + 1)) command.literal = false;
+      this.mark(extra);
+    }
     return { op, ...(fd ? { fd } : {}), ...(value && 'value' in value ? { target: value.value } : {}), text: destination?.text ?? '' };
   }
 
   /** Finds commands anywhere below `node` (inside substitutions, loops, subshells...). */
   private nested(node: BashNode, depth: number): void {
     if (depth > MAX_DEPTH) throw new TooDeep();
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'command' || child.type === 'redirected_statement' || child.type === 'pipeline' || child.type === 'list') {
-        this.walk(child, { nested: true }, depth + 1);
-      } else {
-        if (NODE_FEATURES[child.type] && child.type !== 'variable_assignment') this.features.add(NODE_FEATURES[child.type]!);
-        this.nested(child, depth + 1);
-      }
+    for (const child of node.namedChildren) if (child) this.nestedChild(child, depth);
+  }
+
+  private nestedChild(child: BashNode, depth: number): void {
+    if (child.type === 'command' || child.type === 'redirected_statement' || child.type === 'pipeline' || child.type === 'list') {
+      this.walk(child, { nested: true }, depth + 1);
+    } else {
+      if (NODE_FEATURES[child.type] && child.type !== 'variable_assignment') this.features.add(NODE_FEATURES[child.type]!);
+      this.nested(child, depth + 1);
     }
   }
 }

@@ -59,14 +59,19 @@ function collect(node: BashNode, into: Segment[]): string | undefined {
       into.push({ text: raw.replaceAll(/\\([$`"\\])/g, '$1'), quoted: true });
       return undefined;
     }
-    case 'concatenation':
+    case 'concatenation': {
+      // The parts must touch: text between them (a space the parser glued over) would be lost.
+      let at = node.startIndex;
       for (const child of node.children) {
         if (!child) continue;
+        if (child.startIndex !== at) return 'has a word ducklm could not read whole';
+        at = child.endIndex;
         if (!child.isNamed) return `uses \`${child.type}\` inside a word`;
         const problem = collect(child, into);
         if (problem) return problem;
       }
-      return undefined;
+      return at === node.endIndex ? undefined : 'has a word ducklm could not read whole';
+    }
     default:
       return WORD_PROBLEMS[node.type] ?? `uses shell syntax bash expands (${node.type})`;
   }

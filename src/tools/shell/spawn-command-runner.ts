@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { CommandRunner, RunCommandRequest, RunCommandResult } from './command-runner.js';
+import { BASH_SCRIPT, type CommandRunner, type RunCommandRequest, type RunCommandResult } from './command-runner.js';
 
 /** setTimeout fires at once for anything longer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -38,7 +38,7 @@ export class SpawnCommandRunner implements CommandRunner {
 
   run(request: RunCommandRequest): Promise<RunCommandResult> {
     const started = performance.now();
-    const [file, ...args] = request.spec.kind === 'argv' ? request.spec.argv : ['bash', '-c', request.spec.script];
+    const [file, ...args] = request.spec.kind === 'argv' ? request.spec.argv : [...BASH_SCRIPT, request.spec.script];
     const failed = (stderr: string, aborted = false): RunCommandResult => ({
       exitCode: null,
       signal: null,
