@@ -7,6 +7,7 @@ import { chat } from './commands/chat.js';
 import { memory } from './commands/memory.js';
 import { serve } from './commands/serve.js';
 import { token } from './commands/token.js';
+import { inert } from './inert.js';
 
 const USAGE = `ducklm ${VERSION}: a local-first personal AI agent
 
@@ -79,7 +80,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const expected = error instanceof UserError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
     const message = expected ? error.message : `ducklm failed: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`${message}\n`);
+    // An error's text may quote the server, a file or the model.
+    process.stderr.write(`${inert(message, { multiline: true })}\n`);
     return exit(error instanceof CliError ? error.exitCode : EXIT.failed);
   },
 );
