@@ -31,7 +31,7 @@ when nothing runs there (and no URL was given) they start one inside the command
 --token, else DUCK_API_TOKEN, else the token file. The workspace defaults to the current folder.
 
 Environment: DUCK_MODEL_BASE_URL (your OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1),
-DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_MODEL_SERVER, DUCK_MODEL_PATH (a .gguf run in-process), DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
+DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_MODEL_SERVER, DUCK_MODEL_IDLE_TIMEOUT_MS, DUCK_MODEL_PATH (a .gguf run in-process), DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
 DUCK_URL, DUCK_API_TOKEN (else a token kept in <data folder>/api-token), DUCK_ENABLE_REFLECTION=1, NO_COLOR.`;
 
 /** Runs a command; resolves with its exit code, or undefined for `serve`, which keeps running. */
