@@ -59,7 +59,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
     skills: await SkillLibrary.load({ userDir: join(config.dataDir, 'skills') }),
     limits: config.runtime,
     reflection: config.reflection,
-    background: new BackgroundJobs(),
+    background: new BackgroundJobs(log),
     log,
   });
 

@@ -65,8 +65,11 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     conversationId,
     run: (listener, signal) => {
       const ctx = createContext(deps, taskId, state, listener, signal);
-      ctx.emitter.emit({ type: 'runtime_status', stage: 'planning', conversation_id: conversationId });
-      return runTurn(ctx, () => turn(ctx));
+      // Inside runTurn: even the first event may fail to be written (a full disk), and the task must still end with `done`.
+      return runTurn(ctx, async () => {
+        ctx.emitter.emit({ type: 'runtime_status', stage: 'planning', conversation_id: conversationId });
+        await turn(ctx);
+      });
     },
   };
 }
