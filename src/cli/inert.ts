@@ -27,6 +27,12 @@ function isControl(code: number): boolean {
   return code < 0x20 || (code >= 0x7f && code <= 0x9f) || BIDI.has(code) || code === 0x2028 || code === 0x2029;
 }
 
+/**
+ * Invisible characters: in a command they make `ls\u200b -la` read as `ls -la`, so a one-line field
+ * shows them. An answer keeps them: emoji sequences are joined with U+200D.
+ */
+const INVISIBLE = new Set([0x00ad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]);
+
 const NAMED: Partial<Record<number, string>> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r' };
 
 function shown(code: number): string {
@@ -36,15 +42,15 @@ function shown(code: number): string {
 }
 
 // Fast path: most text has nothing to escape.
-const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
 export function inert(text: string, { multiline = false }: InertOptions = {}): string {
   if (!ANY_CONTROL.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    if (!isControl(code) || (multiline && (code === 0x0a || code === 0x09))) out += ch;
-    else out += shown(code);
+    const hidden = isControl(code) ? !(multiline && (code === 0x0a || code === 0x09)) : !multiline && INVISIBLE.has(code);
+    out += hidden ? shown(code) : ch;
   }
   return out;
 }

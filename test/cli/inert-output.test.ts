@@ -87,13 +87,16 @@ describe('inert', () => {
 
   it('changes nothing in ordinary text, and shows each control as its escape', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !ACTIVE.test(s) && !/[\n\t]/.test(s)), (text) => {
+      fc.property(fc.string().filter((s) => !ACTIVE.test(s) && !/[\n\t\u00ad\u200b-\u200d\u2060\ufeff]/.test(s)), (text) => {
         expect(inert(text)).toBe(text);
       }),
     );
     expect(inert('a\x1b[2Jb\rc\u202ed\x9b\x7f')).toBe('a\\x1b[2Jb\\rc\\u202ed\\x9b\\x7f');
     expect(inert('one\n\ttwo', { multiline: true })).toBe('one\n\ttwo');
     expect(inert('one\n\ttwo')).toBe('one\\n\\ttwo');
+    // Invisible characters show in a one-line field (a command), not in an answer (emoji joiners).
+    expect(inert('ls\u200b -la')).toBe('ls\\u200b -la');
+    expect(inert('👩\u200d💻', { multiline: true })).toBe('👩\u200d💻');
   });
 });
 
