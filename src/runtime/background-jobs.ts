@@ -19,7 +19,7 @@ export class BackgroundJobs {
       .then(job)
       .catch((error: unknown) => {
         try {
-          this.log(`${what} failed: ${describe(error)}`);
+          this.log(`${what} failed: ${errorSummary(error)}`);
         } catch {
           // Not even the log: nothing else to tell, and the server must stay up.
         }
@@ -33,7 +33,7 @@ export class BackgroundJobs {
   }
 }
 
-export function describe(error: unknown): string {
+export function errorSummary(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;

@@ -2,7 +2,7 @@ import { hybridCandidates } from '../memory/candidates.js';
 import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
 import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
 import { memoryDecisionSchema } from '../model/role-replies.js';
-import { describe } from './background-jobs.js';
+import { errorSummary } from './background-jobs.js';
 import { callRole } from './model-calls.js';
 import { criticMessages, memoryPolicyMessages } from './prompts.js';
 import { callStructured } from './structured-call.js';
@@ -34,7 +34,7 @@ function reportFailure(ctx: TaskContext, type: 'memory_policy_failed' | 'reflect
   try {
     ctx.emitter.emit({ type, message: errorText(error) });
   } catch (storeError) {
-    ctx.deps.log(`task ${ctx.taskId}: ${type.replace('_failed', '').replaceAll('_', ' ')} failed (${describe(error)}), and the event log could not record it: ${describe(storeError)}`);
+    ctx.deps.log(`task ${ctx.taskId}: ${type.replace('_failed', '').replaceAll('_', ' ')} failed (${errorSummary(error)}), and the event log could not record it: ${errorSummary(storeError)}`);
   }
 }
 
