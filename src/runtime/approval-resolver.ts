@@ -24,7 +24,7 @@ const GUARDED_AFTER_UNTRUSTED_INPUT: ReadonlySet<ActionType> = new Set([
 ]);
 
 const TAINT_NOTE =
-  'This task has read file or command output, or its prompt carries text that came from the workspace (a workspace skill, or a memory or earlier turn made from such text), so writes, deletions, network use and privileged actions ask again even where a rule allows them.';
+  'This task has read file or command output, or its prompt carries text that came from the workspace (a workspace skill, or a memory, lesson or earlier turn made from such text), so writes, deletions, network use and privileged actions ask again even where a rule allows them.';
 
 /**
  * Untrusted text also enters a prompt before any tool runs: a skill file from the workspace's
@@ -39,18 +39,7 @@ export function taintFromPrompt(ctx: TaskContext, skillSource: SkillSource | nul
     return;
   }
   const { store } = ctx.deps;
-  const tainted = new Map<string, boolean>();
-  // A task's taint is in its saved state; a task no longer known is of unknown origin: untrusted.
-  const taskTainted = (taskId: string): boolean => {
-    if (taskId === ctx.taskId) return false;
-    let known = tainted.get(taskId);
-    if (known === undefined) {
-      const row = store.tasks.get(taskId);
-      known = !row || parsedTaint(row.state);
-      tainted.set(taskId, known);
-    }
-    return known;
-  };
+  const taskTainted = taintOfTasks(ctx);
   // A memory carries the taint of every task that wrote its words (made, merged into, updated).
   const memoryTainted = (id: string): boolean => {
     const memory = store.memories.get(id);
@@ -60,6 +49,28 @@ export function taintFromPrompt(ctx: TaskContext, skillSource: SkillSource | nul
   const fromMemories = [...ctx.state.memories, ...ctx.state.pinnedMemories].some((m) => memoryTainted(m.id));
   const fromHistory = turnHistory(ctx).some((m) => m.task_id && taskTainted(m.task_id));
   if (fromMemories || fromHistory) ctx.state.tainted = true;
+}
+
+/** Lessons the critic wrote from earlier tasks: as untrusted as the tasks they came from. */
+export function taintFromLessons(ctx: TaskContext, lessons: Array<{ task_id: string | null }>): void {
+  if (ctx.state.tainted || !lessons.length) return;
+  const taskTainted = taintOfTasks(ctx);
+  if (lessons.some((l) => !l.task_id || taskTainted(l.task_id))) ctx.state.tainted = true;
+}
+
+/** Whether an earlier task was tainted, from its saved state; a task no longer known is of unknown origin: untrusted. */
+function taintOfTasks(ctx: TaskContext): (taskId: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (taskId) => {
+    if (taskId === ctx.taskId) return false;
+    let tainted = known.get(taskId);
+    if (tainted === undefined) {
+      const row = ctx.deps.store.tasks.get(taskId);
+      tainted = !row || parsedTaint(row.state);
+      known.set(taskId, tainted);
+    }
+    return tainted;
+  };
 }
 
 function parsedTaint(state: string): boolean {

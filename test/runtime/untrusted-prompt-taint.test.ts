@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/config.js';
-import { taintFromPrompt } from '../../src/runtime/approval-resolver.js';
+import { taintFromLessons, taintFromPrompt } from '../../src/runtime/approval-resolver.js';
 import type { TaskContext } from '../../src/runtime/task-context.js';
 import type { TaskState } from '../../src/runtime/task-state.js';
 import { Store } from '../../src/store/store.js';
@@ -129,5 +129,24 @@ describe('taintFromPrompt', () => {
         },
       ),
     );
+  });
+
+  it('lessons carry the taint of the tasks the critic wrote them from', () => {
+    const store = Store.open(':memory:');
+    const conversation = store.conversations.create('/ws');
+    for (const [id, tainted] of [['task_clean', false], ['task_read_readme', true]] as const) {
+      store.tasks.create({ id, conversation_id: conversation.id, workspace: '/ws', message: 'x', state: JSON.stringify({ tainted }) });
+    }
+    const taintedBy = (taskIds: Array<string | null>) => {
+      const state = { tainted: false } as TaskState;
+      taintFromLessons({ deps: { store }, taskId: 'task_now', state } as unknown as TaskContext, taskIds.map((task_id) => ({ task_id })));
+      return state.tainted;
+    };
+    expect(taintedBy([])).toBe(false);
+    expect(taintedBy(['task_clean'])).toBe(false);
+    expect(taintedBy(['task_clean', 'task_read_readme'])).toBe(true);
+    expect(taintedBy(['task_gone'])).toBe(true);
+    expect(taintedBy([null])).toBe(true);
+    store.close();
   });
 });
