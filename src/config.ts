@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { RoleDefaults } from './model/chat-request.js';
 import type { ModelConfigFile } from './model/model-config-file.js';
+import { DEFAULT_MODEL_IDLE_TIMEOUT_MS } from './model/idle-timeout.js';
 import { ROLES, type Role } from './model/roles.js';
 import { SERVER_SETTINGS, type ServerSetting } from './model/server-dialect.js';
 import { UserError } from './errors.js';
@@ -40,6 +41,8 @@ export interface ModelConfig {
   modelPath: string | null;
   /** Embedded engine sizing: DUCK_MODEL_CONTEXT (tokens per request), DUCK_MODEL_PARALLEL (concurrent requests), DUCK_MODEL_GPU=off. */
   embedded: { contextSize: number; sequences: number; gpu: 'auto' | false };
+  /** DUCK_MODEL_IDLE_TIMEOUT_MS: a streamed reply that starts or goes on sending nothing for this long is stopped, and its task fails. */
+  idleTimeoutMs: number;
 }
 
 export interface RoleModelSettings extends RoleDefaults {
@@ -131,6 +134,7 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
       sequences: positiveInt('DUCK_MODEL_PARALLEL', env.DUCK_MODEL_PARALLEL, 4),
       gpu: env.DUCK_MODEL_GPU === 'off' ? false : 'auto',
     },
+    idleTimeoutMs: positiveInt('DUCK_MODEL_IDLE_TIMEOUT_MS', env.DUCK_MODEL_IDLE_TIMEOUT_MS, DEFAULT_MODEL_IDLE_TIMEOUT_MS),
   };
 }
 

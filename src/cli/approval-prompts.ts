@@ -1,4 +1,5 @@
 import type { ConsoleInput } from './console-input.js';
+import { inert } from './inert.js';
 import { describeAction } from './render-events.js';
 import type { ApprovalAnswer, ApprovalRequest, PasswordAnswer, PasswordRequest, TaskPrompts } from './task-driver.js';
 import type { TextOut } from './text-out.js';
@@ -24,7 +25,7 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
   const { bold, dim, yellow, red } = out.style;
   return {
     async approval(request, problem) {
-      if (problem) out.line(red(`✗ ${problem}`));
+      if (problem) out.line(red(`✗ ${inert(problem)}`));
       else showApproval(out, request);
       // sudo is never "always allowed": it is not offered.
       const always = !request.needs_password;
@@ -40,7 +41,7 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
     async password(request) {
       if (request.attempt > 1) out.line(yellow(`sudo did not accept that password; try again (attempt ${request.attempt}).`));
       else {
-        out.line(`${yellow('🔒')} ${request.reason}`);
+        out.line(`${yellow('🔒')} ${inert(request.reason)}`);
         out.line(dim('Typing shows nothing. Enter sends it; Ctrl-C ends the task.'));
       }
       for (;;) {
@@ -53,12 +54,15 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
   };
 }
 
-/** The approval as a person needs it: what would run, why, how risky. */
+/**
+ * The approval as a person needs it: what would run, why, how risky. Everything the model wrote
+ * (the command, the reason) is inert and on one line: it cannot draw over the card or add a line.
+ */
 export function showApproval(out: TextOut, request: ApprovalRequest): void {
   const { bold, dim, yellow } = out.style;
   const verb = typeof request.args.command === 'string' ? 'wants to run' : 'wants to use';
-  out.line(`${yellow('?')} ${bold(request.tool)} ${verb}: ${bold(describeAction(request.args))}`);
-  out.line(`  ${dim('reason:')} ${request.reason}`);
+  out.line(`${yellow('?')} ${bold(inert(request.tool))} ${verb}: ${bold(describeAction(request.args))}`);
+  out.line(`  ${dim('reason:')} ${inert(request.reason)}`);
   out.line(`  ${dim('risk:')} ${riskText(out, request.risk_level)} ${dim('· action:')} ${request.action_type.replaceAll('_', ' ')}`);
 }
 
@@ -86,7 +90,7 @@ export function describePausedTask(request: ApprovalRequest | PasswordRequest, u
   }
   return [
     `ducklm: the task waits for your approval to run: ${what}`,
-    `  ${request.tool}, risk ${request.risk_level}, action ${request.action_type.replaceAll('_', ' ')}: ${request.reason}`,
+    `  ${inert(request.tool)}, risk ${request.risk_level}, action ${request.action_type.replaceAll('_', ' ')}: ${inert(request.reason)}`,
     `  task ${request.task_id}, approval ${request.approval_id}`,
     '  Decide in `ducklm chat` (type /pending), or with the API (token from `ducklm token`):',
     `  POST ${api}/approvals/${request.approval_id}/allow_once (or /deny), then`,

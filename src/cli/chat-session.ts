@@ -8,6 +8,7 @@ import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
 import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
+import { inert } from './inert.js';
 
 export interface ChatSessionOptions {
   api: ApiClient;
@@ -97,7 +98,7 @@ export class ChatSession {
       this.interrupted = true;
       out.line(out.style.dim('(Ctrl-C again to quit)'));
     }
-    if (outcome.kind === 'failed' && !outcome.reported) out.line(out.style.red(`✗ ${outcome.message}`));
+    if (outcome.kind === 'failed' && !outcome.reported) out.line(out.style.red(`✗ ${inert(outcome.message)}`));
     out.line();
   }
 
@@ -108,7 +109,7 @@ export class ChatSession {
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       this.deps.renderer.endLine();
-      this.o.out.line(this.o.out.style.red(`✗ ${error.message}`));
+      this.o.out.line(this.o.out.style.red(`✗ ${inert(error.message)}`));
       this.o.out.line();
     }
   }
@@ -169,7 +170,7 @@ export class ChatSession {
       return;
     }
     for (const task of waiting) {
-      out.line(out.style.dim(`Task "${task.message}" in ${task.workspace}:`));
+      out.line(out.style.dim(`Task "${inert(task.message)}" in ${inert(task.workspace)}:`));
       const { approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password } = task.approval!;
       const request: ApprovalRequest | PasswordRequest =
         task.status === 'waiting_for_password'
@@ -191,10 +192,10 @@ export class ChatSession {
       Promise.race([api.get<Health>('/v1/health').catch(() => null), delay(1500, null, { ref: false })]),
     ]);
     const server = this.o.inProcess ? 'a server in this process' : this.o.url;
-    out.line(dim(`ducklm ${VERSION} · ${server} · workspace ${this.o.workspace}`));
+    out.line(dim(`ducklm ${VERSION} · ${inert(server)} · workspace ${inert(this.o.workspace)}`));
     const model = health?.model;
     if (model && !model.configured) out.line(yellow('No model server is configured: set DUCK_MODEL_BASE_URL (or DUCK_MODEL_PATH) where the server runs.'));
-    else if (model && !model.reachable) out.line(yellow(`The model server at ${model.base_url} does not answer${model.detail ? `: ${model.detail}` : ''}.`));
+    else if (model && !model.reachable) out.line(yellow(`The model server at ${inert(`${model.base_url}`)} does not answer${model.detail ? `: ${inert(model.detail)}` : ''}.`));
     if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
     if (pending.length) out.line(yellow(`${plural(pending.length, 'task waits', 'tasks wait')} for you (an approval or a password): /pending to review.`));
     out.line(dim('/help for commands · Ctrl-C stops an answer · Ctrl-D quits'));

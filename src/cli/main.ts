@@ -7,6 +7,7 @@ import { chat } from './commands/chat.js';
 import { memory } from './commands/memory.js';
 import { serve } from './commands/serve.js';
 import { token } from './commands/token.js';
+import { inert } from './inert.js';
 
 const USAGE = `ducklm ${VERSION}: a local-first personal AI agent
 
@@ -30,7 +31,7 @@ when nothing runs there (and no URL was given) they start one inside the command
 --token, else DUCK_API_TOKEN, else the token file. The workspace defaults to the current folder.
 
 Environment: DUCK_MODEL_BASE_URL (your OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1),
-DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_MODEL_SERVER, DUCK_MODEL_PATH (a .gguf run in-process), DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
+DUCK_MODEL, DUCK_MODEL_<ROLE>, DUCK_MODEL_SERVER, DUCK_MODEL_IDLE_TIMEOUT_MS, DUCK_MODEL_PATH (a .gguf run in-process), DUCK_DB_PATH, DUCK_DATA_DIR, DUCK_HOST, DUCK_PORT,
 DUCK_URL, DUCK_API_TOKEN (else a token kept in <data folder>/api-token), DUCK_ENABLE_REFLECTION=1, NO_COLOR.`;
 
 /** Runs a command; resolves with its exit code, or undefined for `serve`, which keeps running. */
@@ -79,7 +80,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const expected = error instanceof UserError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
     const message = expected ? error.message : `ducklm failed: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`${message}\n`);
+    // An error's text may quote the server, a file or the model.
+    process.stderr.write(`${inert(message, { multiline: true })}\n`);
     return exit(error instanceof CliError ? error.exitCode : EXIT.failed);
   },
 );

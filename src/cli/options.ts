@@ -58,7 +58,15 @@ export function positiveIntArg(name: string, value: string | undefined, fallback
   return n;
 }
 
-/** Prints JSON for scripts (`--json`). */
+/** Prints JSON for scripts (`--json`), often read on a terminal too: inert, and still the same JSON. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${inertJson(value)}\n`);
+}
+
+/**
+ * JSON.stringify escapes C0 controls in strings but leaves DEL, C1 (0x9b is a CSI) and bidi
+ * overrides raw; outside strings JSON has none of them, so `\uXXXX` keeps the value the same.
+ */
+export function inertJson(value: unknown): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,4 +1,5 @@
 import type { GenerationStats, TaskEvent } from '../events/task-event.js';
+import { inert } from './inert.js';
 import type { TextOut } from './text-out.js';
 
 export interface RenderTargets {
@@ -25,7 +26,8 @@ const OUTPUT_LINE_CHARS = 200;
 
 /**
  * Turns a task's events into terminal text. Approval and password requests are left to the
- * caller, which has to ask the person; everything else is shown here.
+ * caller, which has to ask the person; everything else is shown here. Every string that comes
+ * from an event passes through `inert` before our styling is added around it.
  */
 export class EventRenderer {
   private block: 'none' | 'reasoning' | 'content' = 'none';
@@ -46,7 +48,7 @@ export class EventRenderer {
       case 'content_delta':
         return this.content(event.delta);
       case 'skill_activated':
-        return this.notice(dim(`using the skill ${event.skill}`));
+        return this.notice(dim(`using the skill ${inert(event.skill)}`));
       case 'recall_completed': {
         // The judge may stop at its route, before naming memories: the answer then had all candidates.
         const recalled = event.relevant_memory_ids.length || event.candidates;
@@ -56,19 +58,19 @@ export class EventRenderer {
       case 'reply_cut':
         return this.notice(yellow(event.role === 'thinker' ? 'the answer was cut off at its length limit' : `the model's ${event.role} reply was cut off at its length limit`));
       case 'recall_failed':
-        return this.notice(yellow(`recall failed: ${event.message}`));
+        return this.notice(yellow(`recall failed: ${inert(event.message)}`));
       case 'experience_applied':
         return this.notice(dim(`using ${plural(event.lessons.length, 'lesson')} from earlier tasks`));
       case 'action_step_limit':
         return this.notice(yellow(`stopped acting after ${plural(event.steps, 'step')}`));
       case 'tool_call_started':
-        this.notice(`${cyan('▸')} ${bold(event.tool)}: ${describeAction(event.args)}`);
+        this.notice(`${cyan('▸')} ${bold(inert(event.tool))}: ${describeAction(event.args)}`);
         info.status('  … running', { terminalOnly: true });
         return;
       case 'tool_call_finished': {
         const { exitCode, output } = splitExitCode(event.output);
         // "exit_code: none (timed out)": the note in brackets says it better than "none".
-        const note = !exitCode || exitCode === '0' ? '' : exitCode.startsWith('none') ? exitCode.slice('none'.length) : ` (exit ${exitCode})`;
+        const note = !exitCode || exitCode === '0' ? '' : inert(exitCode.startsWith('none') ? exitCode.slice('none'.length) : ` (exit ${exitCode})`);
         this.notice(event.ok ? `  ${green('✓ done')}` : `  ${red(`✗ failed${note}`)}`);
         for (const line of outputPreview(output, event.truncated)) info.line(`    ${dim(line)}`);
         return;
@@ -76,10 +78,10 @@ export class EventRenderer {
       case 'tool_denied':
         return this.notice(`  ${yellow('✗ denied')}: ${describeAction(event.args)}`);
       case 'memory_stored':
-        return this.notice(dim(`remembered: ${event.text}`));
+        return this.notice(dim(`remembered: ${inert(event.text)}`));
       case 'error':
         // The one who stopped it knows; the caller says "stopped".
-        if (event.code !== 'cancelled') this.notice(red(`✗ ${event.message}`));
+        if (event.code !== 'cancelled') this.notice(red(`✗ ${inert(event.message)}`));
         return;
       case 'done':
         this.out.answer.endLine();
@@ -113,7 +115,7 @@ export class EventRenderer {
       if (!out.style.enabled) out.write('thinking: ');
       this.block = 'reasoning';
     }
-    out.write(out.style.dim(delta));
+    out.write(out.style.dim(inert(delta, { multiline: true })));
   }
 
   private content(delta: string): void {
@@ -126,15 +128,19 @@ export class EventRenderer {
       answer.clearStatus();
     }
     this.block = 'content';
-    answer.write(delta);
+    answer.write(inert(delta, { multiline: true }));
   }
 }
 
-/** What an action does, in a few words: the command, the path, or the arguments. */
+/**
+ * What an action does, in a few words: the command, the path, or the arguments; inert, on one
+ * line. The command is shown whole and byte for byte (every control character as an escape), as
+ * the shell will get it: what the person approves is what runs.
+ */
 export function describeAction(args: Record<string, unknown>): string {
-  if (typeof args.command === 'string') return args.command;
-  if (typeof args.path === 'string') return args.path;
-  const json = JSON.stringify(args);
+  if (typeof args.command === 'string') return inert(args.command);
+  if (typeof args.path === 'string') return inert(args.path);
+  const json = inert(JSON.stringify(args) ?? String(args));
   return json.length > OUTPUT_LINE_CHARS ? `${json.slice(0, OUTPUT_LINE_CHARS)}…` : json;
 }
 
@@ -144,8 +150,12 @@ function splitExitCode(output: string): { exitCode: string | null; output: strin
   return match ? { exitCode: match[1]!, output: output.slice(match[0].length) } : { exitCode: null, output };
 }
 
+/** The first lines of a tool's output, each inert (a tab stays a tab). */
 export function outputPreview(output: string, truncated: boolean): string[] {
-  const lines = output.replace(/\s+$/, '').split('\n');
+  const lines = output
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((line) => inert(line, { multiline: true }));
   if (lines.length === 1 && lines[0] === '') return ['(no output)'];
   const shown = lines.slice(0, OUTPUT_LINES).map((line) => (line.length > OUTPUT_LINE_CHARS ? `${line.slice(0, OUTPUT_LINE_CHARS)}…` : line));
   const hidden = lines.length - shown.length;

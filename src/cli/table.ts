@@ -1,3 +1,4 @@
+import { inert } from './inert.js';
 import type { Style } from './terminal.js';
 
 /**
@@ -5,7 +6,8 @@ import type { Style } from './terminal.js';
  * the screen's width (in a pipe every row stays whole, for grep).
  */
 export function formatTable(headers: string[], rows: string[][], style: Style, width?: number): string {
-  const clean = rows.map((row) => row.map((cell) => cell.replace(/\s+/g, ' ').trim()));
+  // Cells hold what the server stored (commands, memories): inert, so a row cannot redraw the table.
+  const clean = rows.map((row) => row.map((cell) => inert(cell.replace(/[ \t\n]+/g, ' ').trim())));
   const widths = headers.map((header, i) => Math.max(header.length, ...clean.map((row) => (i < row.length - 1 ? (row[i] ?? '').length : 0))));
   const last = headers.length - 1;
   const prefixWidth = widths.slice(0, last).reduce((sum, w) => sum + w + 2, 0);

@@ -12,7 +12,8 @@ import { Store } from '../store/store.js';
 import { builtinTools, type ToolRegistry } from '../tools/registry.js';
 import type { CommandRunner } from '../tools/shell/command-runner.js';
 import { SpawnCommandRunner } from '../tools/shell/spawn-command-runner.js';
-import { createErrorHandler, HttpError } from './http-error.js';
+import { createErrorHandler } from './http-error.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -60,22 +61,13 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
     skills: await SkillLibrary.load({ userDir: join(config.dataDir, 'skills') }),
     limits: config.runtime,
     reflection: config.reflection,
-    background: new BackgroundJobs(),
+    background: new BackgroundJobs(log),
     log,
     protectedPaths: protectedDataPaths(config),
   });
 
   const server = Fastify({ logger: options.logger ?? false, bodyLimit: 1024 * 1024 });
-  // An empty body is fine (POST /allow_once sends none); broken JSON is a 400 of ours.
-  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = String(body);
-    if (!text.trim()) return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new HttpError(400, 'malformed_json', 'The request body is not valid JSON.'), undefined);
-    }
-  });
+  registerJsonBodyParser(server);
   server.setErrorHandler(createErrorHandler(log));
   server.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });

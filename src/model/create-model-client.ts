@@ -31,6 +31,7 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps = {
           models: config.models,
           server: config.server,
           roleDefaults,
+          idleTimeoutMs: config.idleTimeoutMs,
           ...(config.embeddingModel ? { embeddingModel: config.embeddingModel } : {}),
           ...(config.apiKey ? { apiKey: config.apiKey } : {}),
           ...(deps.fetch ? { fetch: deps.fetch } : {}),

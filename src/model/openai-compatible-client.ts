@@ -4,6 +4,7 @@ import { DucklmError, ModelRequestError } from '../errors.js';
 import { buildChatBody, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
 import { finishReasonOf } from './finish-reason.js';
 import type { ChatMessage, ChatOptions, FinishReason, ModelClient, ModelHealth, ModelResponse, StreamChunk, TokenUsage } from './model-client.js';
+import { DEFAULT_MODEL_IDLE_TIMEOUT_MS, idleTimeoutFetch } from './idle-timeout.js';
 import { abortReason, normalizingFetch, toModelError } from './model-errors.js';
 import { replyFromStream } from './reply-from-stream.js';
 import type { Role } from './roles.js';
@@ -20,6 +21,8 @@ export interface OpenAICompatibleClientOptions {
   apiKey?: string;
   /** Per-request time limit until the server starts answering (SDK default: 10 minutes). */
   timeoutMs?: number;
+  /** A streamed reply must start, and then send something, at least this often (default 120 s). */
+  idleTimeoutMs?: number;
   fetch?: typeof fetch;
   /** Whose quirks to expect; `auto` asks the server on first use. Default: `openai`, the generic dialect. */
   server?: ServerSetting;
@@ -46,6 +49,7 @@ export class OpenAICompatibleClient implements ModelClient {
   private readonly dropped = new Set<OptionalField>();
   /** Models whose chat template opens `<think>` itself, learned from a reply with only `</think>`. */
   private readonly templateOpensThink = new Set<string>();
+  private readonly idleTimeoutMs: number;
 
   readonly embeddingModel?: string;
   readonly embed?: ModelClient['embed'];
@@ -53,6 +57,7 @@ export class OpenAICompatibleClient implements ModelClient {
   constructor(private readonly options: OpenAICompatibleClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey ?? 'sk-no-key-required';
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_MODEL_IDLE_TIMEOUT_MS;
     const embeddingModel = options.embeddingModel;
     if (embeddingModel) {
       this.embeddingModel = embeddingModel;
@@ -71,7 +76,7 @@ export class OpenAICompatibleClient implements ModelClient {
       baseURL: this.baseUrl,
       apiKey: this.apiKey,
       maxRetries: 0,
-      fetch: normalizingFetch(options.fetch ?? fetch),
+      fetch: idleTimeoutFetch(normalizingFetch(options.fetch ?? fetch), this.idleTimeoutMs, this.baseUrl),
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     });
   }
@@ -151,7 +156,8 @@ export class OpenAICompatibleClient implements ModelClient {
       const stream = await this.send(role, messages, options, dialect, (body) =>
         this.client.chat.completions.create(
           { ...body, stream: true, stream_options: { include_usage: true } } as ChatCompletionCreateParamsStreaming,
-          this.requestOptions(options.signal),
+          // A streamed reply starts with its first token: waiting longer than the idle window is a stall too.
+          { ...this.requestOptions(options.signal), timeout: Math.min(this.idleTimeoutMs, this.options.timeoutMs ?? Infinity) },
         ),
       );
       for await (const chunk of stream) {
@@ -165,7 +171,7 @@ export class OpenAICompatibleClient implements ModelClient {
         if (delta.content) yield* pieceChunks(splitter.push(delta.content));
       }
     } catch (error) {
-      throw this.toModelError(error, model, options.signal);
+      throw this.toModelError(error, model, options.signal, Math.min(this.idleTimeoutMs, this.options.timeoutMs ?? Infinity));
     }
     // The SDK ends an aborted stream quietly; the caller must still learn it was cut short.
     if (options.signal?.aborted) throw abortReason(options.signal);
@@ -212,8 +218,8 @@ export class OpenAICompatibleClient implements ModelClient {
     return { maxRetries: 0, ...(signal ? { signal } : {}) };
   }
 
-  private toModelError(error: unknown, model: string | null, signal: AbortSignal | undefined): unknown {
-    return toModelError(error, { baseUrl: this.baseUrl, model, signal, timeoutMs: this.options.timeoutMs, apiKey: this.apiKey });
+  private toModelError(error: unknown, model: string | null, signal: AbortSignal | undefined, timeoutMs = this.options.timeoutMs): unknown {
+    return toModelError(error, { baseUrl: this.baseUrl, model, signal, timeoutMs, apiKey: this.apiKey });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ActionType } from '../tools/risk.js';
 import type { AnyTool, ApprovalDecision, ToolContext } from '../tools/tool.js';
-import type { TaskContext } from './task-context.js';
+import type { SkillSource } from '../skills/skill-library.js';
+import { turnHistory, type TaskContext } from './task-context.js';
 
 export type AskDecision = Extract<ApprovalDecision, { kind: 'ask' }>;
 
@@ -22,7 +23,63 @@ const GUARDED_AFTER_UNTRUSTED_INPUT: ReadonlySet<ActionType> = new Set([
   'process_control',
 ]);
 
-const TAINT_NOTE = 'This task has read file or command output, so writes, deletions, network use and privileged actions ask again even where a rule allows them.';
+const TAINT_NOTE =
+  'This task has read file or command output, or its prompt carries text that came from the workspace (a workspace skill, or a memory, lesson or earlier turn made from such text), so writes, deletions, network use and privileged actions ask again even where a rule allows them.';
+
+/**
+ * Untrusted text also enters a prompt before any tool runs: a skill file from the workspace's
+ * `.ducklm/skills`, a memory the memory policy wrote from a task that had read a README, an
+ * earlier turn of the conversation whose tool results are replayed. Any of these taints the task
+ * from its start, as reading that text in this task would have.
+ */
+export function taintFromPrompt(ctx: TaskContext, skillSource: SkillSource | null): void {
+  if (ctx.state.tainted) return;
+  if (skillSource === 'workspace') {
+    ctx.state.tainted = true;
+    return;
+  }
+  const { store } = ctx.deps;
+  const taskTainted = taintOfTasks(ctx);
+  // A memory carries the taint of every task that wrote its words (made, merged into, updated).
+  const memoryTainted = (id: string): boolean => {
+    const memory = store.memories.get(id);
+    const writers = [memory?.source_task_id, ...store.memories.history(id).map((h) => h.task_id)];
+    return writers.some((taskId) => taskId && taskTainted(taskId));
+  };
+  const fromMemories = [...ctx.state.memories, ...ctx.state.pinnedMemories].some((m) => memoryTainted(m.id));
+  const fromHistory = turnHistory(ctx).some((m) => m.task_id && taskTainted(m.task_id));
+  if (fromMemories || fromHistory) ctx.state.tainted = true;
+}
+
+/** Lessons the critic wrote from earlier tasks: as untrusted as the tasks they came from. */
+export function taintFromLessons(ctx: TaskContext, lessons: Array<{ task_id: string | null }>): void {
+  if (ctx.state.tainted || !lessons.length) return;
+  const taskTainted = taintOfTasks(ctx);
+  if (lessons.some((l) => !l.task_id || taskTainted(l.task_id))) ctx.state.tainted = true;
+}
+
+/** Whether an earlier task was tainted, from its saved state; a task no longer known is of unknown origin: untrusted. */
+function taintOfTasks(ctx: TaskContext): (taskId: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (taskId) => {
+    if (taskId === ctx.taskId) return false;
+    let tainted = known.get(taskId);
+    if (tainted === undefined) {
+      const row = ctx.deps.store.tasks.get(taskId);
+      tainted = !row || parsedTaint(row.state);
+      known.set(taskId, tainted);
+    }
+    return tainted;
+  };
+}
+
+function parsedTaint(state: string): boolean {
+  try {
+    return (JSON.parse(state) as { tainted?: unknown }).tainted === true;
+  } catch {
+    return true;
+  }
+}
 
 /** The one place that decides whether an action runs: the tool's own decision, then the user's rules. */
 export async function resolveApproval(ctx: TaskContext, tool: AnyTool, input: unknown, toolCtx: ToolContext): Promise<Resolution> {

@@ -2,6 +2,7 @@ import { hybridCandidates } from '../memory/candidates.js';
 import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
 import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
 import { memoryDecisionSchema } from '../model/role-replies.js';
+import { errorSummary } from './background-jobs.js';
 import { callRole } from './model-calls.js';
 import { criticMessages, memoryPolicyMessages } from './prompts.js';
 import { callStructured } from './structured-call.js';
@@ -22,7 +23,19 @@ export function schedulePostTask(ctx: TaskContext): void {
     await rememberExchange(post);
     if (ctx.deps.reflection) await reflect(post);
     post.emitter.flush();
-  });
+  }, `post-task work of task ${ctx.taskId}`);
+}
+
+/**
+ * A failed step becomes its failure event; when the event log cannot take that either (the disk
+ * is full, another process holds the database), the server log gets both, and the job goes on.
+ */
+function reportFailure(ctx: TaskContext, type: 'memory_policy_failed' | 'reflection_failed', error: unknown): void {
+  try {
+    ctx.emitter.emit({ type, message: errorText(error) });
+  } catch (storeError) {
+    ctx.deps.log(`task ${ctx.taskId}: ${type.replace('_failed', '').replaceAll('_', ' ')} failed (${errorSummary(error)}), and the event log could not record it: ${errorSummary(storeError)}`);
+  }
 }
 
 async function rememberExchange(ctx: TaskContext): Promise<void> {
@@ -51,7 +64,7 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
     report(ctx, outcome);
     if (embedder && outcome.kind !== 'none' && outcome.kind !== 'merged') await vectors.index(embedder, outcome.memory.id, outcome.memory.text, ctx.signal);
   } catch (error) {
-    ctx.emitter.emit({ type: 'memory_policy_failed', message: errorText(error) });
+    reportFailure(ctx, 'memory_policy_failed', error);
   }
 }
 
@@ -85,7 +98,7 @@ async function reflect(ctx: TaskContext): Promise<void> {
     const stored = ctx.deps.store.experience.add({ taskId: ctx.taskId, lesson, taskMessage: ctx.state.message, workspace: ctx.state.workspace });
     ctx.emitter.emit({ type: 'reflection_completed', experience_id: stored.id, lesson });
   } catch (error) {
-    ctx.emitter.emit({ type: 'reflection_failed', message: errorText(error) });
+    reportFailure(ctx, 'reflection_failed', error);
   }
 }
 

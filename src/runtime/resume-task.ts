@@ -37,8 +37,11 @@ function resumed(deps: RuntimeDeps, taskId: string, state: TaskState, approval: 
     conversationId: state.conversationId,
     run: (listener, signal) => {
       const ctx = createContext(deps, taskId, state, listener, signal);
-      ctx.emitter.emit({ type: 'task_resumed', approval_id: approval.approval_id, decision: approval.status });
-      return runTurn(ctx, () => body(ctx, pending));
+      // Inside runTurn: a write that fails here still ends the task with `done`.
+      return runTurn(ctx, async () => {
+        ctx.emitter.emit({ type: 'task_resumed', approval_id: approval.approval_id, decision: approval.status });
+        await body(ctx, pending);
+      });
     },
   };
 }

@@ -1,6 +1,7 @@
 import { ModelBehaviorError } from '../errors.js';
 import { findLessons } from '../memory/lessons.js';
 import { actionDirectiveSchema, actionFormat, recallVerdictSchema, ROUTE_KEYS, type ActionDirective, type Route } from '../model/role-replies.js';
+import { taintFromLessons } from './approval-resolver.js';
 import { plannerMessages, recallMessages } from './prompts.js';
 import { readDecision } from './structured-call.js';
 import { turnHistory, type TaskContext } from './task-context.js';
@@ -87,5 +88,6 @@ function applyLessons(ctx: TaskContext): void {
   const lessons = findLessons(ctx.deps.store.experience, ctx.state.workspace, ctx.state.message);
   if (!lessons.length) return;
   ctx.state.lessons = lessons.map((l) => ({ id: l.id, lesson: l.lesson }));
+  taintFromLessons(ctx, lessons);
   ctx.emitter.emit({ type: 'experience_applied', experience_ids: lessons.map((l) => l.id), lessons: lessons.map((l) => l.lesson) });
 }

@@ -3,6 +3,7 @@ import type { StreamChunk } from '../model/model-client.js';
 import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
 import { actionLoop } from './action-loop.js';
+import { taintFromPrompt } from './approval-resolver.js';
 import { completeTask } from './finish.js';
 import { schedulePostTask } from './post-task.js';
 import { findMemories } from './recall.js';
@@ -65,8 +66,11 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     conversationId,
     run: (listener, signal) => {
       const ctx = createContext(deps, taskId, state, listener, signal);
-      ctx.emitter.emit({ type: 'runtime_status', stage: 'planning', conversation_id: conversationId });
-      return runTurn(ctx, () => turn(ctx));
+      // Inside runTurn: even the first event may fail to be written (a full disk), and the task must still end with `done`.
+      return runTurn(ctx, async () => {
+        ctx.emitter.emit({ type: 'runtime_status', stage: 'planning', conversation_id: conversationId });
+        await turn(ctx);
+      });
     },
   };
 }
@@ -78,6 +82,7 @@ async function turn(ctx: TaskContext): Promise<void> {
     ctx.emitter.emit({ type: 'skill_activated', skill: skill.name, source: skill.source });
   }
   await findMemories(ctx);
+  taintFromPrompt(ctx, skill?.source ?? null);
   const early = new SpeculativeAnswer(ctx);
   let decision: RouteDecision;
   try {

@@ -42,9 +42,22 @@ export class TaskEmitter {
     this.events.append(this.taskId, type, { task_id: this.taskId, delta: text });
   }
 
+  /**
+   * Only to the live listener, not the log: for the last events of a task whose event log has
+   * failed (a full disk, a locked database), so that its client still sees how it ended.
+   */
+  tell(input: TaskEventInput): void {
+    if (!this.listener) return;
+    const { type, payload } = toPayload({ ...input, task_id: this.taskId } as TaskEvent);
+    this.listener(type, payload);
+  }
+
   /** The stream is over (finished, paused or disconnected); later events only reach the log. */
   detach(): void {
-    this.flush();
-    this.listener = null;
+    try {
+      this.flush();
+    } finally {
+      this.listener = null;
+    }
   }
 }

@@ -99,6 +99,7 @@ describe('loadConfig with the config file', () => {
       embeddingModel: null,
       modelPath: null,
       embedded: { contextSize: 4096, sequences: 4, gpu: 'auto' },
+      idleTimeoutMs: 120_000,
     });
   });
 

@@ -7,6 +7,7 @@ import { CONNECTION_OPTIONS, reasoningArg, withConnection, workspaceArg } from '
 import { EventRenderer } from '../render-events.js';
 import { driveTask, type TaskPrompts } from '../task-driver.js';
 import { TextOut } from '../text-out.js';
+import { inert } from '../inert.js';
 
 export const ASK_USAGE = 'ducklm ask "question" [--workspace DIR] [--conversation ID] [--reasoning on|off] [--url URL] [--token TOKEN]';
 
@@ -62,7 +63,7 @@ export async function ask(args: string[]): Promise<number> {
           for (const line of describePausedTask(outcome.request, sharedUrl, inProcess)) info.line(line);
           return EXIT.needsApproval;
         case 'failed':
-          if (!outcome.reported) info.line(info.style.red(`✗ ${outcome.message}`));
+          if (!outcome.reported) info.line(info.style.red(`✗ ${inert(outcome.message)}`));
           return EXIT.failed;
       }
     } finally {

@@ -6,6 +6,7 @@ import type { ApiClient } from '../client/api-client.js';
 import { CONNECTION_OPTIONS, positiveIntArg, printJson, withConnection, workspaceArg } from '../options.js';
 import { formatTable } from '../table.js';
 import { styleFor } from '../terminal.js';
+import { inert } from '../inert.js';
 
 export const MEMORY_USAGE = `ducklm memory list [--workspace DIR] [--scope S] [--type T] [--limit N] [--json]
   ducklm memory search "query" [--workspace DIR] [--limit N] [--json]
@@ -48,7 +49,7 @@ export async function memory(args: string[]): Promise<number> {
       if (!query) throw new CliError('What should be searched for? ducklm memory search "query"');
       return withConnection(values, async ({ api }) => {
         const { results } = await api.get<{ results: ListedMemory[] }>('/v1/memory', { q: query, workspace, scope, type, limit });
-        return show(results, values.json, `No memory matches "${query}".`);
+        return show(results, values.json, `No memory matches "${inert(query)}".`);
       });
     }
     case 'add': {
@@ -62,8 +63,8 @@ export async function memory(args: string[]): Promise<number> {
       return withConnection(values, async ({ api }) => {
         const { created, value: saved } = await api.create<Memory>('/v1/memory', { text, scope: scope ?? 'global', memory_type: type ?? 'note', ...(where ? { workspace: where } : {}), ...(importance !== undefined ? { importance } : {}) });
         if (values.json) printJson(saved);
-        else if (created) console.log(`Remembered ${saved.id} (${saved.memory_type}, ${describeScope(saved)}).`);
-        else console.log(`Already known as ${saved.id}: "${saved.text}"; reinforced it.`);
+        else if (created) console.log(`Remembered ${inert(saved.id)} (${inert(saved.memory_type)}, ${inert(describeScope(saved))}).`);
+        else console.log(`Already known as ${inert(saved.id)}: "${inert(saved.text)}"; reinforced it.`);
         return 0;
       });
     }
@@ -75,7 +76,7 @@ export async function memory(args: string[]): Promise<number> {
         const patch = { ...(text ? { text } : {}), ...(type ? { memory_type: type } : {}), ...(values.importance !== undefined ? { importance: Number(values.importance) } : {}) };
         const saved = await api.patch<Memory>(`/v1/memory/${encodeURIComponent(id)}`, patch);
         if (values.json) printJson(saved);
-        else console.log(`Updated ${saved.id}: ${saved.text}`);
+        else console.log(`Updated ${inert(saved.id)}: ${inert(saved.text)}`);
         return 0;
       });
     }
@@ -92,7 +93,7 @@ export async function memory(args: string[]): Promise<number> {
 async function forget(api: ApiClient, ids: string[]): Promise<number> {
   for (const id of ids) {
     await api.delete(`/v1/memory/${encodeURIComponent(id)}`);
-    console.log(`Forgot ${id}.`);
+    console.log(`Forgot ${inert(id)}.`);
   }
   return 0;
 }
