@@ -6,6 +6,9 @@ import type { ToolResult } from './tool.js';
  * the task does not wait for it.
  */
 export async function raceAbort(work: Promise<ToolResult>, signal: AbortSignal, timeoutMs: number, tool: string): Promise<ToolResult> {
+  // A late failure of the abandoned work must not become an unhandled rejection (nor one of work
+  // started under a signal that was already aborted).
+  work.catch(() => {});
   signal.throwIfAborted();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -14,8 +17,6 @@ export async function raceAbort(work: Promise<ToolResult>, signal: AbortSignal, 
     onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  // A late failure of the abandoned work must not become an unhandled rejection.
-  work.catch(() => {});
   try {
     return await Promise.race([work, stop]);
   } finally {
