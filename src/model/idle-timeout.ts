@@ -21,63 +21,33 @@ export function idleTimeoutFetch(inner: typeof fetch, idleMs: number, baseUrl: s
     const signal = init?.signal ? AbortSignal.any([init.signal, hangUp.signal]) : hangUp.signal;
     const response = await inner(input, { ...init, signal });
     if (!response.body) return response;
-    const watchdog = new Watchdog(idleMs, (error) => hangUp.abort(error));
     const silent = () =>
       new ModelIdleTimeoutError(
         `The model server at ${baseUrl} stopped sending mid-reply: nothing for ${seconds(idleMs)}, so the request was stopped. Check that it is running and not overloaded, or raise DUCK_MODEL_IDLE_TIMEOUT_MS.`,
         baseUrl,
       );
-    const reader = response.body.getReader();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = await watchdog.guard(reader.read(), silent);
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (error) {
-          controller.error(error);
-        } finally {
-          watchdog.stop();
-        }
-      },
-      cancel(reason) {
-        watchdog.stop();
-        return reader.cancel(reason);
-      },
-    });
+    // One timer, pushed back by each read (`refresh` re-arms it without a new timer or promise:
+    // this runs for every network read of a fast stream).
+    const timer = setTimeout(() => hangUp.abort(silent()), idleMs);
+    timer.unref(); // a pending model call must not keep a finished process alive
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          timer.refresh();
+          controller.enqueue(chunk);
+        },
+        flush() {
+          clearTimeout(timer);
+        },
+      }),
+    );
+    // An abort by the caller, or the end of the reply, ends the watch too.
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 
-/** Rejects a wait that takes longer than the limit, after calling `onFire` (which hangs up). */
-class Watchdog {
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly ms: number,
-    private readonly onFire: (error: Error) => void,
-  ) {}
-
-  guard<T>(wait: Promise<T>, error: () => Error): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.stop();
-      this.timer = setTimeout(() => {
-        const reason = error();
-        this.onFire(reason);
-        reject(reason);
-      }, this.ms);
-      // A pending model call must not keep a finished process alive.
-      this.timer.unref();
-      wait.then(resolve, reject);
-    });
-  }
-
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-}
-
+/** Only a streamed request is watched: a non-streamed one sends nothing until its whole reply is ready. */
 function isStreamed(init: RequestInit | undefined): boolean {
   if (typeof init?.body !== 'string' || !init.body.includes('"stream"')) return false;
   try {
@@ -86,8 +56,6 @@ function isStreamed(init: RequestInit | undefined): boolean {
     return false;
   }
 }
-
-
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
