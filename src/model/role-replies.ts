@@ -44,7 +44,6 @@ export const recallVerdictSchema = z
     needsTools: v.use_tools === true ? true : v.answer_now === true ? false : !v.sufficient_to_answer,
     relevantIds: v.relevant_ids,
   }));
-export type RecallVerdict = z.infer<typeof recallVerdictSchema>;
 
 export const MEMORY_ACTIONS = ['add', 'update', 'supersede', 'none'] as const;
 

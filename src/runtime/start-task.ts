@@ -6,7 +6,7 @@ import { actionLoop } from './action-loop.js';
 import { taintFromPrompt } from './approval-resolver.js';
 import { completeTask } from './finish.js';
 import { schedulePostTask } from './post-task.js';
-import { findMemories } from './recall.js';
+import { findMemories } from './find-memories.js';
 import { askPlanner, decideRoute, type RouteDecision } from './route.js';
 import { createContext, runTurn } from './run-turn.js';
 import type { RuntimeDeps } from './runtime-deps.js';
