@@ -42,8 +42,8 @@ export interface CliStack {
   serverEnv: Record<string, string>;
   /** Calls the API with the token. */
   api<T = any>(method: string, path: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** Starts `ducklm chat` against this server in a tmux terminal. */
-  chat(args?: string[]): Promise<Terminal>;
+  /** Starts `ducklm chat` against this server (or `url`, e.g. a proxy in front of it) in a tmux terminal. */
+  chat(args?: string[], options?: { url?: string }): Promise<Terminal>;
 }
 
 /** `tokenFile`: no DUCK_API_TOKEN anywhere; the server makes the data folder's token file and clients read it. */
@@ -76,8 +76,8 @@ export async function startCliStack(script: FakeScript, options: { path?: string
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
     },
-    chat(args = []) {
-      return startInTmux([process.execPath, BIN, 'chat', '--url', served.url, ...args], {
+    chat(args = [], { url = served.url } = {}) {
+      return startInTmux([process.execPath, BIN, 'chat', '--url', url, ...args], {
         env: { ...clientEnv, PATH: process.env.PATH!, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
         cwd: workspace,
       });
