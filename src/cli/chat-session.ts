@@ -213,7 +213,10 @@ export class ChatSession {
     if (model && !model.configured) out.line(yellow('No model server is configured: set DUCK_MODEL_BASE_URL (or DUCK_MODEL_PATH) where the server runs.'));
     else if (model && !model.reachable) out.line(yellow(`The model server at ${inert(`${model.base_url}`)} does not answer${model.detail ? `: ${inert(model.detail)}` : ''}.`));
     if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
-    if (pending.length) out.line(yellow(`${plural(pending.length, 'task waits', 'tasks wait')} for you (an approval or a password): /pending to review.`));
+    // --resume asks for its own conversation's paused task right away: no need to point at it.
+    const last = conversation?.messages.at(-1);
+    const others = this.o.resume && last?.role === 'user' ? pending.filter((task) => task.task_id !== last.task_id) : pending;
+    if (others.length) out.line(yellow(`${plural(others.length, 'task waits', 'tasks wait')} for you (an approval or a password): /pending to review.`));
     out.line(dim('/help for commands · Ctrl-C stops an answer · Ctrl-D quits'));
     out.line();
     return conversation?.messages ?? null;

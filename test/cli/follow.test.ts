@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import { openStream } from '../support/sse-client.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { startNetworkProxy } from '../support/network-proxy.js';
 import { afterThisTest } from '../support/temp-dir.js';
 import { commandScript, startCliStack, TOKEN, type CliStack } from './cli-stack.js';
 
@@ -64,6 +64,8 @@ describe('ducklm chat follows tasks', () => {
     const term = await stack.chat(['--resume']);
     const asked = await term.waitFor('Allow? [o]nce / [a]lways / [d]eny ›');
     expect(asked).toContain('shell_exec_safe wants to run: echo duck-resumed');
+    // Not pointed at as waiting elsewhere: it is the one being asked about.
+    expect(asked).not.toContain('waits for you');
     await term.typeLine('o');
     const screen = await term.waitFor('The command said duck-resumed.');
     expect(screen).toMatch(/▸ shell_exec_safe: echo duck-resumed\n {2}✓ done\n {4}duck-resumed\n/);
@@ -73,7 +75,7 @@ describe('ducklm chat follows tasks', () => {
   it('a connection dropped mid-answer is picked up where it broke: the whole answer, once', async () => {
     const { reply, release } = heldReply(STORY);
     const stack = await startCliStack(commandScript(null, reply));
-    const proxy = await startTcpProxy(stack.url);
+    const proxy = await startNetworkProxy(stack.url);
     const term = await stack.chat([], { url: proxy.url });
     await term.waitFor(/^› $/m);
 
