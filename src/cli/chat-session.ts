@@ -7,7 +7,7 @@ import { CliError } from './cli-error.js';
 import type { ApiClient } from './client/api-client.js';
 import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
-import { latestConversation, showConversationEnd } from './resume-conversation.js';
+import { followFromPause, latestConversation, showConversationEnd } from './resume-conversation.js';
 import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
 import { inert } from './inert.js';
@@ -191,7 +191,7 @@ export class ChatSession {
         task.status === 'waiting_for_password'
           ? { type: 'tool_password_requested', approval_id, task_id, tool, args, reason, attempt: 1, status: 'waiting_for_password' }
           : { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password, status: 'waiting_for_approval' };
-      await this.runTask({ waiting: request }, false);
+      await this.runTask((await followFromPause(api, task_id)) ?? { waiting: request }, false);
       if (this.interrupted) return;
     }
   }

@@ -44,3 +44,14 @@ export async function showConversationEnd(api: ApiClient, out: TextOut, messages
   }
   return { follow: open.task_id!, after: 0 };
 }
+
+/**
+ * How /pending follows a task paused for the person: from its latest request in the log, so that
+ * the request is replayed (and asked), or, if another client decided meanwhile, what happened
+ * since is shown and followed live. Null when the log has no request (an older server).
+ */
+export async function followFromPause(api: ApiClient, taskId: string): Promise<FollowStart | null> {
+  const events = await api.get<{ seq: number; event_type: string }[]>(`/v1/tasks/${encodeURIComponent(taskId)}/events`);
+  const request = events.filter((e) => e.event_type === 'tool_approval_requested' || e.event_type === 'tool_password_requested').at(-1);
+  return request ? { follow: taskId, after: request.seq - 1 } : null;
+}
