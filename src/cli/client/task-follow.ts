@@ -53,6 +53,14 @@ export async function* followTask(api: ApiClient, start: FollowStart, signal: Ab
   let settled = false;
   let failingSince: number | null = null;
   let retryMs = timings.firstRetryMs;
+  /**
+   * An event arrived: the connection is back. (A follow that ends with nothing new is no success:
+   * what happened while away, even a pause, is at least one event after the last one seen.)
+   */
+  const connected = () => {
+    if (failingSince !== null) hooks.onBack?.();
+    failingSince = null;
+  };
 
   for (;;) {
     let reason: string;
@@ -69,20 +77,14 @@ export async function* followTask(api: ApiClient, start: FollowStart, signal: Ab
     try {
       alive();
       const frames = api.frames(request, connection.signal, alive);
-      let first = true;
       for await (const frame of frames) {
-        if (first && failingSince !== null) hooks.onBack?.();
-        if (first) failingSince = null;
-        first = false;
+        connected();
         retryMs = timings.firstRetryMs;
         if (frame.id !== null) lastId = frame.id;
         taskId = frame.event.task_id;
         settled = settles(frame.event, settled);
         yield frame.event;
       }
-      // A follow that answered but had nothing new (the task paused while we were away) still counts as back.
-      if (first && failingSince !== null) hooks.onBack?.();
-      if (first) failingSince = null;
       if (settled) return;
       reason = 'the server ended the stream early';
     } catch (error) {
@@ -120,6 +122,7 @@ function followRequest(taskId: string, after: number): Parameters<ApiClient['fra
 
 function settles(event: TaskEvent, settled: boolean): boolean {
   if (event.type === 'done' || event.type === 'tool_approval_requested' || event.type === 'tool_password_requested') return true;
+  if (event.type === 'runtime_status' && event.stage.startsWith('waiting_')) return true;
   return settled && AFTER_DONE.has(event.type);
 }
 
