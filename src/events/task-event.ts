@@ -5,16 +5,9 @@ const risk = z.enum(RISK_LEVELS);
 const actionType = z.enum(ACTION_TYPES);
 const args = z.record(z.string(), z.unknown());
 
-export const STAGES = [
-  'planning',
-  'recalling',
-  'acting',
-  'running_tool',
-  'answering',
-  'waiting_for_approval',
-  'waiting_for_password',
-  'remembering',
-] as const;
+/** What a task is doing, derived from its phase (see driver.ts); never set by hand. */
+export const STAGES = ['planning', 'recalling', 'running_tool', 'answering', 'waiting_for_approval', 'waiting_for_password'] as const;
+export type Stage = (typeof STAGES)[number];
 
 export const generationStatsSchema = z.object({
   model_calls: z.number().int(),

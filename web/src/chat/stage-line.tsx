@@ -14,8 +14,6 @@ export function stageText(turn: Turn): string {
       return 'Planning…';
     case 'recalling':
       return 'Recalling memories…';
-    case 'acting':
-      return 'Deciding what to do…';
     case 'running_tool':
       return `Running ${clip(stage.detail ?? 'a tool')}…`;
     case 'answering':
@@ -24,8 +22,6 @@ export function stageText(turn: Turn): string {
       return 'Waiting for your approval';
     case 'waiting_for_password':
       return 'Waiting for the sudo password';
-    case 'remembering':
-      return 'Remembering…';
   }
 }
 
