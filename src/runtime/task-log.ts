@@ -98,6 +98,8 @@ export class TaskLog {
    */
   announce(event: TaskEvent): void {
     const task = this.task(event.task_id);
+    // Deltas that could not be written still go first: followers keep the order they were made in.
+    for (const queued of task.queued.splice(0)) this.deliver(task, queued);
     const { type, payload } = toPayload(event);
     this.deliver(task, { seq: ++task.lastSeq, type, payload });
     this.forgetIfIdle(event.task_id, task);
