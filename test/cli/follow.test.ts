@@ -98,10 +98,7 @@ describe('ducklm chat follows tasks', () => {
     expect(stack.model.requests.filter((r) => r.model === 'thinker')).toHaveLength(1);
   });
 
-  // Fails on c975ebe (Task log core): the delta the chat saw last (seq N) was never stored, so the
-  // restarted server numbers the `interrupted` error N again; resuming after N skips it and only
-  // `done` (failed) arrives. Drop `.fails` once sequence numbers are not reused after a crash.
-  it.fails('the server crashes mid-answer and comes back: the chat reconnects and shows how the task ended, once', async () => {
+  it('the server crashes mid-answer and comes back: the chat reconnects and shows how the task ended, once', async () => {
     const { reply } = heldReply(STORY);
     const stack = await startCliStack(commandScript(null, reply));
     const term = await stack.chat();
