@@ -153,7 +153,7 @@ async function streamOnce(deps: TaskDriverDeps, start: FollowStart): Promise<Str
   const requestCancel = () => {
     if (cancelling || !result.taskId) return;
     cancelling = cancelTask(deps.api, result.taskId).then((told) => {
-      if (told) return;
+      if (told || (result.done && ENDED.has(result.done.status))) return;
       // Nobody to tell: stop waiting for a `done` that the server cannot send.
       deps.renderer.endLine();
       deps.say('could not reach the server to stop the task; it may still be running');
