@@ -34,10 +34,18 @@ interface LiveTask {
   holds: number;
   /** The last write of queued deltas failed (a full disk): the task's next append reports it. */
   fault: unknown;
+  /** When deltas were last written (performance.now()), to pace the writes of a steady stream. */
+  wroteAt: number;
 }
 
 /** A run's row stops growing past this many characters; the next delta starts a new row, so no write rewrites much. */
-const MAX_RUN_CHARS = 4096;
+const MAX_RUN_CHARS = 2048;
+/**
+ * Deltas of a steady stream are written at most this often (a first delta after a pause goes out
+ * on the next turn of the event loop): a model at 100 tokens/s costs a few writes a second, not
+ * a hundred, for a delay no reader sees.
+ */
+const DELTA_WRITE_INTERVAL_MS = 25;
 
 /**
  * The one record of every task: events get their sequence number here, are written to the event
@@ -167,7 +175,12 @@ export class TaskLog {
     this.reportFault(task);
     const { type, payload } = toPayload(event);
     const seq = ++task.lastSeq;
-    if (!task.queued.length) setImmediate(() => this.writeQueuedQuietly(event.task_id, task));
+    if (!task.queued.length) {
+      const wait = task.wroteAt + DELTA_WRITE_INTERVAL_MS - performance.now();
+      const write = () => this.writeQueuedQuietly(event.task_id, task);
+      if (wait > 0) setTimeout(write, wait);
+      else setImmediate(write);
+    }
     task.queued.push({ seq, type, payload });
     return seq;
   }
@@ -218,6 +231,7 @@ export class TaskLog {
       task.run = before;
       throw error;
     }
+    task.wroteAt = performance.now();
     const queued = task.queued.splice(0);
     for (const event of queued) this.deliver(task, event);
   }
@@ -240,7 +254,7 @@ export class TaskLog {
   private task(taskId: string): LiveTask {
     let task = this.live.get(taskId);
     if (!task) {
-      task = { lastSeq: this.store.events.lastSeq(taskId), queued: [], run: null, followers: new Set(), holds: 0, fault: null };
+      task = { lastSeq: this.store.events.lastSeq(taskId), queued: [], run: null, followers: new Set(), holds: 0, fault: null, wroteAt: 0 };
       this.live.set(taskId, task);
     }
     return task;
