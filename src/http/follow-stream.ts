@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { DEBUG_ONLY_EVENTS } from '../events/task-event.js';
+import type { ConversationEvent } from '../events/conversation-event.js';
+import type { ConversationWatch } from '../runtime/conversation-watch.js';
 import type { LoggedEvent, TaskLog } from '../runtime/task-log.js';
 import type { Store } from '../store/store.js';
 
@@ -21,7 +23,7 @@ const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
  * the task goes on.
  */
 export class TaskStreams {
-  private readonly open = new Set<() => void>();
+  private readonly streams = new Set<() => void>();
 
   constructor(
     private readonly log: TaskLog,
@@ -32,6 +34,40 @@ export class TaskStreams {
 
   /** Streams task `taskId` to this reply until the task settles as `options.until` says, or the client leaves. */
   follow(reply: FastifyReply, taskId: string, options: FollowOptions): Promise<void> {
+    return this.open(reply, ({ write, end, ended }) => {
+      // Checked after the event that may have ended it has gone out (and outside the log's delivery).
+      const checkEnd = () =>
+        queueMicrotask(() => {
+          if (ended() || this.log.isOpen(taskId)) return;
+          const status = this.store.tasks.get(taskId)?.status;
+          if (options.until === 'pause' || !status || FINAL_STATUSES.has(status)) end();
+        });
+      const send = (event: LoggedEvent) => {
+        if (!options.debug && DEBUG_ONLY_EVENTS.has(event.type)) return;
+        write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+        if (event.type === 'done') checkEnd();
+      };
+      return this.log.follow(taskId, options.after, { event: send, settled: checkEnd });
+    });
+  }
+
+  /**
+   * Tells a client showing a conversation of every task started in it, until it leaves: first the
+   * tasks still running or paused, then each new one. The client follows each task's own stream.
+   */
+  watchConversation(reply: FastifyReply, conversationId: string, watch: ConversationWatch): Promise<void> {
+    return this.open(reply, ({ write }) => {
+      const send = (event: ConversationEvent) => {
+        const { type, ...payload } = event;
+        write(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
+      };
+      for (const task of this.store.tasks.unfinishedOf(conversationId)) send({ type: 'task_started', conversation_id: conversationId, task_id: task.id, message: task.message });
+      return watch.watch(conversationId, send);
+    });
+  }
+
+  /** An SSE response that `start` writes to; `start` returns how to stop, called when the stream ends either way. */
+  private open(reply: FastifyReply, start: (channel: { write(text: string): void; end(): void; ended(): boolean }) => () => void): Promise<void> {
     const res = reply.raw;
     reply.hijack();
     res.writeHead(200, {
@@ -50,36 +86,24 @@ export class TaskStreams {
         clearInterval(keepAlive);
         stop?.();
         res.off('close', end);
-        this.open.delete(end);
+        this.streams.delete(end);
         if (!res.writableEnded) res.end();
         resolve();
       };
       const write = (text: string) => {
         if (!res.writableEnded && !res.destroyed) res.write(text);
       };
-      // Checked after the event that may have ended it has gone out (and outside the log's delivery).
-      const checkEnd = () =>
-        queueMicrotask(() => {
-          if (ended || this.log.isOpen(taskId)) return;
-          const status = this.store.tasks.get(taskId)?.status;
-          if (options.until === 'pause' || !status || FINAL_STATUSES.has(status)) end();
-        });
-      const send = (event: LoggedEvent) => {
-        if (!options.debug && DEBUG_ONLY_EVENTS.has(event.type)) return;
-        write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`);
-        if (event.type === 'done') checkEnd();
-      };
       const keepAlive = setInterval(() => write(': keepalive\n\n'), this.keepAliveMs);
       keepAlive.unref();
       res.on('close', end);
-      this.open.add(end);
-      stop = this.log.follow(taskId, options.after, { event: send, settled: checkEnd });
+      this.streams.add(end);
+      stop = start({ write, end, ended: () => ended });
       if (ended) stop();
     });
   }
 
   /** Ends every stream (the server is stopping); clients resume from their last id elsewhere or later. */
   closeAll(): void {
-    for (const end of [...this.open]) end();
+    for (const end of [...this.streams]) end();
   }
 }

@@ -1,6 +1,7 @@
 import { ConflictError, InterruptedError, NotFoundError } from '../errors.js';
 import type { Approval } from '../store/approvals-repo.js';
 import { allowAlways } from './allow-always.js';
+import { ConversationWatch } from './conversation-watch.js';
 import { driveTask } from './driver.js';
 import { generationStats } from './generation-stats.js';
 import { endInterruptedTasks } from './interrupted-tasks.js';
@@ -34,8 +35,13 @@ export class Runtime {
     endInterruptedTasks(deps);
   }
 
+  /** Clients showing a conversation hear of each task started in it. */
+  readonly conversations = new ConversationWatch();
+
   async startTask(request: ChatRequest): Promise<StartedRun> {
-    return this.launch(await prepareTask(this.deps, request));
+    const run = this.launch(await prepareTask(this.deps, request));
+    this.conversations.tell({ type: 'task_started', conversation_id: run.conversationId, task_id: run.taskId, message: request.message });
+    return run;
   }
 
   continueTask(taskId: string, approvalId: string): StartedRun {

@@ -61,6 +61,16 @@ export class TasksRepo {
     );
   }
 
+  /** A conversation's tasks that are not over: running, or paused for a person. */
+  unfinishedOf(conversationId: string): Omit<TaskRow, 'state'>[] {
+    return this.db
+      .prepare(
+        `SELECT id, conversation_id, workspace, message, status, created_at, updated_at FROM tasks
+         WHERE conversation_id = ? AND status IN ('running', 'waiting_for_approval', 'waiting_for_password') ORDER BY created_at, rowid`,
+      )
+      .all(conversationId) as Omit<TaskRow, 'state'>[];
+  }
+
   /** Tasks marked running: at start-up, those a process that stopped left behind. */
   running(): TaskRow[] {
     return this.db.prepare(`SELECT * FROM tasks WHERE status = 'running'`).all() as TaskRow[];

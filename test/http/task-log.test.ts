@@ -168,3 +168,22 @@ describe('stages', () => {
     expect(flow).toEqual(['planning', 'running_tool:list_dir', 'tool_call_finished', 'planning', 'answering', 'done']);
   });
 });
+
+describe('watching a conversation', () => {
+  it('tells every client showing it of a task another client started, and on connecting of those still running', async () => {
+    const { answer, t } = await storyApp(['a ', 'b']);
+    const first = await t.openStream('/v1/chat/stream', { message: 'first', workspace: t.dir });
+    const { task_id: running, conversation_id: conversationId } = (await first.waitFor('runtime_status')).data as Record<string, string>;
+    const watcher = await t.follow(`/v1/conversations/${conversationId}/stream`);
+    expect((await watcher.waitFor('task_started')).data).toEqual({ conversation_id: conversationId, task_id: running, message: 'first' });
+    answer.finish();
+    await first.rest();
+    await t.app.runtime.idle();
+
+    const second = await t.stream('/v1/chat/stream', { message: 'second', workspace: t.dir, conversation_id: conversationId });
+    const started = await watcher.waitFor('task_started');
+    expect(started.data).toMatchObject({ task_id: second.events[0]!.data.task_id, message: 'second' });
+    watcher.hangUp();
+    expect((await t.get('/v1/conversations/conv_nope/stream')).status).toBe(404);
+  });
+});

@@ -5,7 +5,7 @@ import { conversationsQuery, limitQuery, parseInput } from '../request-schemas.j
 import type { Services } from '../services.js';
 import { viaOf } from './chat-routes.js';
 
-export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Services): void {
+export function registerTaskRoutes(app: FastifyInstance, { store, runtime, streams }: Services): void {
   const { taskLog } = runtime.deps;
   const requireTask = (taskId: string) => {
     const task = store.tasks.get(taskId);
@@ -41,6 +41,12 @@ export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Ser
   app.get('/v1/conversations', async (request) => {
     const { limit, workspace } = parseInput(conversationsQuery, request.query);
     return { conversations: store.conversations.list(limit, workspace ? await resolveWorkspace(workspace) : undefined) };
+  });
+
+  // A page showing a conversation learns here of tasks started in it by any client.
+  app.get<{ Params: { conversationId: string } }>('/v1/conversations/:conversationId/stream', async (request, reply) => {
+    if (!store.conversations.get(request.params.conversationId)) throw new HttpError(404, 'not_found', `Unknown conversation: ${request.params.conversationId}`);
+    await streams.watchConversation(reply, request.params.conversationId, runtime.conversations);
   });
 
   app.get<{ Params: { conversationId: string } }>('/v1/conversations/:conversationId', async (request) => {
