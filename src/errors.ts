@@ -57,3 +57,6 @@ export class NotFoundError extends DucklmError {}
 
 /** The thing exists but is not in a state that allows the request (double continue, undecided approval). */
 export class ConflictError extends DucklmError {}
+
+/** A task's process stopped under it (the server shut down or died): it can never finish. */
+export class InterruptedError extends DucklmError {}

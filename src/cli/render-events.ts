@@ -16,9 +16,7 @@ export interface RenderTargets {
 const STAGE_LABELS: Partial<Record<string, string>> = {
   planning: 'planning',
   recalling: 'recalling memories',
-  acting: 'deciding what to do',
   answering: 'answering',
-  remembering: 'remembering',
 };
 
 const OUTPUT_LINES = 6;

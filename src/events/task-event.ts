@@ -5,16 +5,9 @@ const risk = z.enum(RISK_LEVELS);
 const actionType = z.enum(ACTION_TYPES);
 const args = z.record(z.string(), z.unknown());
 
-export const STAGES = [
-  'planning',
-  'recalling',
-  'acting',
-  'running_tool',
-  'answering',
-  'waiting_for_approval',
-  'waiting_for_password',
-  'remembering',
-] as const;
+/** What a task is doing, derived from its phase (see driver.ts); never set by hand. */
+export const STAGES = ['planning', 'recalling', 'running_tool', 'answering', 'waiting_for_approval', 'waiting_for_password'] as const;
+export type Stage = (typeof STAGES)[number];
 
 export const generationStatsSchema = z.object({
   model_calls: z.number().int(),
@@ -62,6 +55,19 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('tool_password_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), attempt: z.number().int(), status: z.literal('waiting_for_password') }),
   z.object({ type: z.literal('tool_denied'), ...base, approval_id: z.string(), tool: z.string(), args }),
   z.object({ type: z.literal('task_resumed'), ...base, approval_id: z.string(), decision: z.string() }),
+  // A person decided on an approval (on any client: `via` names it), or a Stop denied it.
+  z.object({
+    type: z.literal('approval_decided'),
+    ...base,
+    approval_id: z.string(),
+    decision: z.enum(['allow_once', 'allow_always', 'deny']),
+    decided_by: z.enum(['person', 'cancellation']),
+    via: z.string().optional(),
+  }),
+  // A sudo password was tried; never the password itself.
+  z.object({ type: z.literal('password_attempt'), ...base, approval_id: z.string(), attempt: z.number().int(), accepted: z.boolean() }),
+  // A person asked to stop the task; `done` with status cancelled follows when it has stopped.
+  z.object({ type: z.literal('cancel_requested'), ...base, via: z.string().optional() }),
   z.object({
     type: z.literal('command_audit'),
     ...base,

@@ -6,12 +6,14 @@ import { createModelClient } from '../model/create-model-client.js';
 import type { ModelClient } from '../model/model-client.js';
 import { BackgroundJobs } from '../runtime/background-jobs.js';
 import { Runtime } from '../runtime/runtime.js';
+import { TaskLog } from '../runtime/task-log.js';
 import { SkillLibrary } from '../skills/skill-library.js';
 import { secureDataFolder } from '../store/data-folder.js';
 import { Store } from '../store/store.js';
 import { builtinTools, type ToolRegistry } from '../tools/registry.js';
 import type { CommandRunner } from '../tools/shell/command-runner.js';
 import { SpawnCommandRunner } from '../tools/shell/spawn-command-runner.js';
+import { TaskStreams } from './follow-stream.js';
 import { createErrorHandler } from './http-error.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
@@ -36,6 +38,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Where unexpected errors are reported; default: standard error. Never sent to clients. */
   log?: (message: string) => void;
+  /** How often an idle task stream gets a keep-alive comment; default 15 s. */
+  keepAliveMs?: number;
 }
 
 export interface DucklmApp {
@@ -53,8 +57,10 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   const store = Store.open(config.dbPath);
   const log = options.log ?? ((message: string) => process.stderr.write(`ducklm: ${message}\n`));
   const model = options.model ?? createModelClient(config.model);
+  const taskLog = new TaskLog(store);
   const runtime = new Runtime({
     store,
+    taskLog,
     model,
     tools: options.tools ?? builtinTools(),
     runner: options.runner ?? new SpawnCommandRunner(),
@@ -76,7 +82,8 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   // Before the routes, so that its hooks guard every one of them.
   registerSecurity(server, { token: resolveApiToken(config), host: config.host, port: config.port, allowRemote: config.allowRemote });
 
-  const services: Services = { runtime, store, model };
+  const streams = new TaskStreams(taskLog, store, options.keepAliveMs ?? 15_000);
+  const services: Services = { runtime, store, model, streams };
   registerHealthRoutes(server, services);
   registerChatRoutes(server, services);
   registerTaskRoutes(server, services);
@@ -93,6 +100,9 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
     store,
     config,
     async close() {
+      // Runs in flight end as interrupted (and say so in their logs); then nobody is left streaming.
+      await runtime.shutdown();
+      streams.closeAll();
       await server.close();
       await runtime.idle();
       await model.close?.();

@@ -81,6 +81,14 @@ export const memoryExportQuery = z.object({ workspace: workspacePath.optional(),
 
 export const skillsQuery = z.object({ workspace: workspacePath.optional() });
 
+const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** `GET /v1/tasks/{id}/stream`: resume after `after` (or the Last-Event-ID header), until a pause or the end. */
+export const followQuery = z.object({ after: seq.optional(), until: z.enum(['pause', 'end']).default('pause'), debug: flag.optional() });
+/** The Last-Event-ID header a reconnecting client sends: the last sequence number it received. */
+export const lastEventId = seq.optional();
+/** Which of our clients sent a request (`X-Ducklm-Client`), recorded with decisions and Stops; anything else is left out. */
+export const clientName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).optional().catch(undefined);
+
 export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 export const conversationsQuery = limitQuery.extend({ workspace: workspacePath.optional() });

@@ -1,28 +1,33 @@
 import type { ActionDirective } from '../model/role-replies.js';
-import { plan } from './route.js';
+import type { Step } from './steps.js';
 import type { TaskContext } from './task-context.js';
 import type { PlannedAction } from './task-state.js';
-import { runPlannedActions, type StepOutcome } from './tool-execution.js';
+import { runPlannedAction } from './tool-execution.js';
 
 /**
- * Runs the planner's tool calls, feeding results back, until it asks for none, says its calls
- * were the last (`final`), its reply is unusable, or the step limit is reached. `first` is the
- * directive that decided the route. 'paused' means a person must decide.
+ * The `act` phase: runs the first action of a directive (through the approval policy), then
+ * the rest, one step each. After the last: the answer when the planner said its calls were the
+ * last (`final`) or the step limit is reached, else the planner again, with the results.
  */
-export async function actionLoop(ctx: TaskContext, first: ActionDirective | null): Promise<StepOutcome> {
-  const { maxActionSteps } = ctx.deps.limits;
-  let directive = first ?? (await plan(ctx));
-  for (;;) {
-    if (!directive || directive.actions.length === 0) return 'continue';
-    const actions = boundedActions(ctx, directive.actions);
-    if ((await runPlannedActions(ctx, actions, directive.risk_level)) === 'paused') return 'paused';
-    // A directive cut short was not the last word: the planner sees what did not run and decides again.
-    if (directive.final && actions.length === directive.actions.length) return 'continue';
-    if (ctx.state.steps >= maxActionSteps) break;
-    directive = await plan(ctx);
+export async function actPhase(ctx: TaskContext, step: Extract<Step, { kind: 'act' }>): Promise<Step> {
+  const [action, ...rest] = step.actions;
+  if (action) {
+    const outcome = await runPlannedAction(ctx, action, step.risk);
+    if (outcome.kind === 'ask') return { kind: 'await_approval', action, decision: outcome.decision, risk: step.risk, remaining: rest };
   }
-  ctx.emitter.emit({ type: 'action_step_limit', steps: ctx.state.steps });
-  return 'continue';
+  if (rest.length) return { ...step, actions: rest };
+  if (step.final) return { kind: 'answer' };
+  if (ctx.state.steps >= ctx.deps.limits.maxActionSteps) {
+    ctx.emitter.emit({ type: 'action_step_limit', steps: ctx.state.steps });
+    return { kind: 'answer' };
+  }
+  return { kind: 'plan', first: false };
+}
+
+/** The steps of a directive: its (bounded) actions. A directive cut short was not the last word. */
+export function stepsFor(ctx: TaskContext, directive: ActionDirective): Step {
+  const actions = boundedActions(ctx, directive.actions);
+  return { kind: 'act', actions, risk: directive.risk_level, final: directive.final && actions.length === directive.actions.length };
 }
 
 /**

@@ -10,7 +10,7 @@ import { toolContextFor } from './tool-execution.js';
  * workspace and the same normalised target. Only this HTTP path creates rules, never a tool or
  * the model, and never for sudo.
  */
-export async function allowAlways(deps: RuntimeDeps, approvalId: string): Promise<{ approval: Approval; rule: Rule }> {
+export async function allowAlways(deps: RuntimeDeps, approvalId: string, via: string | undefined): Promise<{ approval: Approval; rule: Rule }> {
   const { approvals, tasks, rules } = deps.store;
   const approval = approvals.get(approvalId);
   if (!approval) throw new NotFoundError(`Unknown approval: ${approvalId}`);
@@ -23,6 +23,10 @@ export async function allowAlways(deps: RuntimeDeps, approvalId: string): Promis
   if (!tool?.ruleTarget || !state?.success || !parsed?.success) throw new UserError(`This ${approval.tool} action cannot be always allowed; use allow_once.`);
   const target = await tool.ruleTarget(parsed.data, toolContextFor(deps, state.data.workspace, AbortSignal.timeout(5000), state.data.pending?.plannerRisk ?? 'none'));
   if (!target) throw new UserError(`This ${approval.tool} action cannot be always allowed; use allow_once.`);
-  if (!approvals.transition(approvalId, 'pending', 'allowed')) throw new ConflictError(`Approval ${approvalId} was decided meanwhile.`);
-  return { approval: approvals.get(approvalId)!, rule: rules.add(state.data.workspace, tool.name, target, approvalId) };
+  const rule = deps.taskLog.transact(approval.task_id, (append) => {
+    if (!approvals.transition(approvalId, 'pending', 'allowed')) throw new ConflictError(`Approval ${approvalId} was decided meanwhile.`);
+    append({ type: 'approval_decided', task_id: approval.task_id, approval_id: approvalId, decision: 'allow_always', decided_by: 'person', ...(via ? { via } : {}) });
+    return rules.add(state.data.workspace, tool.name, target, approvalId);
+  });
+  return { approval: approvals.get(approvalId)!, rule };
 }

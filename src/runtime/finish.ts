@@ -1,14 +1,15 @@
-import { DucklmError, ModelBehaviorError, ModelRequestError, ModelUnavailableError } from '../errors.js';
+import { DucklmError, InterruptedError, ModelBehaviorError, ModelRequestError, ModelUnavailableError } from '../errors.js';
 import type { TaskStatus } from '../events/task-event.js';
 import { generationStats } from './generation-stats.js';
 import { answerTurn } from './prompts.js';
 import type { TaskContext } from './task-context.js';
+import type { Append } from './task-emitter.js';
 
-/** Saves the task's state and status and closes this run with `done`. */
-export function endTurn(ctx: TaskContext, status: TaskStatus): void {
+/** Saves the task's state and status and closes this run with `done`, inside the caller's transaction. */
+export function endTurn(ctx: TaskContext, status: TaskStatus, append: Append): void {
   ctx.deps.store.tasks.save(ctx.taskId, status, JSON.stringify(ctx.state));
   const ttft = ctx.firstTokenAt === null ? null : ctx.firstTokenAt - ctx.startedAt;
-  ctx.emitter.emit({
+  append({
     type: 'done',
     conversation_id: ctx.state.conversationId,
     status,
@@ -23,19 +24,27 @@ export function completeTask(ctx: TaskContext): void {
   ctx.state.pending = null;
   const { conversations } = ctx.deps.store;
   const seen = answerTurn(ctx.state).content;
-  if (seen !== ctx.state.message && seen.length <= MAX_REMEMBERED_TURN_CHARS) conversations.setModelContent(ctx.taskId, seen);
-  conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, 'completed');
-  endTurn(ctx, 'completed');
+  ctx.emitter.transact((append) => {
+    if (seen !== ctx.state.message && seen.length <= MAX_REMEMBERED_TURN_CHARS) conversations.setModelContent(ctx.taskId, seen);
+    conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, 'completed');
+    endTurn(ctx, 'completed', append);
+  });
 }
 
 /** Any failure ends the task with an `error` event the user can act on; the server goes on. */
 export function failTask(ctx: TaskContext, error: unknown): void {
-  const cancelled = ctx.signal.aborted;
-  const { code, message } = cancelled ? { code: 'cancelled', message: 'The task was cancelled.' } : describeError(error, ctx);
-  const status: TaskStatus = cancelled ? 'cancelled' : 'failed';
-  if (ctx.answer) ctx.deps.store.conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, status);
-  ctx.emitter.emit({ type: 'error', code, message });
-  endTurn(ctx, status);
+  const { code, message, status } = ctx.signal.aborted ? describeAbort(ctx.signal.reason) : { ...describeError(error, ctx), status: 'failed' as const };
+  ctx.emitter.transact((append) => {
+    if (ctx.answer) ctx.deps.store.conversations.addMessage(ctx.state.conversationId, ctx.taskId, 'assistant', ctx.answer, status);
+    append({ type: 'error', code, message });
+    endTurn(ctx, status, append);
+  });
+}
+
+/** A person's Stop cancels; the server stopping under the task interrupts it, which is a failure. */
+function describeAbort(reason: unknown): { code: string; message: string; status: TaskStatus } {
+  if (reason instanceof InterruptedError) return { code: 'interrupted', message: reason.message, status: 'failed' };
+  return { code: 'cancelled', message: 'The task was cancelled.', status: 'cancelled' };
 }
 
 function describeError(error: unknown, ctx: TaskContext): { code: string; message: string } {

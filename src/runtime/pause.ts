@@ -1,58 +1,56 @@
-import type { ApprovalDecision } from '../tools/tool.js';
-import type { RiskLevel } from '../tools/risk.js';
 import { endTurn } from './finish.js';
+import type { Step } from './steps.js';
 import type { TaskContext } from './task-context.js';
-import type { PlannedAction } from './task-state.js';
 
 /**
- * Stops the task to ask a person. What resuming needs is saved with the task, so the approval
- * survives a restart; the stream then ends cleanly.
+ * The `await_approval` phase: stops the task to ask a person. The approval, the saved state and
+ * the events that say so are written together, so the approval survives a restart and the log
+ * never shows a pause the task row does not.
  */
-export function pauseForApproval(
-  ctx: TaskContext,
-  action: PlannedAction,
-  decision: Extract<ApprovalDecision, { kind: 'ask' }>,
-  plannerRisk: RiskLevel,
-  remaining: PlannedAction[],
-): void {
+export function awaitApprovalPhase(ctx: TaskContext, step: Extract<Step, { kind: 'await_approval' }>): Step {
+  const { action, decision } = step;
   const reason = action.reason ? `${decision.reason.replace(/[.!]?$/, '.')} The planner's reason: ${action.reason}` : decision.reason;
-  const approval = ctx.deps.store.approvals.create({
-    task_id: ctx.taskId,
-    tool: action.tool,
-    args: action.args,
-    reason,
-    risk_level: decision.riskLevel,
-    action_type: decision.actionType,
-    needs_password: decision.needsPassword,
+  ctx.emitter.transact((append) => {
+    const approval = ctx.deps.store.approvals.create({
+      task_id: ctx.taskId,
+      tool: action.tool,
+      args: action.args,
+      reason,
+      risk_level: decision.riskLevel,
+      action_type: decision.actionType,
+      needs_password: decision.needsPassword,
+    });
+    ctx.state.pending = { approvalId: approval.approval_id, action, plannerRisk: step.risk, remaining: step.remaining };
+    append({
+      type: 'tool_approval_requested',
+      approval_id: approval.approval_id,
+      tool: action.tool,
+      args: action.args,
+      reason,
+      risk_level: decision.riskLevel,
+      action_type: decision.actionType,
+      needs_password: decision.needsPassword,
+      status: 'waiting_for_approval',
+    });
+    endTurn(ctx, 'waiting_for_approval', append);
   });
-  ctx.state.pending = { approvalId: approval.approval_id, action, plannerRisk, remaining };
-  ctx.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_approval', detail: action.tool });
-  ctx.emitter.emit({
-    type: 'tool_approval_requested',
-    approval_id: approval.approval_id,
-    tool: action.tool,
-    args: action.args,
-    reason,
-    risk_level: decision.riskLevel,
-    action_type: decision.actionType,
-    needs_password: decision.needsPassword,
-    status: 'waiting_for_approval',
-  });
-  endTurn(ctx, 'waiting_for_approval');
+  return { kind: 'done' };
 }
 
-/** An approved sudo command waits once more, for the password, which is never saved. */
-export function pauseForPassword(ctx: TaskContext, approvalId: string, action: PlannedAction): void {
+/** The `await_password` phase: an approved sudo command waits once more, for the password, which is never saved. */
+export function awaitPasswordPhase(ctx: TaskContext, step: Extract<Step, { kind: 'await_password' }>): Step {
   const retry = ctx.state.passwordAttempts > 0;
-  ctx.emitter.emit({ type: 'runtime_status', stage: 'waiting_for_password', detail: action.tool });
-  ctx.emitter.emit({
-    type: 'tool_password_requested',
-    approval_id: approvalId,
-    tool: action.tool,
-    args: action.args,
-    reason: `${retry ? 'sudo did not accept that password; try again. ' : ''}sudo needs your password. It is passed to sudo once, on standard input, and never stored.`,
-    attempt: ctx.state.passwordAttempts + 1,
-    status: 'waiting_for_password',
+  ctx.emitter.transact((append) => {
+    append({
+      type: 'tool_password_requested',
+      approval_id: step.approvalId,
+      tool: step.action.tool,
+      args: step.action.args,
+      reason: `${retry ? 'sudo did not accept that password; try again. ' : ''}sudo needs your password. It is passed to sudo once, on standard input, and never stored.`,
+      attempt: ctx.state.passwordAttempts + 1,
+      status: 'waiting_for_password',
+    });
+    endTurn(ctx, 'waiting_for_password', append);
   });
-  endTurn(ctx, 'waiting_for_password');
+  return { kind: 'done' };
 }

@@ -19,10 +19,15 @@ const POLICY_CANDIDATES = 5;
 export function schedulePostTask(ctx: TaskContext): void {
   // The request's signal dies with the stream; this work has its own deadline instead.
   const post: TaskContext = { ...ctx, signal: AbortSignal.timeout(POST_TASK_TIMEOUT_MS) };
+  // Held from now, before the run ends: its followers stay until these events are in.
+  const release = ctx.deps.taskLog.hold(ctx.taskId);
   ctx.deps.background.run(async () => {
-    await rememberExchange(post);
-    if (ctx.deps.reflection) await reflect(post);
-    post.emitter.flush();
+    try {
+      await rememberExchange(post);
+      if (ctx.deps.reflection) await reflect(post);
+    } finally {
+      release();
+    }
   }, `post-task work of task ${ctx.taskId}`);
 }
 

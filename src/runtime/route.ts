@@ -2,8 +2,11 @@ import { ModelBehaviorError } from '../errors.js';
 import { findLessons } from '../memory/lessons.js';
 import { actionDirectiveSchema, actionFormat, recallVerdictSchema, ROUTE_KEYS, type ActionDirective, type Route } from '../model/role-replies.js';
 import { taintFromLessons } from './approval-resolver.js';
+import { stepsFor } from './action-loop.js';
 import { plannerMessages, recallMessages } from './prompts.js';
+import type { Step } from './steps.js';
 import { readDecision } from './structured-call.js';
+import type { SpeculativeAnswer } from './speculative-answer.js';
 import { turnHistory, type TaskContext } from './task-context.js';
 
 /** Who decided the turn's route, and the planner's first directive when it was the planner. */
@@ -16,17 +19,51 @@ export interface RouteDecision {
 }
 
 /**
- * Whether this turn needs a tool is the model's decision, for every message in any language.
- * With memories in view the recall judge makes it (it sees them numbered, and a question they
- * answer needs no planner at all); without, the planner does, and its answer is already the plan.
- * Either reply is read only until its first key settles the route.
+ * The `recall` phase. Whether this turn needs a tool is the model's decision, for every message
+ * in any language. With memories in view the recall judge makes it (it sees them numbered, and a
+ * question they answer needs no planner at all); without, the planner does (`plan`, first step),
+ * and its answer is already the plan. Either reply is read only until its first key settles the
+ * route. The answer has already started beside the decision (`early`).
  */
-export function decideRoute(ctx: TaskContext): Promise<RouteDecision> {
-  return ctx.state.memories.length || ctx.state.pinnedMemories.length ? askRecallJudge(ctx) : askPlanner(ctx);
+export async function recallPhase(ctx: TaskContext, step: Extract<Step, { kind: 'recall' }>): Promise<Step> {
+  const decision = await discardOnFailure(step.early, () => askRecallJudge(ctx));
+  if (decision.route === 'answer') return answerNow(ctx, decision, step.early);
+  // The judge only says a tool is needed; which one is the planner's call, and it may disagree.
+  if (decision.by === 'recall') return { kind: 'plan', first: true, early: step.early };
+  return toolsNow(ctx, decision, step.early);
+}
+
+/** The `plan` phase: one planner step; the first one of a turn may decide that no tool is needed. */
+export async function planPhase(ctx: TaskContext, step: Extract<Step, { kind: 'plan' }>): Promise<Step> {
+  if (!step.first) {
+    const directive = await plan(ctx);
+    return directive?.actions.length ? stepsFor(ctx, directive) : { kind: 'answer' };
+  }
+  const decision = await discardOnFailure(step.early, () => askPlanner(ctx));
+  if (decision.route === 'answer') return answerNow(ctx, decision, step.early);
+  return toolsNow(ctx, decision, step.early);
+}
+
+async function toolsNow(ctx: TaskContext, decision: RouteDecision, early: SpeculativeAnswer | undefined): Promise<Step> {
+  if (early && (await early.discard())) ctx.emitter.emit({ type: 'speculative_answer_discarded' });
+  return decision.directive ? stepsFor(ctx, decision.directive) : { kind: 'answer' };
+}
+
+function answerNow(ctx: TaskContext, decision: RouteDecision, early: SpeculativeAnswer | undefined): Step {
+  ctx.emitter.emit({ type: 'action_loop_skipped', reason: decision.reason, decided_by: decision.by });
+  return early ? { kind: 'answer', source: early.release() } : { kind: 'answer' };
+}
+
+async function discardOnFailure<T>(early: SpeculativeAnswer | undefined, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    await early?.discard();
+    throw error;
+  }
 }
 
 async function askRecallJudge(ctx: TaskContext): Promise<RouteDecision> {
-  ctx.emitter.emit({ type: 'runtime_status', stage: 'recalling' });
   const { memories } = ctx.state;
   try {
     const { route, value } = await readDecision(ctx, 'recall', recallMessages(ctx.state, turnHistory(ctx), ctx.deps.tools), recallVerdictSchema, ROUTE_KEYS.recall, ['answer', 'tools'], (v) =>
@@ -46,7 +83,7 @@ async function askRecallJudge(ctx: TaskContext): Promise<RouteDecision> {
 }
 
 /** The planner decides, and plans. Lessons of similar past tasks go with it. */
-export async function askPlanner(ctx: TaskContext): Promise<RouteDecision> {
+async function askPlanner(ctx: TaskContext): Promise<RouteDecision> {
   applyLessons(ctx);
   const directive = await plan(ctx, ['answer']);
   const route: Route = directive && directive.actions.length ? 'tools' : 'answer';
@@ -59,7 +96,7 @@ export async function askPlanner(ctx: TaskContext): Promise<RouteDecision> {
  * unusable: an unusable directive is no reason to fail the user, who gets an answer from what
  * there is.
  */
-export async function plan(ctx: TaskContext, stopOn: readonly Route[] = []): Promise<ActionDirective | null> {
+async function plan(ctx: TaskContext, stopOn: readonly Route[] = []): Promise<ActionDirective | null> {
   const step = ++ctx.state.steps;
   try {
     const format = actionFormat([...ctx.deps.tools.keys()]);

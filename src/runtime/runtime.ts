@@ -1,5 +1,9 @@
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, InterruptedError, NotFoundError } from '../errors.js';
+import type { Approval } from '../store/approvals-repo.js';
 import { allowAlways } from './allow-always.js';
+import { driveTask } from './driver.js';
+import { generationStats } from './generation-stats.js';
+import { endInterruptedTasks } from './interrupted-tasks.js';
 import { prepareContinue, preparePassword } from './resume-task.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { prepareTask, type ChatRequest, type PreparedRun } from './start-task.js';
@@ -7,52 +11,87 @@ import { prepareTask, type ChatRequest, type PreparedRun } from './start-task.js
 /** What `cancel` did: stopped a run in flight, or ended a task that was paused. */
 export type CancelOutcome = 'stopping' | 'cancelled';
 
-/** The agent's entry points; knows nothing of HTTP, so the CLI and tests use it the same way. */
+/** A run that started: followers read its task's log from after `after`. */
+export interface StartedRun {
+  taskId: string;
+  conversationId: string;
+  after: number;
+}
+
+/** Which client a person used for a decision or a Stop ("web", "terminal"), kept in the task log. */
+export type Via = string | undefined;
+
+/**
+ * The agent's entry points; knows nothing of HTTP, so the CLI and tests use it the same way.
+ * A run belongs to no client: it goes on whoever follows it, until it ends or a person stops it.
+ */
 export class Runtime {
   /** Runs in flight by task id, so that a person can stop one from anywhere (another tab, the CLI). */
-  private readonly inflight = new Map<string, AbortController>();
+  private readonly inflight = new Map<string, { controller: AbortController; done: Promise<void> }>();
 
   constructor(readonly deps: RuntimeDeps) {
     // Tasks that were mid-run when the last process stopped can never finish; paused ones can.
-    deps.store.tasks.failInterrupted();
+    endInterruptedTasks(deps);
   }
 
-  async startTask(request: ChatRequest): Promise<PreparedRun> {
-    return this.tracked(await prepareTask(this.deps, request));
+  async startTask(request: ChatRequest): Promise<StartedRun> {
+    return this.launch(await prepareTask(this.deps, request));
   }
 
-  continueTask(taskId: string, approvalId: string): PreparedRun {
-    return this.tracked(prepareContinue(this.deps, taskId, approvalId));
+  continueTask(taskId: string, approvalId: string): StartedRun {
+    return this.launch(prepareContinue(this.deps, taskId, approvalId));
   }
 
-  providePassword(taskId: string, approvalId: string, password: string): PreparedRun {
-    return this.tracked(preparePassword(this.deps, taskId, approvalId, password));
+  providePassword(taskId: string, approvalId: string, password: string): StartedRun {
+    return this.launch(preparePassword(this.deps, taskId, approvalId, password));
   }
 
-  allowAlways(approvalId: string) {
-    return allowAlways(this.deps, approvalId);
+  /** A person's decision on an approval, recorded in its task's log with the approval's new state. */
+  decide(approvalId: string, decision: 'allow_once' | 'deny', via: Via): Approval {
+    const { approvals } = this.deps.store;
+    const approval = approvals.get(approvalId);
+    if (!approval) throw new NotFoundError(`Unknown approval: ${approvalId}`);
+    this.deps.taskLog.transact(approval.task_id, (append) => {
+      if (!approvals.transition(approvalId, 'pending', decision === 'deny' ? 'denied' : 'allowed')) {
+        throw new ConflictError(`Approval ${approvalId} was already decided (${approvals.get(approvalId)?.status ?? approval.status}).`);
+      }
+      append({ type: 'approval_decided', task_id: approval.task_id, approval_id: approvalId, decision, decided_by: 'person', ...(via ? { via } : {}) });
+    });
+    return approvals.get(approvalId)!;
+  }
+
+  allowAlways(approvalId: string, via: Via) {
+    return allowAlways(this.deps, approvalId, via);
   }
 
   /**
    * Stops a task: a running one is aborted (its model request and command end, and it finishes
-   * as `cancelled` on its own stream); a paused one is ended here, its pending approval denied.
+   * as `cancelled`); a paused one is ended here, its pending approval denied, in one transaction.
    */
-  cancel(taskId: string): CancelOutcome {
-    const { store } = this.deps;
+  cancel(taskId: string, via: Via): CancelOutcome {
+    const { store, taskLog } = this.deps;
     const task = store.tasks.get(taskId);
     if (!task) throw new NotFoundError(`Unknown task: ${taskId}`);
-    // Stopping twice is harmless: a client that hung up has usually cancelled it already.
+    // Stopping twice is harmless.
     if (task.status === 'cancelled') return 'cancelled';
     const running = this.inflight.get(taskId);
     if (running) {
-      running.abort(new Error('cancelled by the person'));
+      if (!running.controller.signal.aborted) {
+        taskLog.append({ type: 'cancel_requested', task_id: taskId, ...(via ? { via } : {}) });
+        running.controller.abort(new Error('cancelled by the person'));
+      }
       return 'stopping';
     }
-    const ended = store.db.transaction(() => {
+    const ended = taskLog.transact(taskId, (append) => {
+      const pending = store.approvals.latestOf(taskId);
       if (!store.tasks.cancelPaused(taskId)) return false;
-      store.approvals.denyPendingOf(taskId);
+      append({ type: 'cancel_requested', task_id: taskId, ...(via ? { via } : {}) });
+      if (pending?.status === 'pending' && store.approvals.transition(pending.approval_id, 'pending', 'denied')) {
+        append({ type: 'approval_decided', task_id: taskId, approval_id: pending.approval_id, decision: 'deny', decided_by: 'cancellation', ...(via ? { via } : {}) });
+      }
+      append({ type: 'done', task_id: taskId, conversation_id: task.conversation_id, status: 'cancelled', generation_stats: generationStats([], null, 0) });
       return true;
-    })();
+    });
     if (!ended) throw new ConflictError(`Task ${taskId} is ${task.status}; there is nothing to stop.`);
     return 'cancelled';
   }
@@ -62,18 +101,31 @@ export class Runtime {
     return this.deps.background.idle();
   }
 
-  private tracked(prepared: PreparedRun): PreparedRun {
-    return {
-      ...prepared,
-      run: async (listener, signal) => {
-        const controller = new AbortController();
-        this.inflight.set(prepared.taskId, controller);
-        try {
-          await prepared.run(listener, AbortSignal.any([signal, controller.signal]));
-        } finally {
-          if (this.inflight.get(prepared.taskId) === controller) this.inflight.delete(prepared.taskId);
-        }
-      },
-    };
+  /** The server is stopping: every run in flight ends now, as interrupted, and is saved so. */
+  async shutdown(): Promise<void> {
+    const runs = [...this.inflight.values()];
+    for (const run of runs) run.controller.abort(new InterruptedError('The server stopped while the task was running.'));
+    await Promise.all(runs.map((run) => run.done));
+  }
+
+  private launch(prepared: PreparedRun): StartedRun {
+    const { taskId, conversationId, after } = prepared;
+    const controller = new AbortController();
+    const release = this.deps.taskLog.hold(taskId);
+    // On a later turn of the event loop: whoever asked for the run follows it first, so that even
+    // its very first event (or the news that the database failed under it) reaches them live.
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => driveTask(this.deps, prepared, controller.signal))
+      .catch((error: unknown) => this.deps.log(`task ${taskId} ended badly: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+      this.inflight.delete(taskId);
+      try {
+        release();
+      } catch (error) {
+        this.deps.log(`task ${taskId}: its last events could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    this.inflight.set(taskId, { controller, done });
+    return { taskId, conversationId, after };
   }
 }

@@ -1,20 +1,13 @@
 import { NotFoundError } from '../errors.js';
-import type { StreamChunk } from '../model/model-client.js';
 import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
-import { actionLoop } from './action-loop.js';
 import { taintFromPrompt } from './approval-resolver.js';
-import { completeTask } from './finish.js';
-import { schedulePostTask } from './post-task.js';
 import { findMemories } from './find-memories.js';
-import { askPlanner, decideRoute, type RouteDecision } from './route.js';
-import { createContext, runTurn } from './run-turn.js';
 import type { RuntimeDeps } from './runtime-deps.js';
-import type { TaskContext } from './task-context.js';
-import type { EventListener } from './task-emitter.js';
-import type { TaskState } from './task-state.js';
 import { SpeculativeAnswer } from './speculative-answer.js';
-import { think } from './thinker.js';
+import type { Step } from './steps.js';
+import type { TaskContext } from './task-context.js';
+import type { TaskState } from './task-state.js';
 
 export interface ChatRequest {
   message: string;
@@ -24,13 +17,17 @@ export interface ChatRequest {
   reasoning?: 'on' | 'off';
 }
 
-/** A task created and ready to stream; creating it first lets bad ids fail before any streaming. */
+/** A task created (or claimed to resume) and ready to run: the driver starts it at `first`. */
 export interface PreparedRun {
   taskId: string;
   conversationId: string;
-  run(listener: EventListener | null, signal: AbortSignal): Promise<void>;
+  state: TaskState;
+  first: Step;
+  /** The last event before this run: its followers start after it. */
+  after: number;
 }
 
+/** Creates the task; creating it first lets bad ids fail before anything runs. */
 export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Promise<PreparedRun> {
   const { store } = deps;
   const workspace = await resolveWorkspace(request.workspace);
@@ -61,21 +58,14 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     store.tasks.create({ id: taskId, conversation_id: conversationId, workspace, message: request.message, state: JSON.stringify(state) });
     store.conversations.addMessage(conversationId, taskId, 'user', request.message, 'completed');
   })();
-  return {
-    taskId,
-    conversationId,
-    run: (listener, signal) => {
-      const ctx = createContext(deps, taskId, state, listener, signal);
-      // Inside runTurn: even the first event may fail to be written (a full disk), and the task must still end with `done`.
-      return runTurn(ctx, async () => {
-        ctx.emitter.emit({ type: 'runtime_status', stage: 'planning', conversation_id: conversationId });
-        await turn(ctx);
-      });
-    },
-  };
+  return { taskId, conversationId, state, first: { kind: 'prepare' }, after: 0 };
 }
 
-async function turn(ctx: TaskContext): Promise<void> {
+/**
+ * The `prepare` phase: the skill and memories of the message, found locally; then the route is
+ * decided, with the answer already starting beside the decision.
+ */
+export async function preparePhase(ctx: TaskContext): Promise<Step> {
   const skill = await ctx.deps.skills.match(ctx.state.message, ctx.state.workspace);
   if (skill) {
     ctx.state.skill = { name: skill.name, instructions: skill.instructions };
@@ -84,28 +74,5 @@ async function turn(ctx: TaskContext): Promise<void> {
   await findMemories(ctx);
   taintFromPrompt(ctx, skill?.source ?? null);
   const early = new SpeculativeAnswer(ctx);
-  let decision: RouteDecision;
-  try {
-    decision = await decideRoute(ctx);
-    // The judge only says a tool is needed; which one is the planner's call, and it may disagree.
-    if (decision.by === 'recall' && decision.route === 'tools') decision = await askPlanner(ctx);
-  } catch (error) {
-    await early.discard();
-    throw error;
-  }
-  if (decision.route === 'answer') {
-    ctx.emitter.emit({ type: 'action_loop_skipped', reason: decision.reason, decided_by: decision.by });
-    await answerAndFinish(ctx, early.release());
-    return;
-  }
-  if (await early.discard()) ctx.emitter.emit({ type: 'speculative_answer_discarded' });
-  if ((await actionLoop(ctx, decision.directive)) === 'paused') return;
-  await answerAndFinish(ctx);
-}
-
-export async function answerAndFinish(ctx: TaskContext, answer?: AsyncIterable<StreamChunk>): Promise<void> {
-  ctx.signal.throwIfAborted();
-  await think(ctx, answer);
-  completeTask(ctx);
-  schedulePostTask(ctx);
+  return ctx.state.memories.length || ctx.state.pinnedMemories.length ? { kind: 'recall', early } : { kind: 'plan', first: true, early };
 }

@@ -1,5 +1,8 @@
 import type { StreamChunk } from '../model/model-client.js';
+import { completeTask } from './finish.js';
 import { streamRole } from './model-calls.js';
+import { schedulePostTask } from './post-task.js';
+import type { Step } from './steps.js';
 import { thinkerMessages } from './prompts.js';
 import { turnHistory, type TaskContext } from './task-context.js';
 
@@ -14,11 +17,18 @@ export function answerStream(ctx: TaskContext): AsyncIterable<StreamChunk> {
  * answer that already started (see speculative-answer.ts), else a new one is asked for.
  */
 export async function think(ctx: TaskContext, source: AsyncIterable<StreamChunk> = answerStream(ctx)): Promise<void> {
-  ctx.emitter.emit({ type: 'runtime_status', stage: 'answering' });
   for await (const chunk of source) {
     if (chunk.type !== 'content_delta' && chunk.type !== 'reasoning_delta') continue;
     ctx.firstTokenAt ??= performance.now();
     if (chunk.type === 'content_delta') ctx.answer += chunk.delta;
     ctx.emitter.emit({ type: chunk.type, delta: chunk.delta });
   }
+}
+
+/** The `answer` phase: the answer streams, the task completes, and what to remember is decided after. */
+export async function answerPhase(ctx: TaskContext, step: Extract<Step, { kind: 'answer' }>): Promise<Step> {
+  await think(ctx, step.source);
+  completeTask(ctx);
+  schedulePostTask(ctx);
+  return { kind: 'done' };
 }

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TaskEvent } from '../events/task-event.js';
-import type { AnyTool, AuditSubject, ToolContext, ToolResult } from '../tools/tool.js';
+import type { AnyTool, ApprovalDecision, AuditSubject, ToolContext, ToolResult } from '../tools/tool.js';
 import { redactSecrets } from '../tools/redact.js';
 import type { RiskLevel } from '../tools/risk.js';
 import { resolveApproval } from './approval-resolver.js';
-import { pauseForApproval } from './pause.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import type { TaskContext } from './task-context.js';
 import type { PlannedAction } from './task-state.js';
 
-export type StepOutcome = 'continue' | 'paused';
 export type ApprovedBy = { by: 'person' } | { by: 'automatic' } | { by: 'rule'; ruleId: string };
 
 export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolContext {
@@ -22,26 +20,19 @@ export function toolContextFor(deps: RuntimeDeps, workspace: string, signal: Abo
   return { workspace, signal, runner: deps.runner, plannerRisk, limits: { commandTimeoutMs, maxOutputBytes }, protectedPaths: deps.protectedPaths ?? [] };
 }
 
-/** Runs a directive's actions in order; stops at the first that needs a person's approval. */
-export async function runPlannedActions(ctx: TaskContext, actions: PlannedAction[], plannerRisk: RiskLevel): Promise<StepOutcome> {
-  for (const [i, action] of actions.entries()) {
-    ctx.signal.throwIfAborted();
-    if ((await runPlannedAction(ctx, action, plannerRisk, actions.slice(i + 1))) === 'paused') return 'paused';
-  }
-  return 'continue';
-}
+/** What came of one planned action: it ran (or failed as an observation), or a person must decide. */
+export type ActionOutcome = { kind: 'ran' } | { kind: 'ask'; decision: Extract<ApprovalDecision, { kind: 'ask' }> };
 
-async function runPlannedAction(ctx: TaskContext, action: PlannedAction, plannerRisk: RiskLevel, remaining: PlannedAction[]): Promise<StepOutcome> {
+/** Runs one planned action unless the approval policy says a person must decide first. */
+export async function runPlannedAction(ctx: TaskContext, action: PlannedAction, plannerRisk: RiskLevel): Promise<ActionOutcome> {
+  ctx.signal.throwIfAborted();
   const resolved = resolveAction(ctx, action);
-  if (!resolved) return 'continue';
+  if (!resolved) return { kind: 'ran' };
   const toolCtx = toolContext(ctx, plannerRisk);
   const resolution = await resolveApproval(ctx, resolved.tool, resolved.input, toolCtx);
-  if (resolution.kind === 'ask') {
-    pauseForApproval(ctx, action, resolution.decision, plannerRisk, remaining);
-    return 'paused';
-  }
+  if (resolution.kind === 'ask') return { kind: 'ask', decision: resolution.decision };
   await executeTool(ctx, resolved.tool, resolved.input, action, toolCtx, resolution.approvedBy === 'rule' ? { by: 'rule', ruleId: resolution.ruleId } : { by: 'automatic' });
-  return 'continue';
+  return { kind: 'ran' };
 }
 
 /**
@@ -74,7 +65,6 @@ export async function executeTool(
   password?: string,
 ): Promise<ToolResult> {
   const callId = randomUUID();
-  ctx.emitter.emit({ type: 'runtime_status', stage: 'running_tool', detail: tool.name });
   ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: tool.name, args: action.args });
   let result: ToolResult;
   try {

@@ -180,4 +180,10 @@ export const MIGRATIONS: readonly string[] = [
   -- turn's prompt repeats them exactly and a server's prompt cache serves the whole history.
   ALTER TABLE messages ADD COLUMN model_content TEXT;
   `,
+  /* 5 */ `
+  -- A run of streamed deltas is kept as one row that spans the sequence numbers from first_seq to seq;
+  -- parts holds each delta's length, so a follower can resume exactly after any one of them.
+  ALTER TABLE task_events ADD COLUMN first_seq INTEGER;
+  ALTER TABLE task_events ADD COLUMN parts TEXT;
+  `,
 ];

@@ -61,8 +61,8 @@ export class TasksRepo {
     );
   }
 
-  /** Tasks left running by a process that stopped: they can never finish. */
-  failInterrupted(): number {
-    return this.db.prepare(`UPDATE tasks SET status = 'failed', updated_at = ? WHERE status = 'running'`).run(nowIso()).changes;
+  /** Tasks marked running: at start-up, those a process that stopped left behind. */
+  running(): TaskRow[] {
+    return this.db.prepare(`SELECT * FROM tasks WHERE status = 'running'`).all() as TaskRow[];
   }
 }

@@ -1,35 +1,49 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SpawnCommandRunner } from '../../src/tools/shell/spawn-command-runner.js';
-import type { StreamChunk } from '../../src/model/model-client.js';
-import { directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
+import { answerNow, directive, FakeModelClient, hasObservations } from '../support/fake-model-client.js';
+import { GatedAnswer } from '../support/gated-stream.js';
 import { firstOf } from '../support/sse-client.js';
 import { startTestApp } from '../support/test-app.js';
 
+const quiet = { memory_policy: { should_store: false, summary: '' } };
+
 describe('a client that hangs up', () => {
-  it('aborts the model request; the task is cancelled and the partial answer kept as such', async () => {
-    let modelSawAbort!: () => void;
-    const aborted = new Promise<void>((resolve) => (modelSawAbort = resolve));
-    const model = new FakeModelClient({
-      chat: { action: directive() },
-      stream: (_messages, options) =>
-        (async function* (): AsyncGenerator<StreamChunk> {
-          yield { type: 'content_delta', delta: 'partial ' };
-          await new Promise((_resolve, reject) =>
-            options.signal!.addEventListener('abort', () => {
-              modelSawAbort();
-              reject(options.signal!.reason);
-            }),
-          );
-        })(),
-    });
+  it('stops following only: the task runs to its end and its answer is kept whole', async () => {
+    const answer = new GatedAnswer(['Once ', 'upon ', 'a ', 'time.']);
+    const model = new FakeModelClient({ chat: { action: answerNow, ...quiet }, stream: (_m, options) => answer.stream(options.signal) });
     const t = await startTestApp({ model });
     const stream = await t.openStream('/v1/chat/stream', { message: 'tell me a long story', workspace: t.dir });
     const { task_id: taskId, conversation_id: conversationId } = (await stream.waitFor('runtime_status')).data as Record<string, string>;
+    answer.release(1);
     await stream.waitFor('content_delta');
     stream.hangUp();
-    await aborted;
+    answer.finish();
 
-    await vi.waitFor(async () => expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled'), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('completed'), { timeout: 10_000 });
+    expect(answer.aborted).toBe(false);
+    const messages = (await t.get(`/v1/conversations/${conversationId}`)).json.messages;
+    expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: 'Once upon a time.', status: 'completed' });
+  });
+});
+
+describe('Stop', () => {
+  it('aborts the model request; the task is cancelled, says who asked, and keeps the partial answer as such', async () => {
+    const answer = new GatedAnswer(['partial ', 'never sent']);
+    const model = new FakeModelClient({ chat: { action: answerNow }, stream: (_m, options) => answer.stream(options.signal) });
+    const t = await startTestApp({ model });
+    const stream = await t.openStream('/v1/chat/stream', { message: 'tell me a long story', workspace: t.dir });
+    const { task_id: taskId, conversation_id: conversationId } = (await stream.waitFor('runtime_status')).data as Record<string, string>;
+    answer.release(1);
+    await stream.waitFor('content_delta');
+    const stop = await fetch(`${t.baseUrl}/v1/tasks/${taskId}/cancel`, { method: 'POST', headers: { ...t.auth, 'x-ducklm-client': 'terminal' } });
+    expect(await stop.json()).toEqual({ task_id: taskId, outcome: 'stopping' });
+
+    const rest = await stream.rest();
+    expect(rest.map((e) => e.event).slice(-3)).toEqual(['cancel_requested', 'error', 'done']);
+    expect(firstOf({ events: rest } as never, 'cancel_requested')).toMatchObject({ via: 'terminal' });
+    expect(rest.at(-1)!.data).toMatchObject({ status: 'cancelled' });
+    expect(answer.aborted).toBe(true);
+    expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled');
     const messages = (await t.get(`/v1/conversations/${conversationId}`)).json.messages;
     expect(messages.at(-1)).toMatchObject({ role: 'assistant', content: 'partial ', status: 'cancelled' });
     expect((await t.get('/v1/health')).status).toBe(200);
@@ -45,9 +59,10 @@ describe('a client that hangs up', () => {
     await t.post(`/v1/approvals/${approvalId}/allow_once`);
     const stream = await t.openStream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
     await stream.waitFor('tool_call_started');
-    stream.hangUp();
+    await t.post(`/v1/tasks/${taskId}/cancel`);
+    await stream.waitFor('done');
 
-    await vi.waitFor(async () => expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled'), { timeout: 10_000 });
+    expect((await t.get(`/v1/tasks/${taskId}`)).json.status).toBe('cancelled');
     const audit = (await t.get('/v1/audit/commands')).json[0].payload;
     expect(audit).toMatchObject({ command: 'sleep 30', outcome: 'cancelled' });
     expect(audit.duration_ms).toBeLessThan(10_000);

@@ -95,7 +95,7 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
     const before = await predicted();
     const result = await chat(t, { message, workspace: t.dir, reasoning: 'off', ...(conversationId ? { conversation_id: conversationId } : {}) });
     await idle();
-    return { ...result, generated: (await predicted()) - before, conversationId: result.r.events.at(-1)!.data.conversation_id as string };
+    return { ...result, generated: (await predicted()) - before, conversationId: result.r.events.find((e) => e.event === 'done')!.data.conversation_id as string };
   }
 
   it('a tool turn drops its early answer at once, and every structured call has thinking off and a bound', async () => {

@@ -55,7 +55,7 @@ describe('structured replies', () => {
     const t = await startTestApp({ model });
     const first = await chat(t, { message: 'hello', workspace: t.dir });
     model.calls.length = 0;
-    const { events } = await chat(t, { message: 'hello again', workspace: t.dir, conversation_id: first.r.events.at(-1)!.data.conversation_id });
+    const { events } = await chat(t, { message: 'hello again', workspace: t.dir, conversation_id: first.r.events.find((e) => e.event === 'done')!.data.conversation_id });
     const planner = model.calls.filter((c) => c.role === 'action');
     expect(planner.map((c) => c.messages.length)).toEqual([4, 2]);
     expect(planner[1]!.messages[1]!.content.startsWith('hello again')).toBe(true);

@@ -3,7 +3,11 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 export interface SseEvent {
   event: string;
   data: Record<string, unknown>;
+  /** The frame's `id:`: the event's sequence number in its task's log. */
+  id?: number;
 }
+
+const toEvent = (m: EventSourceMessage): SseEvent => ({ event: m.event ?? 'message', data: JSON.parse(m.data) as Record<string, unknown>, ...(m.id ? { id: Number(m.id) } : {}) });
 
 export interface SseResponse {
   status: number;
@@ -31,7 +35,7 @@ export async function postStream(baseUrl: string, path: string, body: unknown, i
 export function parseSse(text: string): SseEvent[] {
   const events: SseEvent[] = [];
   const parser = createParser({
-    onEvent: (message: EventSourceMessage) => events.push({ event: message.event ?? 'message', data: JSON.parse(message.data) as Record<string, unknown> }),
+    onEvent: (message: EventSourceMessage) => events.push(toEvent(message)),
   });
   parser.feed(text);
   return events;
@@ -45,27 +49,59 @@ export const firstOf = (response: SseResponse, type: string) => {
 };
 
 /** A stream read live: wait for a given event, then hang up like a closed browser tab. */
-export async function openStream(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+export function openStream(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  return openSse(baseUrl, path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+/** `GET` a task stream (a follower), read live. */
+export function openFollow(baseUrl: string, path: string, headers: Record<string, string> = {}) {
+  return openSse(baseUrl, path, { method: 'GET', headers });
+}
+
+export type LiveStream = Awaited<ReturnType<typeof openSse>>;
+
+async function openSse(baseUrl: string, path: string, init: RequestInit) {
   const controller = new AbortController();
-  const response = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-    signal: controller.signal,
-  });
+  const response = await fetch(`${baseUrl}${path}`, { ...init, signal: controller.signal });
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const queue: SseEvent[] = [];
-  const parser = createParser({ onEvent: (m) => queue.push({ event: m.event ?? 'message', data: JSON.parse(m.data) as Record<string, unknown> }) });
+  /** Every event read so far, in order (waitFor takes from `queue`, not from here). */
+  const seen: SseEvent[] = [];
+  let comments = 0;
+  const parser = createParser({
+    onEvent: (m) => {
+      const event = toEvent(m);
+      queue.push(event);
+      seen.push(event);
+    },
+    onComment: () => comments++,
+  });
+  const readMore = async (): Promise<boolean> => {
+    const { value, done } = await reader.read();
+    if (done) return false;
+    parser.feed(value);
+    return true;
+  };
   return {
     status: response.status,
+    seen,
+    comments: () => comments,
     async waitFor(type: string): Promise<SseEvent> {
       for (;;) {
         const index = queue.findIndex((e) => e.event === type);
         if (index >= 0) return queue.splice(0, index + 1).at(-1)!;
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before "${type}"`);
-        parser.feed(value);
+        if (!(await readMore())) throw new Error(`stream ended before "${type}"`);
       }
+    },
+    /** Reads until `ok` holds for what was read, or the stream ends (false). */
+    async until(ok: () => boolean): Promise<boolean> {
+      while (!ok()) if (!(await readMore())) return false;
+      return true;
+    },
+    /** Reads to the end of the stream; every event read. */
+    async rest(): Promise<SseEvent[]> {
+      while (await readMore());
+      return seen;
     },
     hangUp(): void {
       controller.abort();

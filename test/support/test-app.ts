@@ -5,7 +5,7 @@ import { resolveApiToken } from '../../src/http/security/api-token.js';
 import type { ModelClient } from '../../src/model/model-client.js';
 import type { CommandRunner } from '../../src/tools/shell/command-runner.js';
 import { FakeCommandRunner } from './fake-command-runner.js';
-import { openStream, postStream, type SseResponse } from './sse-client.js';
+import { openFollow, openStream, postStream, type SseResponse } from './sse-client.js';
 import { afterThisTest, tempDir } from './temp-dir.js';
 
 export { tempDir };
@@ -29,10 +29,12 @@ export interface TestApp {
   stream(path: string, body: unknown): Promise<SseResponse>;
   /** `openStream` with the token. */
   openStream(path: string, body: unknown): ReturnType<typeof openStream>;
+  /** `GET` a task stream with the token (and `headers`, e.g. Last-Event-ID). */
+  follow(path: string, headers?: Record<string, string>): ReturnType<typeof openFollow>;
 }
 
 /** A real ducklm app on a real port 0 listener, with a fake model and command runner. */
-export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void; log?: (message: string) => void }): Promise<TestApp> {
+export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void; log?: (message: string) => void; keepAliveMs?: number }): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   // DUCK_DATA_DIR keeps anything the app writes (a token file, if a test unsets the token) out of $HOME.
   const config = loadConfig({ DUCK_DB_PATH: join(dir, 'duck.sqlite3'), DUCK_DATA_DIR: dir, DUCK_API_TOKEN: TEST_TOKEN, ...options.env });
@@ -40,7 +42,7 @@ export async function startTestApp(options: { model: ModelClient; runner?: Comma
   options.config?.(config);
   // What the app will use: DUCK_API_TOKEN, or the data folder's token file if a test unset it.
   const token = resolveApiToken(config);
-  const app = await createApp({ config, model: options.model, runner: options.runner ?? new FakeCommandRunner(), log: options.log ?? (() => {}) });
+  const app = await createApp({ config, model: options.model, runner: options.runner ?? new FakeCommandRunner(), log: options.log ?? (() => {}), ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}) });
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -65,5 +67,6 @@ export async function startTestApp(options: { model: ModelClient; runner?: Comma
     delete: (path) => request('DELETE', path),
     stream: (path, body) => postStream(baseUrl, path, body, { headers: auth }),
     openStream: (path, body) => openStream(baseUrl, path, body, auth),
+    follow: (path, headers = {}) => openFollow(baseUrl, path, { ...auth, ...headers }),
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApprovalStatus } from '../../store/approvals-repo.js';
 import { HttpError } from '../http-error.js';
 import type { Services } from '../services.js';
+import { viaOf } from './chat-routes.js';
 
 interface ApprovalParams {
   approvalId: string;
@@ -14,20 +14,12 @@ export function registerApprovalRoutes(app: FastifyInstance, { store, runtime }:
     return approval;
   };
 
-  const decide = (approvalId: string, to: ApprovalStatus) => {
-    const approval = requireApproval(approvalId);
-    if (!store.approvals.transition(approvalId, 'pending', to)) {
-      throw new HttpError(409, 'conflict', `Approval ${approvalId} was already decided (${approval.status}).`);
-    }
-    return requireApproval(approvalId);
-  };
-
   app.get('/v1/approvals/pending', async () => store.approvals.pending());
   app.get<{ Params: ApprovalParams }>('/v1/approvals/:approvalId', async (request) => requireApproval(request.params.approvalId));
-  app.post<{ Params: ApprovalParams }>('/v1/approvals/:approvalId/allow_once', async (request) => decide(request.params.approvalId, 'allowed'));
+  app.post<{ Params: ApprovalParams }>('/v1/approvals/:approvalId/allow_once', async (request) => runtime.decide(request.params.approvalId, 'allow_once', viaOf(request)));
   app.post<{ Params: ApprovalParams }>('/v1/approvals/:approvalId/allow_always', async (request) => {
-    const { approval, rule } = await runtime.allowAlways(request.params.approvalId);
+    const { approval, rule } = await runtime.allowAlways(request.params.approvalId, viaOf(request));
     return { ...approval, rule };
   });
-  app.post<{ Params: ApprovalParams }>('/v1/approvals/:approvalId/deny', async (request) => decide(request.params.approvalId, 'denied'));
+  app.post<{ Params: ApprovalParams }>('/v1/approvals/:approvalId/deny', async (request) => runtime.decide(request.params.approvalId, 'deny', viaOf(request)));
 }

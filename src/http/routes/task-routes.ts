@@ -3,8 +3,10 @@ import { resolveWorkspace } from '../../tools/workspace-path.js';
 import { HttpError } from '../http-error.js';
 import { conversationsQuery, limitQuery, parseInput } from '../request-schemas.js';
 import type { Services } from '../services.js';
+import { viaOf } from './chat-routes.js';
 
 export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Services): void {
+  const { taskLog } = runtime.deps;
   const requireTask = (taskId: string) => {
     const task = store.tasks.get(taskId);
     if (!task) throw new HttpError(404, 'not_found', `Unknown task: ${taskId}`);
@@ -21,17 +23,18 @@ export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Ser
 
   app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId', async (request) => {
     const { id, conversation_id, workspace, message, status, created_at, updated_at } = requireTask(request.params.taskId);
-    return { task_id: id, conversation_id, workspace, message, status, created_at, updated_at };
+    return { task_id: id, conversation_id, workspace, message, status, created_at, updated_at, last_seq: taskLog.lastSeq(id) };
   });
 
   app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/events', async (request) => {
     requireTask(request.params.taskId);
-    return store.events.list(request.params.taskId);
+    // The stored rows and, for a running task, the deltas not yet written out.
+    return taskLog.read(request.params.taskId, 0).map(({ seq, type, payload }) => ({ task_id: request.params.taskId, seq, event_type: type, payload }));
   });
 
   // Stops a running task (its stream ends with `done`, status cancelled) or ends a paused one.
   app.post<{ Params: { taskId: string } }>('/v1/tasks/:taskId/cancel', async (request) => {
-    const outcome = runtime.cancel(request.params.taskId);
+    const outcome = runtime.cancel(request.params.taskId, viaOf(request));
     return { task_id: request.params.taskId, outcome };
   });
 

@@ -1,0 +1,85 @@
+import type { FastifyReply } from 'fastify';
+import { DEBUG_ONLY_EVENTS } from '../events/task-event.js';
+import type { LoggedEvent, TaskLog } from '../runtime/task-log.js';
+import type { Store } from '../store/store.js';
+
+/** How a follower follows: from which event, until which moment, with debug events or not. */
+export interface FollowOptions {
+  /** Events after this sequence number are sent (0: all). */
+  after: number;
+  /** `pause`: end when the task pauses for a person or finishes; `end`: stay through pauses. */
+  until: 'pause' | 'end';
+  debug: boolean;
+}
+
+const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * Task streams as server-sent events: each a follower of the task log, which replays what the
+ * client has not seen and then streams live. Every frame carries its sequence number as `id:`, so
+ * a client that drops resumes with `Last-Event-ID`. A client that hangs up only stops following:
+ * the task goes on.
+ */
+export class TaskStreams {
+  private readonly open = new Set<() => void>();
+
+  constructor(
+    private readonly log: TaskLog,
+    private readonly store: Store,
+    /** A comment line keeps an idle stream (and the proxies on its way) from timing out. */
+    private readonly keepAliveMs: number,
+  ) {}
+
+  /** Streams task `taskId` to this reply until the task settles as `options.until` says, or the client leaves. */
+  follow(reply: FastifyReply, taskId: string, options: FollowOptions): Promise<void> {
+    const res = reply.raw;
+    reply.hijack();
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    return new Promise<void>((resolve) => {
+      let stop: (() => void) | null = null;
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        clearInterval(keepAlive);
+        stop?.();
+        res.off('close', end);
+        this.open.delete(end);
+        if (!res.writableEnded) res.end();
+        resolve();
+      };
+      const write = (text: string) => {
+        if (!res.writableEnded && !res.destroyed) res.write(text);
+      };
+      // Checked after the event that may have ended it has gone out (and outside the log's delivery).
+      const checkEnd = () =>
+        queueMicrotask(() => {
+          if (ended || this.log.isOpen(taskId)) return;
+          const status = this.store.tasks.get(taskId)?.status;
+          if (options.until === 'pause' || !status || FINAL_STATUSES.has(status)) end();
+        });
+      const send = (event: LoggedEvent) => {
+        if (!options.debug && DEBUG_ONLY_EVENTS.has(event.type)) return;
+        write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+        if (event.type === 'done') checkEnd();
+      };
+      const keepAlive = setInterval(() => write(': keepalive\n\n'), this.keepAliveMs);
+      keepAlive.unref();
+      res.on('close', end);
+      this.open.add(end);
+      stop = this.log.follow(taskId, options.after, { event: send, settled: checkEnd });
+      if (ended) stop();
+    });
+  }
+
+  /** Ends every stream (the server is stopping); clients resume from their last id elsewhere or later. */
+  closeAll(): void {
+    for (const end of [...this.open]) end();
+  }
+}
