@@ -96,6 +96,8 @@ describe('following a task in the web page', () => {
     expect((await text(second, 'answer'))?.trim()).toBe(stored);
     expect((await text(first, 'answer'))?.trim()).toBe(stored);
     expect(await second.getByTestId('tool-call').count()).toBe(1);
+    const events: { event_type: string; payload: Record<string, unknown> }[] = await stack.api('GET', `/v1/tasks/${await lastTaskId(first)}/events`);
+    expect(events.find((e) => e.event_type === 'approval_decided')?.payload).toMatchObject({ decision: 'allow_once', decided_by: 'person', via: 'web' });
   });
 
   it('a dropped connection is resumed from the last event: "reconnecting…", then the answer goes on with nothing twice', async () => {

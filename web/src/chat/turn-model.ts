@@ -92,7 +92,7 @@ export type TurnEvent = TaskEvent | LocalEvent;
 
 const TERMINAL: ReadonlySet<TurnStatus> = new Set(['completed', 'failed', 'cancelled']);
 export const isTerminal = (status: TurnStatus) => TERMINAL.has(status);
-export const isPaused = (status: TurnStatus | Stage) => status === 'waiting_for_approval' || status === 'waiting_for_password';
+export const isPaused = (status: TurnStatus | Stage): status is 'waiting_for_approval' | 'waiting_for_password' => status === 'waiting_for_approval' || status === 'waiting_for_password';
 
 export function newTurn(key: string, userText: string): Turn {
   return { key, taskId: null, userText, status: 'sending', stage: null, items: [], reasoning: '', answer: '', stats: null, error: null, password: null, afterNotes: [], seq: 0, stopping: false };
@@ -141,7 +141,7 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
   switch (event.type) {
     case 'runtime_status': {
       // Working again after a pause: the task was continued, maybe from another client.
-      const status: TurnStatus = isPaused(event.stage) ? (event.stage as TurnStatus) : isPaused(t.status) ? 'running' : t.status;
+      const status: TurnStatus = isPaused(event.stage) ? event.stage : isPaused(t.status) ? 'running' : t.status;
       return { ...t, status, stage: { stage: event.stage, ...(event.detail ? { detail: event.detail } : {}) } };
     }
     case 'skill_activated':
