@@ -7,11 +7,11 @@
  *   node bench/run.mjs [--quick] [--only SECTIONS] [--out FILE]
  *
  * --quick: fewer runs and memories, for trying the bench out (not for quoting).
- * --only: a comma-separated subset of latency, relay, concurrency, storage, sim (e.g. `--only sim`,
+ * --only: a comma-separated subset of latency, relay, concurrency, storage, sim, follow (e.g. `--only sim`,
  *         which `npm run bench:sim` runs); results then go to bench/results/only-<sections>.json.
  * Expects a built dist/ (the npm script builds first).
  *
- * The sections live in bench/scenarios/ (latency, relay, concurrency, storage, sim, targets); what
+ * The sections live in bench/scenarios/ (latency, relay, concurrency, storage, sim, follow, targets); what
  * they share in bench/lib/ (settings, harness, turn, client, processes, stats, report); the
  * simulated local model of the sim section in bench/sim/.
  */
@@ -25,6 +25,7 @@ import { renderReport } from './lib/report.mjs';
 import { benchSettings } from './lib/settings.mjs';
 import { round } from './lib/stats.mjs';
 import { measureConcurrency } from './scenarios/concurrency.mjs';
+import { measureFollow } from './scenarios/follow.mjs';
 import { measureLatency } from './scenarios/latency.mjs';
 import { measureRelay } from './scenarios/relay.mjs';
 import { measureSim } from './scenarios/sim.mjs';
@@ -33,7 +34,7 @@ import { targets } from './scenarios/targets.mjs';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } }, strict: true });
 const QUICK = args.quick;
-const SECTIONS = ['latency', 'relay', 'concurrency', 'storage', 'sim'];
+const SECTIONS = ['latency', 'relay', 'concurrency', 'storage', 'sim', 'follow'];
 const ONLY = args.only ? args.only.split(',').map((s) => s.trim()) : SECTIONS;
 const unknown = ONLY.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) {
@@ -58,7 +59,7 @@ async function main() {
     generatedAt: new Date().toISOString(),
     quick: QUICK,
     machine: machine(),
-    settings: { answerTokens: S.ANSWER_TOKENS, models: S.MODELS, runs: S.RUNS, warmup: S.WARMUP, memories: S.MEMORY_COUNT, relayTokens: S.RELAY_TOKENS, relayRuns: S.RELAY_RUNS, concurrency: S.CONCURRENCY, storageTurns: S.STORAGE_TURNS, sim: S.SIM },
+    settings: { answerTokens: S.ANSWER_TOKENS, models: S.MODELS, runs: S.RUNS, warmup: S.WARMUP, memories: S.MEMORY_COUNT, relayTokens: S.RELAY_TOKENS, relayRuns: S.RELAY_RUNS, concurrency: S.CONCURRENCY, storageTurns: S.STORAGE_TURNS, sim: S.SIM, follow: S.FOLLOW },
     sections: ONLY,
     latency: [],
     relay: [],
@@ -102,6 +103,13 @@ async function main() {
     results.sim = await measureSim(h);
   }
 
+  if (runs('follow')) {
+    log('7. following one task: 50 followers of one answer, and a follower that keeps resuming');
+    const serve = await h.newDucklm('serve', 'follow', fake);
+    results.follow = await measureFollow(h, fake, serve);
+    await serve.stop();
+  }
+
   results.targets = targets(results, S);
   results.durationSeconds = (performance.now() - h.started) / 1000;
   mkdirSync(dirname(OUT), { recursive: true });
@@ -111,8 +119,9 @@ async function main() {
   // A scenario that did not go as scripted measured the wrong thing: fail, after reporting.
   const broken = [...results.latency, ...results.relay].filter((r) => r.problems.length);
   const simProblems = results.sim?.problems ?? [];
-  if (broken.length || results.storage?.failures || simProblems.length) {
-    log(`some runs did not go as scripted: ${[...broken.map((r) => `${r.scenario ?? r.path}: ${r.problems.join('; ')}`), ...simProblems].join(' | ')}`);
+  const followProblems = (results.follow?.problems ?? []).map((p) => `follow: ${p}`);
+  if (broken.length || results.storage?.failures || simProblems.length || followProblems.length) {
+    log(`some runs did not go as scripted: ${[...broken.map((r) => `${r.scenario ?? r.path}: ${r.problems.join('; ')}`), ...simProblems, ...followProblems].join(' | ')}`);
     process.exitCode = 1;
   }
 }

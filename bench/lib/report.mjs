@@ -22,7 +22,7 @@ export function renderReport(r) {
     '',
   );
   // Sections 1-5 measure against the fake model; section 6 describes its simulated model itself.
-  if (r.latency?.length || r.relay?.length || r.concurrency?.length || r.storage) {
+  if (r.latency?.length || r.relay?.length || r.concurrency?.length || r.storage || r.follow) {
     out.push(
       'The model is a fake OpenAI-compatible server (bench/fake-model.mjs, its own process) with a set time to first token (TTFT) and tokens per second; ' +
         `every answer is ${r.settings.answerTokens} tokens. "Direct" is the same fake called by the bench client with the thinker's own request; ratio = via ducklm / direct. ` +
@@ -139,9 +139,66 @@ export function renderReport(r) {
   }
 
   if (r.sim) out.push(...renderSim(r.sim));
+  if (r.follow) out.push(...renderFollow(r.follow));
 
   out.push('## Targets', '');
   out.push(table(['target', 'wanted', 'measured', 'met'], r.targets.list.map((t) => [t.name, t.target, t.display, t.met ? 'yes' : '**no**'])), '');
   out.push(r.targets.note, '');
   return `${out.join('\n')}\n`;
+}
+
+/** Section 7: one task followed by many clients, and by one that keeps resuming. */
+function renderFollow(f) {
+  const out = [];
+  const tri = (o) => `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.max)}`;
+  const s = f.settings;
+  out.push('## 7. Following one task (task log: `GET /v1/tasks/{id}/stream`, `Last-Event-ID`)', '');
+  out.push(
+    `\`ducklm serve\`, one answer of ${int(s.tokens)} tokens. Fan-out: the \`POST /v1/chat/stream\` that starts the task plus ${s.followers - 1} \`GET /v1/tasks/{id}/stream\` followers, opened as soon as the chat stream's first frame names the task; ` +
+      'the baseline is the same answer with its chat stream alone. Times are from the chat request. Relay tok/s = tokens ÷ time from the chat stream\'s first delta to the follower\'s last (at a fixed model pace it cannot beat the pace); ' +
+      `aggregate = all followers' tokens over the same span to the last follower's last delta. Machine load average (1 min) ${num(f.loadAverage.before)} before, ${num(f.loadAverage.after)} after.`,
+    '',
+  );
+  out.push(
+    table(
+      ['model', 'followers connected p50 / max ms', 'first delta, followers − chat stream, p50 / p95 / max ms', 'relay tok/s per follower p50 (slowest)', 'aggregate tok/s', 'last delta after the chat stream\'s, p50 / max ms', 'slowest `done` vs alone', 'slowest stream end vs alone', 'server CPU ms / 1k frames (chat stream alone)', 'event-loop delay p99 / max ms', 'peak RSS MB'],
+      f.fanOut.map((o) => [
+        o.modelLabel,
+        `${ms(o.followersConnectedMs.p50)} / ${ms(o.followersConnectedMs.max)}`,
+        tri(o.addedFirstDeltaMs),
+        `${int(o.relayTokensPerSecond.perFollower.p50)} (${int(o.relayTokensPerSecond.slowest)})`,
+        int(o.relayTokensPerSecond.aggregate),
+        `${ms(o.lastDeltaLagMs.p50)} / ${ms(o.lastDeltaLagMs.max)}`,
+        `${ms(o.slowestDoneMs)} vs ${ms(o.baseline.doneMs)} ms (${x(o.slowestDoneRatio)})`,
+        `${ms(o.slowestEndMs)} vs ${ms(o.baseline.endMs)} ms (${x(o.slowestEndRatio)})`,
+        `${ms(o.serverCpuMsPer1kFrames)} (alone ${ms(o.baseline.serverCpuMs === undefined ? null : (o.baseline.serverCpuMs / o.baseline.frames) * 1000)})`,
+        `${ms(o.eventLoopDelayMs.p99)} / ${ms(o.eventLoopDelayMs.max)}`,
+        int(o.peakRssMB),
+      ]),
+    ),
+    '',
+  );
+  const v = f.resume;
+  out.push(
+    `Resume (${v.modelLabel}): next to the chat stream, one follower reads ${v.framesPerConnection} frames, hangs up and reconnects with \`Last-Event-ID\` of the last frame it got, ${int(v.plannedResumes)} times, then reads to the end. ` +
+      'At this pace a token is due every 10 ms: a reconnect that missed none waits for the next one, so time to the first frame is mostly the model\'s, time to the headers the server\'s.',
+    '',
+  );
+  out.push(
+    table(
+      ['measure', 'value'],
+      [
+        ['resumes done', `${int(v.resumes)} of ${int(v.plannedResumes)} (the last ${ms(v.lastResumeMs)} ms into a ${ms(v.chat.doneMs)} ms answer)`],
+        ['reconnect → response headers, p50 / p95 / max ms', tri(v.reconnectToHeadersMs)],
+        ['reconnect → first frame, p50 / p95 / max ms', tri(v.reconnectToFirstFrameMs)],
+        ['text equal to the stored answer', `${v.textExact ? 'yes' : '**no**'} (${int(v.answerChars)} chars); frames not newer than the one before: ${v.duplicates}`],
+        ['task `done` at the chat stream, with the resumer vs alone', `${ms(v.chat.doneMs)} vs ${ms(v.baseline.doneMs)} ms (${x(v.totalRatio)})`],
+        ['resumer\'s `done` / stream end after the chat stream\'s', `${ms(v.resumerDoneMs - v.chat.doneMs)} / ${ms(v.resumerEndMs - v.chat.endMs)} ms`],
+        ['server CPU over the answer, with the resumer vs alone', `${int(v.serverCpuMs)} vs ${int(v.baseline.serverCpuMs)} ms: ${ms(v.serverCpuMsPerResume)} ms per resume (event-loop delay p99 ${ms(v.eventLoopDelayMs.p99)}, max ${ms(v.eventLoopDelayMs.max)} ms)`],
+      ],
+    ),
+    '',
+  );
+  out.push(f.problems.length ? `**Problems:** ${f.problems.join(' — ')}` : 'Problems: none (every stream got the stored answer exactly, every frame id rose, every stream ended).', '');
+  return out;
 }

@@ -20,6 +20,17 @@ export function benchSettings(quick) {
     BURSTS: quick ? 1 : 2,
     STORAGE_TURNS: quick ? 200 : 1_000,
     STORAGE_TURNS_PER_CONVERSATION: 10,
+    // Section 7: following one task (issue 13's task log): many followers, and one that keeps resuming.
+    FOLLOW: {
+      TOKENS: quick ? 1_000 : 5_000,
+      FOLLOWERS: 50,
+      RESUMES: quick ? 200 : 1_000,
+      // Frames the resuming follower reads on each connection before it hangs up.
+      FRAMES_PER_CONNECTION: 2,
+      // A fast local model: 5,000 tokens last about 50 s, long enough for 1,000 resumes.
+      PACED: { key: 'paced', label: '200 ms TTFT, 100 tok/s', ttftMs: 200, tokensPerSecond: 100 },
+      INSTANT: { key: 'instant', label: '0 ms', ttftMs: 0, tokensPerSecond: 0 },
+    },
     // Section 6: the simulated local model (bench/sim/). Speeds in tokens per second.
     SIM: {
       SLOTS: 2,

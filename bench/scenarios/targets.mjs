@@ -42,6 +42,19 @@ export function targets(results, { BURSTS }) {
     });
   }
   if (results.sim) list.push(...simTargets(results.sim));
+  if (results.follow) {
+    const f = results.follow;
+    const streams = f.fanOut.reduce((n, r) => n + r.followers, 0) + 2;
+    list.push({
+      key: 'follow_exact',
+      name: 'followers of one task (50 at once; one resuming): text equal to the stored answer, no frame twice, every stream ends',
+      target: '0 problems',
+      measured: f.problems.length,
+      display: f.problems.length ? `${f.problems.length} problem(s): ${f.problems.slice(0, 2).join(' | ')}` : `0 problems (${streams} streams, ${f.resume.resumes} resumes)`,
+      met: f.problems.length === 0,
+      distance: f.problems.length === 0 ? 0 : Infinity,
+    });
+  }
   const furthest = [...list].sort((a, b) => b.distance - a.distance)[0];
   return { list, furthest: furthest.key, note: closingNote(furthest, results) };
 }
@@ -89,6 +102,7 @@ function simTargets(sim) {
 
 function closingNote(furthest, results) {
   if (furthest.key.startsWith('sim_')) return simNote(furthest, results.sim);
+  if (furthest.key.startsWith('follow_')) return `${furthest.met ? 'Every target is met; the closest to its limit is' : 'Furthest from its target:'} ${furthest.name}: ${furthest.display}.`;
   const memReal = results.latency.find((r) => r.scenario === 'memory_question' && r.model === 'real');
   const memZero = results.latency.find((r) => r.scenario === 'memory_question' && r.model === 'zero');
   const relayServe = results.relay.find((r) => r.path === 'serve');

@@ -10,28 +10,11 @@ import type { TaskContext } from './task-context.js';
 export function awaitApprovalPhase(ctx: TaskContext, step: Extract<Step, { kind: 'await_approval' }>): Step {
   const { action, decision } = step;
   const reason = action.reason ? `${decision.reason.replace(/[.!]?$/, '.')} The planner's reason: ${action.reason}` : decision.reason;
+  const asked = { tool: action.tool, args: action.args, reason, risk_level: decision.riskLevel, action_type: decision.actionType, needs_password: decision.needsPassword };
   ctx.emitter.transact((append) => {
-    const approval = ctx.deps.store.approvals.create({
-      task_id: ctx.taskId,
-      tool: action.tool,
-      args: action.args,
-      reason,
-      risk_level: decision.riskLevel,
-      action_type: decision.actionType,
-      needs_password: decision.needsPassword,
-    });
+    const approval = ctx.deps.store.approvals.create({ task_id: ctx.taskId, ...asked });
     ctx.state.pending = { approvalId: approval.approval_id, action, plannerRisk: step.risk, remaining: step.remaining };
-    append({
-      type: 'tool_approval_requested',
-      approval_id: approval.approval_id,
-      tool: action.tool,
-      args: action.args,
-      reason,
-      risk_level: decision.riskLevel,
-      action_type: decision.actionType,
-      needs_password: decision.needsPassword,
-      status: 'waiting_for_approval',
-    });
+    append({ type: 'tool_approval_requested', approval_id: approval.approval_id, ...asked, status: 'waiting_for_approval' });
     endTurn(ctx, 'waiting_for_approval', append);
   });
   return { kind: 'done' };

@@ -15,41 +15,55 @@ export interface Follower {
   settled(): void;
 }
 
-/** A run of deltas not yet written: one row when it is, with each delta's length. */
-interface PendingRun {
+/** The run of deltas stored last, still growing: later deltas extend its row. */
+interface StoredRun {
   type: TaskEventType;
   firstSeq: number;
+  lastSeq: number;
   text: string;
   parts: number[];
-  timer: NodeJS.Timeout;
 }
 
 interface LiveTask {
   lastSeq: number;
-  pending: PendingRun | null;
+  /** Deltas appended on this turn of the event loop: written together, then delivered. */
+  queued: LoggedEvent[];
+  run: StoredRun | null;
   followers: Set<Follower>;
   /** Runs and after-work in flight; the task is open while any is. */
   holds: number;
+  /** The last write of queued deltas failed (a full disk): the task's next append reports it. */
+  fault: unknown;
+  /** When deltas were last written (performance.now()), to pace the writes of a steady stream. */
+  wroteAt: number;
 }
 
-/** A run of deltas is written out at least this often, so a crash loses at most this much of an answer. */
-const FLUSH_DELTAS_MS = 500;
+/** A run's row stops growing past this many characters; the next delta starts a new row, so no write rewrites much. */
+const MAX_RUN_CHARS = 2048;
+/**
+ * Deltas of a steady stream are written at most this often (a first delta after a pause goes out
+ * on the next turn of the event loop): a model at 100 tokens/s costs a few writes a second, not
+ * a hundred, for a delay no reader sees.
+ */
+const DELTA_WRITE_INTERVAL_MS = 25;
 
 /**
  * The one record of every task: events get their sequence number here, are written to the event
- * log (transitions in the same transaction as the task row), and reach every follower in order.
+ * log (transitions in the same transaction as the task row), and only then reach the followers,
+ * in order, so that whatever a follower saw survives a crash and no number is ever given twice.
  *
- * Deltas stream one by one but are stored merged, one row per run; the row keeps each delta's
- * length, so that a follower resuming after any delta gets exactly the text it has not seen.
- * Node runs this on one thread and the database calls are synchronous: a follower that reads the
- * log and then subscribes cannot miss or repeat an event.
+ * Deltas stream one by one but are stored merged: the deltas of one turn of the event loop are
+ * written in one statement that extends the run's row, which keeps each delta's length, so that a
+ * follower resuming after any delta gets exactly the text it has not seen. Node runs this on one
+ * thread and the database calls are synchronous: a follower that reads the log and then
+ * subscribes cannot miss or repeat an event.
  */
 export class TaskLog {
   private readonly live = new Map<string, LiveTask>();
 
   constructor(private readonly store: Store) {}
 
-  /** Appends one event; a delta joins the run being built and is written with it. */
+  /** Appends one event; a delta is written (and delivered) with the others of its turn of the event loop. */
   append(event: TaskEvent): number {
     if (DELTA_EVENTS.has(event.type)) return this.appendDelta(event);
     return this.transact(event.task_id, (append) => append(event));
@@ -61,11 +75,13 @@ export class TaskLog {
    */
   transact<T>(taskId: string, body: (append: (event: TaskEvent) => number) => T): T {
     const task = this.task(taskId);
+    this.reportFault(task);
+    this.writeQueued(taskId, task);
     const before = task.lastSeq;
     const written: LoggedEvent[] = [];
     try {
       const result = this.store.db.transaction(() => {
-        this.writePending(taskId, task);
+        task.run = null;
         return body((event) => {
           const { type, payload } = toPayload(event);
           const seq = ++task.lastSeq;
@@ -90,16 +106,18 @@ export class TaskLog {
    */
   announce(event: TaskEvent): void {
     const task = this.task(event.task_id);
+    // Deltas that could not be written still go first: followers keep the order they were made in.
+    for (const queued of task.queued.splice(0)) this.deliver(task, queued);
     const { type, payload } = toPayload(event);
     this.deliver(task, { seq: ++task.lastSeq, type, payload });
     this.forgetIfIdle(event.task_id, task);
   }
 
-  /** Writes out a run of deltas still held back. */
+  /** Writes out (and delivers) the deltas of this turn of the event loop now. */
   flush(taskId: string): void {
     const task = this.live.get(taskId);
-    if (!task?.pending) return;
-    this.writePending(taskId, task);
+    if (!task) return;
+    this.writeQueued(taskId, task);
     this.forgetIfIdle(taskId, task);
   }
 
@@ -114,7 +132,7 @@ export class TaskLog {
       task.holds--;
       if (task.holds > 0) return;
       try {
-        this.writePending(taskId, task);
+        this.writeQueued(taskId, task);
       } finally {
         for (const follower of [...task.followers]) follower.settled();
         this.forgetIfIdle(taskId, task);
@@ -130,17 +148,11 @@ export class TaskLog {
     return this.live.get(taskId)?.lastSeq ?? this.store.events.lastSeq(taskId);
   }
 
-  /** Every event after `after`, exactly: a merged run that `after` falls inside is cut there. */
+  /** Every event delivered after `after`, exactly: a merged run that `after` falls inside is cut there. */
   read(taskId: string, after: number): LoggedEvent[] {
-    const events: LoggedEvent[] = this.store.events.rowsAfter(taskId, after).map((row) =>
-      row.first_seq !== null && row.parts ? cutRun(row.event_type, row.payload, row.first_seq, row.parts, row.seq, after) : { seq: row.seq, type: row.event_type, payload: row.payload },
-    );
-    const pending = this.live.get(taskId)?.pending;
-    if (pending && pending.firstSeq + pending.parts.length - 1 > after) {
-      const payload = { task_id: taskId, delta: pending.text };
-      events.push(cutRun(pending.type, payload, pending.firstSeq, pending.parts, pending.firstSeq + pending.parts.length - 1, after));
-    }
-    return events;
+    return this.store.events
+      .rowsAfter(taskId, after)
+      .map((row) => (row.first_seq !== null && row.parts ? cutRun(row.event_type, row.payload, row.first_seq, row.parts, row.seq, after) : { seq: row.seq, type: row.event_type, payload: row.payload }));
   }
 
   /**
@@ -160,39 +172,73 @@ export class TaskLog {
 
   private appendDelta(event: TaskEvent): number {
     const task = this.task(event.task_id);
+    this.reportFault(task);
     const { type, payload } = toPayload(event);
-    const delta = (event as { delta: string }).delta;
-    if (task.pending && task.pending.type !== type) this.writePending(event.task_id, task);
     const seq = ++task.lastSeq;
-    if (!task.pending) {
-      const timer = setTimeout(() => this.flushQuietly(event.task_id), FLUSH_DELTAS_MS);
-      timer.unref();
-      task.pending = { type, firstSeq: seq, text: '', parts: [], timer };
+    if (!task.queued.length) {
+      const wait = task.wroteAt + DELTA_WRITE_INTERVAL_MS - performance.now();
+      const write = () => this.writeQueuedQuietly(event.task_id, task);
+      if (wait > 0) setTimeout(write, wait);
+      else setImmediate(write);
     }
-    task.pending.text += delta;
-    task.pending.parts.push(delta.length);
-    this.deliver(task, { seq, type, payload });
+    task.queued.push({ seq, type, payload });
     return seq;
   }
 
-  /** The timer's flush has no caller to throw to; the next append or the run's end tries again and reports. */
-  private flushQuietly(taskId: string): void {
-    const task = this.live.get(taskId);
-    if (!task?.pending) return;
+  private reportFault(task: LiveTask): void {
+    if (!task.fault) return;
+    const fault = task.fault;
+    task.fault = null;
+    throw fault;
+  }
+
+  /** The scheduled write has no caller to throw to: the deltas still reach the followers, and the task's next append fails with the cause. */
+  private writeQueuedQuietly(taskId: string, task: LiveTask): void {
     try {
-      this.writePending(taskId, task);
-    } catch {
-      // Kept in memory: the next write of this task flushes it again, and fails where it can be told.
+      this.writeQueued(taskId, task);
+    } catch (error) {
+      task.fault = error;
+      const queued = task.queued.splice(0);
+      for (const event of queued) this.deliver(task, event);
+    } finally {
+      this.forgetIfIdle(taskId, task);
     }
   }
 
-  private writePending(taskId: string, task: LiveTask): void {
-    const run = task.pending;
-    if (!run) return;
-    clearTimeout(run.timer);
-    const lastSeq = run.firstSeq + run.parts.length - 1;
-    this.store.events.append(taskId, { seq: lastSeq, type: run.type, payload: { task_id: taskId, delta: run.text }, run: { firstSeq: run.firstSeq, parts: run.parts } });
-    task.pending = null;
+  /** Writes the queued deltas, extending the run's row, then delivers them. */
+  private writeQueued(taskId: string, task: LiveTask): void {
+    if (!task.queued.length) return;
+    const before = task.run && { ...task.run, parts: [...task.run.parts] };
+    try {
+      this.store.db.transaction(() => {
+        let replaces = task.run?.lastSeq;
+        for (const event of task.queued) {
+          const delta = String(event.payload.delta);
+          const run = task.run;
+          if (run && run.type === event.type && run.text.length < MAX_RUN_CHARS && run.lastSeq === event.seq - 1) {
+            run.text += delta;
+            run.parts.push(delta.length);
+            run.lastSeq = event.seq;
+            continue;
+          }
+          if (run) this.writeRun(taskId, run, replaces);
+          task.run = { type: event.type, firstSeq: event.seq, lastSeq: event.seq, text: delta, parts: [delta.length] };
+          replaces = undefined;
+        }
+        this.writeRun(taskId, task.run!, replaces);
+      })();
+    } catch (error) {
+      task.run = before;
+      throw error;
+    }
+    task.wroteAt = performance.now();
+    const queued = task.queued.splice(0);
+    for (const event of queued) this.deliver(task, event);
+  }
+
+  private writeRun(taskId: string, run: StoredRun, replaces: number | undefined): void {
+    const payload = { task_id: taskId, delta: run.text };
+    this.store.events.append(taskId, { seq: run.lastSeq, type: run.type, payload, run: { firstSeq: run.firstSeq, parts: run.parts }, ...(replaces === undefined ? {} : { replaces }) });
   }
 
   private deliver(task: LiveTask, event: LoggedEvent): void {
@@ -208,14 +254,14 @@ export class TaskLog {
   private task(taskId: string): LiveTask {
     let task = this.live.get(taskId);
     if (!task) {
-      task = { lastSeq: this.store.events.lastSeq(taskId), pending: null, followers: new Set(), holds: 0 };
+      task = { lastSeq: this.store.events.lastSeq(taskId), queued: [], run: null, followers: new Set(), holds: 0, fault: null, wroteAt: 0 };
       this.live.set(taskId, task);
     }
     return task;
   }
 
   private forgetIfIdle(taskId: string, task: LiveTask): void {
-    if (task.holds === 0 && task.followers.size === 0 && !task.pending && this.live.get(taskId) === task) this.live.delete(taskId);
+    if (task.holds === 0 && task.followers.size === 0 && !task.queued.length && this.live.get(taskId) === task) this.live.delete(taskId);
   }
 }
 

@@ -45,19 +45,27 @@ export interface NewEventRow {
   payload: Record<string, unknown>;
   /** A merged run of deltas: its first sequence number and each delta's length. */
   run?: { firstSeq: number; parts: number[] };
+  /** The run grew: this row replaces the one stored under this sequence number. */
+  replaces?: number;
 }
 
 export class EventsRepo {
   // Every event of every task goes through here; better-sqlite3 does not cache prepared statements.
   private readonly insert;
+  private readonly update;
   private readonly after;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare('INSERT INTO task_events (task_id, seq, event_type, payload, created_at, first_seq, parts) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.update = db.prepare('UPDATE task_events SET seq = ?, payload = ?, parts = ? WHERE task_id = ? AND seq = ?');
     this.after = db.prepare('SELECT * FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq');
   }
 
   append(taskId: string, row: NewEventRow): void {
+    if (row.replaces !== undefined) {
+      this.update.run(row.seq, JSON.stringify(row.payload), JSON.stringify(row.run?.parts ?? null), taskId, row.replaces);
+      return;
+    }
     this.insert.run(taskId, row.seq, row.type, JSON.stringify(row.payload), nowIso(), row.run?.firstSeq ?? null, row.run ? JSON.stringify(row.run.parts) : null);
   }
 

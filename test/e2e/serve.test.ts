@@ -2,54 +2,14 @@
  * `ducklm serve` as a real process (the built bin/ducklm.js) against a fake OpenAI-compatible
  * server over real HTTP: a chat with a tool call, an approval and a continuation.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeOpenAIServer } from '../support/fake-openai-server.js';
+import { e2eAuth as auth, serveProcesses } from '../support/serve-process.js';
 import { firstOf, postStream } from '../support/sse-client.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'ducklm.js');
-const TOKEN = 'e2e-token-0123456789-abcdef';
-const auth = { authorization: `Bearer ${TOKEN}` };
-const children: ChildProcess[] = [];
-
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  }
-});
-
-beforeAll(() => {
-  if (!existsSync(join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first (npm test does)');
-});
-
-/** Starts the server on a free port and resolves with its URL once it says it is listening. */
-async function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, DUCK_API_TOKEN: TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  const exited = once(child, 'exit').then(() => {
-    throw new Error(`ducklm serve exited early: ${stderr}`);
-  });
-  const listening = (async () => {
-    for await (const line of lines) {
-      const match = /^ducklm listening on (http:\/\/\S+)$/.exec(line);
-      if (match) return match[1]!;
-    }
-    throw new Error('stdout closed');
-  })();
-  const url = await Promise.race([listening, exited]);
-  return { url, stderr: () => stderr };
-}
+const serve = serveProcesses();
 
 describe('ducklm serve, end to end', () => {
   it('chats with a tool call, an approval and a continuation over real HTTP', async () => {

@@ -37,6 +37,9 @@ describe('the sudo password', () => {
     expect(runner.calls[0]!.spec).toEqual({ kind: 'argv', argv: ['sudo', '-S', '-k', '-p', '', 'apt', 'update'] });
     expect(JSON.stringify(runner.calls[0]!.env)).not.toContain(PASSWORD);
     expect(firstOf(final, 'tool_call_finished').output).toContain('[REDACTED]');
+    // The attempt is in the task log, the password is not.
+    expect(firstOf(final, 'password_attempt')).toMatchObject({ approval_id: approvalId, attempt: 1, accepted: true });
+    expect(final.body.match(/^id: \d+$/gm)?.length).toBe(final.events.length);
     for (const path of [`/v1/tasks/${taskId}/events`, '/v1/audit/commands', '/v1/approvals/pending', `/v1/approvals/${approvalId}`, `/v1/conversations/${firstOf(first, 'done').conversation_id}`, '/v1/memory', '/v1/experience']) {
       responses.push(JSON.stringify((await t.get(path)).json));
     }

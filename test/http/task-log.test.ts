@@ -30,7 +30,7 @@ describe('following a task', () => {
     const lastId = first.seen.at(-1)!.id!;
     answer.release(10);
 
-    // Resumed while the answer is still being written: part of it is stored, part still in memory.
+    // Resumed while the answer is still being written, from the middle of a stored run of deltas.
     const resumed = await t.follow(`/v1/tasks/${taskId}/stream`, { 'last-event-id': String(lastId) });
     expect(resumed.status).toBe(200);
     await resumed.until(() => textOf(first.seen) + textOf(resumed.seen) === deltas.slice(0, 15).join(''));
