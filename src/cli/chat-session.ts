@@ -1,11 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Approval } from '../store/approvals-repo.js';
+import type { StoredMessage } from '../store/conversations-repo.js';
 import { VERSION } from '../version.js';
 import { consolePrompts } from './approval-prompts.js';
 import { CliError } from './cli-error.js';
 import type { ApiClient } from './client/api-client.js';
 import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
+import { followFromPause, latestConversation, showConversationEnd } from './resume-conversation.js';
 import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
 import { inert } from './inert.js';
@@ -17,6 +19,8 @@ export interface ChatSessionOptions {
   inProcess: boolean;
   workspace: string;
   conversationId: string | null;
+  /** `--resume`: show the end of the conversation (default: the workspace's latest) and follow its unfinished task. */
+  resume: boolean;
   reasoning: 'on' | 'off' | undefined;
   input: ConsoleInput;
   out: TextOut;
@@ -60,8 +64,13 @@ export class ChatSession {
   }
 
   async run(): Promise<number> {
-    await this.greet();
     const { out, input } = this.o;
+    if (this.o.resume && !this.conversationId) this.conversationId = await latestConversation(this.o.api, this.o.workspace);
+    const messages = await this.greet();
+    if (this.o.resume) {
+      if (messages) await this.guard(() => this.resume(messages));
+      else out.line(out.style.dim('No conversation in this workspace yet: this one is new.'));
+    }
     const prompt = `${out.style.cyan('›')} `;
     for (;;) {
       const reply = await input.readLine(prompt);
@@ -160,6 +169,12 @@ export class ChatSession {
     out.line(dim('  Ctrl-C stops an answer. Anything else is sent as a message.'));
   }
 
+  /** Where the conversation stood; a task still running is followed live, a paused one asks, as /pending does. */
+  private async resume(messages: StoredMessage[]): Promise<void> {
+    const follow = await showConversationEnd(this.o.api, this.o.out, messages);
+    if (follow) await this.runTask(follow, true);
+  }
+
   /** Tasks paused for an approval or a password (by `ducklm ask`, another client, or a chat that was left). */
   private async reviewPending(): Promise<void> {
     const { out, api } = this.o;
@@ -176,18 +191,19 @@ export class ChatSession {
         task.status === 'waiting_for_password'
           ? { type: 'tool_password_requested', approval_id, task_id, tool, args, reason, attempt: 1, status: 'waiting_for_password' }
           : { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password, status: 'waiting_for_approval' };
-      await this.runTask({ waiting: request }, false);
+      await this.runTask((await followFromPause(api, task_id)) ?? { waiting: request }, false);
       if (this.interrupted) return;
     }
   }
 
-  private async greet(): Promise<void> {
+  /** The banner; resolves with the conversation's messages when one is continued. */
+  private async greet(): Promise<StoredMessage[] | null> {
     const { out, api } = this.o;
     const { dim, yellow } = out.style;
     // These also check the token before the first message: a 401 ends the command here.
     const [pending, conversation, health] = await Promise.all([
       api.get<{ tasks: WaitingTask[] }>('/v1/tasks/waiting').then(({ tasks }) => tasks),
-      this.conversationId ? api.get<{ messages: unknown[] }>(`/v1/conversations/${encodeURIComponent(this.conversationId)}`) : null,
+      this.conversationId ? api.get<{ messages: StoredMessage[] }>(`/v1/conversations/${encodeURIComponent(this.conversationId)}`) : null,
       // Health asks the model server too; a slow one must not hold up the prompt.
       Promise.race([api.get<Health>('/v1/health').catch(() => null), delay(1500, null, { ref: false })]),
     ]);
@@ -197,8 +213,12 @@ export class ChatSession {
     if (model && !model.configured) out.line(yellow('No model server is configured: set DUCK_MODEL_BASE_URL (or DUCK_MODEL_PATH) where the server runs.'));
     else if (model && !model.reachable) out.line(yellow(`The model server at ${inert(`${model.base_url}`)} does not answer${model.detail ? `: ${inert(model.detail)}` : ''}.`));
     if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
-    if (pending.length) out.line(yellow(`${plural(pending.length, 'task waits', 'tasks wait')} for you (an approval or a password): /pending to review.`));
+    // --resume asks for its own conversation's paused task right away: no need to point at it.
+    const last = conversation?.messages.at(-1);
+    const others = this.o.resume && last?.role === 'user' ? pending.filter((task) => task.task_id !== last.task_id) : pending;
+    if (others.length) out.line(yellow(`${plural(others.length, 'task waits', 'tasks wait')} for you (an approval or a password): /pending to review.`));
     out.line(dim('/help for commands · Ctrl-C stops an answer · Ctrl-D quits'));
     out.line();
+    return conversation?.messages ?? null;
   }
 }

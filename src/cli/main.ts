@@ -15,8 +15,10 @@ Usage:
   ducklm serve [--host HOST] [--port PORT] [--allow-remote]
                  start the HTTP API (default 127.0.0.1:8765; a host other than loopback
                  needs --allow-remote)
-  ducklm chat [--workspace DIR] [--conversation ID] [--reasoning on|off]
-                 talk in the terminal: answers stream, commands ask for your approval
+  ducklm chat [--workspace DIR] [--conversation ID | --resume [ID]] [--reasoning on|off]
+                 talk in the terminal: answers stream, commands ask for your approval;
+                 --resume goes on with the workspace's latest conversation (or ID) and
+                 follows its task if it is still running
   ducklm ask "question" [--workspace DIR] [--conversation ID] [--reasoning on|off]
                  one answer on stdout, for scripts (exit 0 ok, 1 failed, 3 needs approval)
   ducklm memory list|search "q"|add "text"|edit ID "text"|rm ID  [--workspace DIR] [--json]

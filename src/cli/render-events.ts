@@ -22,6 +22,9 @@ const STAGE_LABELS: Partial<Record<string, string>> = {
 const OUTPUT_LINES = 6;
 const OUTPUT_LINE_CHARS = 200;
 
+// running_tool has no stage label: the tool's own line says it, as a pause's prompt does for waiting_*.
+const DECISIONS = { allow_once: 'allowed once', allow_always: 'always allowed', deny: 'denied' } as const;
+
 /**
  * Turns a task's events into terminal text. Approval and password requests are left to the
  * caller, which has to ask the person; everything else is shown here. Every string that comes
@@ -75,6 +78,15 @@ export class EventRenderer {
       }
       case 'tool_denied':
         return this.notice(`  ${yellow('✗ denied')}: ${describeAction(event.args)}`);
+      case 'approval_decided': {
+        // Who decided, and on which client: a replay, or another client deciding while this one follows.
+        const what = event.decided_by === 'cancellation' ? 'denied by cancellation' : DECISIONS[event.decision];
+        return this.notice(dim(`${what}${event.via ? ` (${inert(event.via)})` : ''}`));
+      }
+      case 'password_attempt':
+        return this.notice(dim(event.accepted ? 'sudo accepted the password' : 'sudo did not accept the password'));
+      case 'cancel_requested':
+        return this.notice(dim(`stop requested${event.via ? ` (${inert(event.via)})` : ''}`));
       case 'memory_stored':
         return this.notice(dim(`remembered: ${inert(event.text)}`));
       case 'error':
@@ -90,6 +102,16 @@ export class EventRenderer {
       default:
         return;
     }
+  }
+
+  /** The stream broke mid-task: said beside the answer, without breaking its line. */
+  connectionLost(reason: string): void {
+    this.out.info.aside(`⟳ ${inert(reason)}; reconnecting…`);
+  }
+
+  /** Following again: the note goes, and the answer goes on where it stopped. */
+  connectionBack(): void {
+    this.out.info.clearStatus();
   }
 
   /** Ends whatever line is open, before the caller writes a prompt or a notice. */

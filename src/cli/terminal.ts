@@ -64,3 +64,8 @@ export function readSecretFromTty(input: NodeJS.ReadStream, output: NodeJS.Writa
     input.on('data', onData);
   });
 }
+
+/** Remembers where the cursor is (DECSC). */
+export const SAVE_CURSOR = '\x1b7';
+/** Back to the remembered place (DECRC), erasing everything after it on the screen. */
+export const RESTORE_AND_ERASE = '\x1b8\x1b[J';

@@ -1,10 +1,10 @@
-import { CLEAR_LINE, styleFor, type Style } from './terminal.js';
+import { CLEAR_LINE, RESTORE_AND_ERASE, SAVE_CURSOR, styleFor, type Style } from './terminal.js';
 
 /** Where the cursor is. Streams that go to the same terminal share one, so their lines do not run together. */
 export interface Cursor {
   atLineStart: boolean;
-  /** A transient status line ("… planning") is on screen and goes before anything else is written. */
-  statusOn: NodeJS.WritableStream | null;
+  /** A transient status ("… planning") is on screen and goes before anything else is written: what erases it. */
+  statusOn: { stream: NodeJS.WritableStream; erase: string } | null;
 }
 
 /**
@@ -61,13 +61,26 @@ export class TextOut {
     }
     this.endLine();
     this.stream.write(`${CLEAR_LINE}${this.style.dim(text)}`);
-    this.cursor.statusOn = this.stream;
+    this.cursor.statusOn = { stream: this.stream, erase: CLEAR_LINE };
+  }
+
+  /**
+   * A status written where the cursor is, even mid-line, that leaves no trace once the next output
+   * (or clearStatus) erases it: the line it interrupted goes on as if it had never been there.
+   * Elsewhere it is an ordinary line. (If it wraps on the last row, the screen scrolls and the
+   * erase lands one row low; it is kept short.)
+   */
+  aside(text: string): void {
+    if (!this.isTty) return this.line(this.style.dim(text));
+    this.clearStatus();
+    this.stream.write(`${SAVE_CURSOR}${this.cursor.atLineStart ? '' : ' '}${this.style.dim(text)}`);
+    this.cursor.statusOn = { stream: this.stream, erase: RESTORE_AND_ERASE };
   }
 
   clearStatus(): void {
     const on = this.cursor.statusOn;
     if (!on) return;
     this.cursor.statusOn = null;
-    on.write(CLEAR_LINE);
+    on.stream.write(on.erase);
   }
 }

@@ -142,7 +142,7 @@ describe('ducklm chat', () => {
     expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('completed');
   });
 
-  it('Ctrl-C stops an answer mid-stream and cancels the task; Ctrl-C again at the prompt leaves', async () => {
+  it('Ctrl-C stops an answer mid-stream by asking the server to cancel the task; Ctrl-C again at the prompt leaves', async () => {
     let release!: () => void;
     const hold = new Promise<void>((resolve) => (release = resolve));
     afterThisTest(() => release());
@@ -160,6 +160,9 @@ describe('ducklm chat', () => {
     expect(await stack.model.requestClosed(thinker)).toBe('aborted');
     const [taskId] = await taskIds(stack);
     await vi.waitFor(async () => expect((await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('cancelled'), { timeout: 10_000 });
+    // Hanging up stops nothing any more: the stop was asked for, by this terminal, and the log says so.
+    const events = await stack.api<{ event_type: string; payload: { via?: string } }[]>('GET', `/v1/tasks/${taskId}/events`);
+    expect(events.filter((e) => e.event_type === 'cancel_requested').map((e) => e.payload.via)).toEqual(['terminal']);
     await term.waitFor(/\(Ctrl-C again to quit\)\n\n› $/m);
 
     await term.sendKeys('C-c');

@@ -42,8 +42,10 @@ export interface CliStack {
   serverEnv: Record<string, string>;
   /** Calls the API with the token. */
   api<T = any>(method: string, path: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** Starts `ducklm chat` against this server in a tmux terminal. */
-  chat(args?: string[]): Promise<Terminal>;
+  /** Stops `ducklm serve` (SIGTERM, or SIGKILL: a crash) and starts it again on the same port, with the same data. */
+  restartServer(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts `ducklm chat` against this server (or `url`, e.g. a proxy in front of it) in a tmux terminal. */
+  chat(args?: string[], options?: { url?: string }): Promise<Terminal>;
 }
 
 /** `tokenFile`: no DUCK_API_TOKEN anywhere; the server makes the data folder's token file and clients read it. */
@@ -62,7 +64,7 @@ export async function startCliStack(script: FakeScript, options: { path?: string
     DUCK_MODEL_THINKER: 'thinker',
     PATH: options.path ?? process.env.PATH!,
   };
-  const served = await startServe([], serverEnv, { cwd: workspace });
+  let served = await startServe([], serverEnv, { cwd: workspace });
   const token = options.tokenFile ? decodeURIComponent(served.lines[1]!.split('?token=')[1]!) : TOKEN;
   return {
     url: served.url,
@@ -76,8 +78,12 @@ export async function startCliStack(script: FakeScript, options: { path?: string
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
       return text ? JSON.parse(text) : undefined;
     },
-    chat(args = []) {
-      return startInTmux([process.execPath, BIN, 'chat', '--url', served.url, ...args], {
+    async restartServer(signal) {
+      await served.stop(signal);
+      served = await startServe(['--port', new URL(served.url).port], serverEnv, { cwd: workspace });
+    },
+    chat(args = [], { url = served.url } = {}) {
+      return startInTmux([process.execPath, BIN, 'chat', '--url', url, ...args], {
         env: { ...clientEnv, PATH: process.env.PATH!, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
         cwd: workspace,
       });

@@ -151,5 +151,8 @@ describe('ducklm memory and audit', () => {
     expect((await runCli(['memory', 'frobnicate'], env)).stderr).toMatch(/^Unknown memory command "frobnicate"\. Usage:/);
     expect((await runCli(['audit', '--limit', 'lots'], env)).stderr).toBe('--limit takes a whole number of at least 1, not "lots".\n');
     expect((await runCli(['ask'], env)).stderr).toMatch(/^What should ducklm answer\?/);
+    // Only --resume takes a conversation id without its option name.
+    expect((await runCli(['chat', 'hello'], env)).stderr).toMatch(/^Unexpected "hello"\. Usage: ducklm chat .*--resume \[ID\]/);
+    expect((await runCli(['chat', '--resume', 'conv_a', 'conv_b'], env)).stderr).toMatch(/^Unexpected "conv_b"/);
   });
 });

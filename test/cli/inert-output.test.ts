@@ -57,6 +57,9 @@ const hostileEvent: fc.Arbitrary<TaskEvent> = fc.oneof(
   hostile.map((skill) => ({ type: 'skill_activated', task_id: 't', skill, source: 'workspace' }) as TaskEvent),
   hostile.map((message) => ({ type: 'recall_failed', task_id: 't', message }) as TaskEvent),
   hostile.map((message) => ({ type: 'error', task_id: 't', code: 'model_error', message }) as TaskEvent),
+  // `via` is whatever a client put in its X-Ducklm-Client header.
+  fc.record({ via: hostile, by: fc.constantFrom('person', 'cancellation') }).map(({ via, by }) => ({ type: 'approval_decided', task_id: 't', approval_id: 'a', decision: 'deny', decided_by: by, via }) as TaskEvent),
+  hostile.map((via) => ({ type: 'cancel_requested', task_id: 't', via }) as TaskEvent),
   fc.constant({ type: 'runtime_status', task_id: 't', stage: 'planning' } as TaskEvent),
   fc.constant({ type: 'done', task_id: 't', conversation_id: 'c', status: 'completed', generation_stats: stats } as TaskEvent),
 );

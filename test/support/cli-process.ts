@@ -31,16 +31,17 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, options: { 
  * Starts `ducklm serve --port 0 <args>` and resolves once it has printed its listening line and
  * its sign-in link. The process is stopped after the test, or earlier with `stop()`.
  */
-export async function startServe(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): Promise<{ url: string; lines: string[]; stop(): Promise<void> }> {
+export async function startServe(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): Promise<{ url: string; lines: string[]; stop(signal?: NodeJS.Signals): Promise<void> }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
   const exit = once(child, 'exit');
-  const stop = async () => {
+  /** SIGTERM shuts down in order; SIGKILL is a crash. */
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       await exit;
     }
   };
-  afterThisTest(stop);
+  afterThisTest(() => stop());
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines: string[] = [];

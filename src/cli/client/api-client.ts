@@ -1,6 +1,5 @@
-import type { TaskEvent } from '../../events/task-event.js';
 import { CliError } from '../cli-error.js';
-import { taskEvents } from './sse.js';
+import { taskFrames, type TaskFrame } from './sse.js';
 
 /** An `{error: {code, message}}` answer of the API. */
 export class ApiError extends CliError {
@@ -22,6 +21,9 @@ export class ServerUnreachableError extends CliError {
     super(`Cannot reach ducklm at ${url} (${reason}). Is \`ducklm serve\` running there?`);
   }
 }
+
+/** Sent on every request: the server records it as `via` in decision and cancel events. */
+export const CLIENT_HEADERS = { 'x-ducklm-client': 'terminal' } as const;
 
 export const UNAUTHORIZED_HINT = 'The server refused the API token. `ducklm token` prints the one this machine uses; pass it with --token or DUCK_API_TOKEN.';
 
@@ -57,13 +59,16 @@ export class ApiClient {
     return this.json<void>('DELETE', path);
   }
 
-  /** POSTs and yields the SSE answer's events until the server ends the stream (or `signal` aborts it). */
-  async *stream(path: string, body: unknown, signal: AbortSignal): AsyncGenerator<TaskEvent> {
-    const response = await this.send('POST', path, body, signal);
+  /**
+   * Opens an SSE answer (a POST that starts or resumes a task, or a GET that follows one) and yields
+   * its frames until the server ends the stream, or `signal` aborts it. `onActivity`: see taskFrames.
+   */
+  async *frames(request: { method: 'GET' | 'POST'; path: string; body?: unknown; headers?: Record<string, string> }, signal: AbortSignal, onActivity?: () => void): AsyncGenerator<TaskFrame> {
+    const response = await this.send(request.method, request.path, request.body, signal, request.headers);
     if (!response.headers.get('content-type')?.startsWith('text/event-stream') || !response.body) {
-      throw new ApiError(`Expected an event stream from ${path}, got ${response.headers.get('content-type') ?? 'nothing'}.`, response.status, 'bad_response');
+      throw new ApiError(`Expected an event stream from ${request.path}, got ${response.headers.get('content-type') ?? 'nothing'}.`, response.status, 'bad_response');
     }
-    yield* taskEvents(response.body);
+    yield* taskFrames(response.body, onActivity);
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -72,8 +77,8 @@ export class ApiClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  private async send(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+  private async send(method: string, path: string, body: unknown, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...extraHeaders, ...CLIENT_HEADERS, authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

@@ -5,7 +5,7 @@ import { resolveApiToken } from '../../http/security/api-token.js';
 import { isWildcardHost, urlHost } from '../../http/security/allowed-hosts.js';
 import { loadConfigWithFile } from '../../model/model-config-file.js';
 import { CliError } from '../cli-error.js';
-import { ApiClient, ApiError, describeNetworkCode, networkCode } from './api-client.js';
+import { ApiClient, ApiError, CLIENT_HEADERS, describeNetworkCode, networkCode } from './api-client.js';
 
 export interface ConnectOptions {
   /** `--url`; else DUCK_URL; else the configured host and port. */
@@ -69,7 +69,7 @@ async function probeServer(url: string): Promise<'up' | string> {
   let response: Response;
   try {
     // Without the token health answers only {status, version}, without asking the model server: a cheap "is it ducklm?".
-    response = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    response = await fetch(`${url}/v1/health`, { headers: CLIENT_HEADERS, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
   } catch (error) {
     return networkCode(error) ?? String(error);
   }

@@ -1,19 +1,24 @@
 import { parseArgs } from 'node:util';
 import { ChatSession } from '../chat-session.js';
-import { EXIT } from '../cli-error.js';
+import { CliError, EXIT } from '../cli-error.js';
 import { openConsoleInput, type ConsoleInput } from '../console-input.js';
 import { connectFromArgs, CONNECTION_OPTIONS, reasoningArg, workspaceArg } from '../options.js';
 import { TextOut } from '../text-out.js';
 
-export const CHAT_USAGE = 'ducklm chat [--workspace DIR] [--conversation ID] [--reasoning on|off] [--url URL] [--token TOKEN]';
+export const CHAT_USAGE = 'ducklm chat [--workspace DIR] [--conversation ID | --resume [ID]] [--reasoning on|off] [--url URL] [--token TOKEN]';
 
 /** `ducklm chat`: an interactive session in the terminal. */
 export async function chat(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
-    options: { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string', short: 'c' }, reasoning: { type: 'string' } },
+    options: { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string', short: 'c' }, resume: { type: 'boolean', short: 'r' }, reasoning: { type: 'string' } },
+    // `--resume ID`: parseArgs has no optional option values, so the ID comes as a positional.
+    allowPositionals: true,
     strict: true,
   });
+  const resume = values.resume === true;
+  if (positionals.length > (resume ? 1 : 0)) throw new CliError(`Unexpected "${positionals.at(-1)}". Usage: ${CHAT_USAGE}`);
+  if (resume && positionals[0] && values.conversation && positionals[0] !== values.conversation) throw new CliError('--resume ID and --conversation ID name two conversations: give one.');
   const workspace = workspaceArg(values.workspace);
   const reasoning = reasoningArg(values.reasoning);
   const connection = await connectFromArgs(values);
@@ -35,7 +40,8 @@ export async function chat(args: string[]): Promise<number> {
       url: connection.url,
       inProcess: connection.inProcess,
       workspace,
-      conversationId: values.conversation ?? null,
+      conversationId: positionals[0] ?? values.conversation ?? null,
+      resume,
       reasoning,
       input,
       out,

@@ -28,8 +28,8 @@ export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Ser
 
   app.get<{ Params: { taskId: string } }>('/v1/tasks/:taskId/events', async (request) => {
     requireTask(request.params.taskId);
-    // The stored rows and, for a running task, the deltas not yet written out.
-    return taskLog.read(request.params.taskId, 0).map(({ seq, type, payload }) => ({ task_id: request.params.taskId, seq, event_type: type, payload }));
+    // Deltas are stored merged: one row per run, carrying its last delta's sequence number.
+    return store.events.list(request.params.taskId);
   });
 
   // Stops a running task (its stream ends with `done`, status cancelled) or ends a paused one.
