@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import { launchBrowser, startWebStack, type WebStack } from '../support/browser.js';
-import { startCuttingProxy } from '../support/cutting-proxy.js';
+import { startNetworkProxy } from '../support/network-proxy.js';
 import { gate, lastTaskId, openChat, plannerRunning, roles, sendMessage, text } from './chat-helpers.js';
 
 beforeAll(async () => {
@@ -103,7 +103,7 @@ describe('following a task in the web page', () => {
   it('a dropped connection is resumed from the last event: "reconnecting…", then the answer goes on with nothing twice', async () => {
     const { hold, release } = gate();
     const stack = await startWebStack(roles({ thinker: { content: ANSWER, hold } }));
-    const proxy = await startCuttingProxy(stack.url);
+    const proxy = await startNetworkProxy(stack.url);
     const { page } = await stack.newPage();
     await page.goto(stack.signInUrl.replace(stack.url, proxy.url));
     await page.getByTestId('composer').waitFor();
@@ -111,12 +111,12 @@ describe('following a task in the web page', () => {
     await expect.poll(() => text(page, 'answer')).toContain('Ducks are');
     const taskId = await lastTaskId(page);
 
-    proxy.cut();
+    await proxy.cut();
     await page.getByTestId('stage-reconnecting').waitFor();
     release();
     // The task goes on without the page.
     await expect.poll(async () => (await stack.api('GET', `/v1/tasks/${taskId}`)).status).toBe('completed');
-    proxy.restore();
+    await proxy.restore();
     await page.getByTestId('generation-stats').waitFor();
     expect((await text(page, 'answer'))?.trim()).toBe(await storedAnswer(stack, conversationOf(page)!));
     expect(await page.getByTestId('stage-reconnecting').count()).toBe(0);
