@@ -2,8 +2,8 @@
  * A proxy in front of a server, for cutting the network between a client and it: `cut()` drops
  * every open connection and stops listening (new connections are refused, as with a server that
  * is down); `restore()` listens again on the same port. It speaks HTTP only to rewrite the Host
- * header, which the server checks against its own address (the DNS-rebinding guard); bodies,
- * event streams included, pass through as they come.
+ * header, and a browser's Origin, which the server checks against its own address (the
+ * DNS-rebinding and cross-origin guards); bodies, event streams included, pass through as they come.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -17,7 +17,7 @@ export interface NetworkProxy {
 }
 
 export async function startNetworkProxy(target: string): Promise<NetworkProxy> {
-  const { hostname, port: targetPort, host } = new URL(target);
+  const { hostname, port: targetPort, host, origin } = new URL(target);
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
@@ -29,7 +29,9 @@ export async function startNetworkProxy(target: string): Promise<NetworkProxy> {
 
   const listen = async () => {
     const next = createServer((req, res) => {
-      const upstream = request({ hostname, port: Number(targetPort), method: req.method, path: req.url, headers: { ...req.headers, host } }, (answer) => {
+      // Only the page's own origin (the proxy's) becomes the server's; any other stays as it came.
+      const headers = { ...req.headers, host, ...(req.headers.origin === `http://127.0.0.1:${port}` ? { origin } : {}) };
+      const upstream = request({ hostname, port: Number(targetPort), method: req.method, path: req.url, headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         // Event streams must not wait in a buffer.
         res.flushHeaders();

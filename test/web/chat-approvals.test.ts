@@ -133,6 +133,8 @@ describe('approving what ducklm runs, in the web page', () => {
     await sendMessage(page, 'run echo duck-web-ok');
     await page.getByTestId('approval-card').getByRole('button', { name: 'Allow once' }).click();
     await page.getByTestId('answer').filter({ hasText: 'The command printed duck-web-ok.' }).waitFor();
+    // The turn has ended (its stats come with `done`): until then Enter does not send.
+    await page.getByTestId('generation-stats').waitFor();
     await sendMessage(page, 'and tell me more');
     await expect.poll(() => text(page, 'answer')).toContain('A second');
 

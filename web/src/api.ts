@@ -32,6 +32,9 @@ export class ApiError extends Error {
 /** Fired on any 401 so that the shell can show the sign-in screen. */
 export const UNAUTHORIZED_EVENT = 'ducklm:unauthorized';
 
+/** Names this client on every request: the server records it as `via` in decisions and cancellations. */
+const CLIENT = { 'x-ducklm-client': 'web' } as const;
+
 async function failure(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
@@ -42,7 +45,7 @@ async function call<T>(method: string, path: string, body?: unknown, signal?: Ab
   const response = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? CLIENT : { ...CLIENT, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal,
   });
@@ -106,23 +109,28 @@ export const api = {
 
 export type ChatRequest = { message: string; workspace: string; conversation_id?: string; reasoning?: 'on' | 'off' };
 
+/** Calls `onEvent` with each event and its log sequence number (the SSE `id`; null if the server sent none). */
+export type OnTaskEvent = (event: TaskEvent, seq: number | null) => void;
+
 /**
- * POSTs to a streaming endpoint and calls `onEvent` for every event until the stream ends.
- * Aborting `signal` hangs up, which the server takes as "stop": the task ends as cancelled.
+ * Reads a task stream until it ends, calling `onEvent` for every event; keepalive comments are
+ * skipped by the parser. Aborting `signal` only hangs up: the task goes on on the server, and
+ * only `api.cancelTask` stops it.
  */
-export async function streamTask(path: string, body: unknown, onEvent: (event: TaskEvent) => void, signal?: AbortSignal): Promise<void> {
+async function readStream(path: string, init: { method: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> }, onEvent: OnTaskEvent, signal?: AbortSignal): Promise<void> {
   const response = await fetch(path, {
-    method: 'POST',
+    method: init.method,
     credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(body),
+    headers: { ...CLIENT, accept: 'text/event-stream', ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal,
   });
   if (!response.ok || !response.body) throw await failure(response);
   const parser = createParser({
     onEvent: (message) => {
       const payload = JSON.parse(message.data) as Record<string, unknown>;
-      onEvent({ type: message.event, ...payload } as TaskEvent);
+      const seq = message.id === undefined || message.id === '' ? null : Number(message.id);
+      onEvent({ type: message.event, ...payload } as TaskEvent, Number.isFinite(seq) ? seq : null);
     },
   });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -133,12 +141,19 @@ export async function streamTask(path: string, body: unknown, onEvent: (event: T
   }
 }
 
-export const chatStream = (request: ChatRequest, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) => streamTask('/v1/chat/stream', request, onEvent, signal);
-export const continueStream = (taskId: string, approvalId: string, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) =>
-  streamTask(`/v1/tasks/${encodeURIComponent(taskId)}/continue/stream`, { approval_id: approvalId }, onEvent, signal);
+export const chatStream = (request: ChatRequest, onEvent: OnTaskEvent, signal?: AbortSignal) => readStream('/v1/chat/stream', { method: 'POST', body: request }, onEvent, signal);
+export const continueStream = (taskId: string, approvalId: string, onEvent: OnTaskEvent, signal?: AbortSignal) =>
+  readStream(`/v1/tasks/${encodeURIComponent(taskId)}/continue/stream`, { method: 'POST', body: { approval_id: approvalId } }, onEvent, signal);
 /** The password goes in this one request body and nowhere else; callers must not keep it. */
-export const passwordStream = (taskId: string, approvalId: string, password: string, onEvent: (event: TaskEvent) => void, signal?: AbortSignal) =>
-  streamTask(`/v1/tasks/${encodeURIComponent(taskId)}/password/stream`, { approval_id: approvalId, password }, onEvent, signal);
+export const passwordStream = (taskId: string, approvalId: string, password: string, onEvent: OnTaskEvent, signal?: AbortSignal) =>
+  readStream(`/v1/tasks/${encodeURIComponent(taskId)}/password/stream`, { method: 'POST', body: { approval_id: approvalId, password } }, onEvent, signal);
+
+/**
+ * Follows a task's log from after `after`: `until: 'pause'` ends when it pauses for the person or
+ * finishes, `'end'` stays open through pauses (so a decision taken elsewhere shows up live).
+ */
+export const followStream = (taskId: string, after: number, until: 'pause' | 'end', onEvent: OnTaskEvent, signal?: AbortSignal) =>
+  readStream(`/v1/tasks/${encodeURIComponent(taskId)}/stream${query({ until })}`, { method: 'GET', headers: { 'last-event-id': String(after) } }, onEvent, signal);
 
 /** A task as `GET /v1/tasks/{id}` shows it: the chat view reads its status to resume or follow it after a reload. */
 export interface TaskInfo {
@@ -149,5 +164,7 @@ export interface TaskInfo {
   status: Extract<TaskEvent, { type: 'done' }>['status'];
   created_at: string;
   updated_at: string;
+  /** The last event's sequence number in the task's log. */
+  last_seq?: number;
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Composer } from './composer.js';
 import { EmptyState } from './empty-state.js';
-import { loadConversation, reloadTurn } from './history.js';
+import { loadConversation } from './history.js';
 import { MessageList, type TurnActions } from './message-list.js';
 import { PasswordDialog } from './password-dialog.js';
 import { StageLine } from './stage-line.js';
@@ -20,13 +20,12 @@ export interface ChatViewProps {
 
 /** Only the on/off choice is kept; nothing typed ever goes to storage. */
 const REASONING_KEY = 'ducklm.reasoning';
-const FOLLOW_EVERY_MS = 1500;
 
 const passwordKey = (turn: Turn) => (turn.password ? `${turn.password.approvalId}:${turn.password.attempt}` : '');
 
 export function ChatView({ workspace, conversationId, onConversationChanged }: ChatViewProps) {
   const stream = useTaskStream(onConversationChanged);
-  const { turns, busy } = stream;
+  const { turns, busy, following, reconnecting } = stream;
   const [draft, setDraft] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
   // Loading from the first render, so that nothing can be sent into a conversation not yet shown.
@@ -57,15 +56,6 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
   }, [conversationId]);
 
   const last = turns.at(-1);
-  // A task started before a reload, or in another window, is followed until it ends.
-  const following = !busy && last?.taskId && last.status === 'running' ? last : null;
-  useEffect(() => {
-    if (!following) return;
-    const timer = window.setTimeout(() => {
-      reloadTurn(following).then(stream.replace, () => undefined);
-    }, FOLLOW_EVERY_MS);
-    return () => window.clearTimeout(timer);
-  }, [following]);
 
   const promptTurn = !busy ? [...turns].reverse().find((t) => t.password && t.status === 'waiting_for_password' && passwordKey(t) !== dismissedPrompt) : undefined;
   const canStop = busy || Boolean(last && last.taskId && (isPaused(last.status) || last.status === 'running'));
@@ -137,7 +127,7 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
         {turns.length > 0 && <MessageList turns={turns} busy={busy} actions={actions} />}
       </div>
       <div class="chat-footer">
-        <StageLine turn={last} remote={Boolean(following)} />
+        <StageLine turn={last} remote={following} reconnecting={reconnecting} />
         {startError && (
           <p class="inline-error start-error" role="alert" data-testid="chat-error">
             {startError}

@@ -1,10 +1,11 @@
 /**
  * Rebuilds a stored conversation as turns: its messages, each task's event log replayed through
  * the same reducer as the live stream, and the real state of a task that is still paused or
- * running, so that a person can decide on an approval after a reload.
+ * running, so that a person can decide on an approval after a reload; the chat then follows such
+ * a task from the last event replayed.
  */
 import { api, type Approval, type StoredEvent, type StoredMessage, type TaskEvent } from '../api.js';
-import { applyEvent, isTerminal, newTurn, type ApprovalItem, type Turn } from './turn-model.js';
+import { applyLogged, isTerminal, newTurn, type ApprovalItem, type Turn } from './turn-model.js';
 
 export const fromStored = (event: StoredEvent): TaskEvent => ({ ...event.payload, type: event.event_type, task_id: event.task_id }) as TaskEvent;
 
@@ -30,9 +31,12 @@ function exchanges(messages: StoredMessage[]): Exchange[] {
   return list;
 }
 
-/** Replays one task's log onto its turn; the stored answer wins over merged deltas when both exist. */
+/**
+ * Replays one task's log onto its turn, which records the last `seq` so that a follower of a task
+ * still running goes on from there. The stored answer wins over merged deltas when both exist.
+ */
 export function replay(exchange: Exchange, events: StoredEvent[]): Turn {
-  let turn = events.reduce((t, e) => applyEvent(t, fromStored(e)), newTurn(exchange.key, exchange.user?.content ?? ''));
+  let turn = events.reduce((t, e) => applyLogged(t, fromStored(e), e.seq), newTurn(exchange.key, exchange.user?.content ?? ''));
   turn = { ...turn, taskId: exchange.taskId };
   if (exchange.assistant) {
     turn = { ...turn, answer: exchange.assistant.content || turn.answer };
@@ -86,12 +90,4 @@ export async function loadConversation(conversationId: string): Promise<LoadedCo
     }),
   );
   return { workspace: detail.workspace, turns };
-}
-
-/** The current state of one task's turn, for following a task that runs elsewhere. */
-export async function reloadTurn(turn: Turn): Promise<Turn> {
-  if (!turn.taskId) return turn;
-  const [events, pending] = await Promise.all([api.taskEvents(turn.taskId), api.pendingApprovals()]);
-  const exchange: Exchange = { key: turn.key, taskId: turn.taskId, user: { role: 'user', content: turn.userText, status: 'completed', task_id: turn.taskId, created_at: '' } };
-  return settle(replay(exchange, events), pending);
 }

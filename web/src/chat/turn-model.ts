@@ -73,12 +73,17 @@ export interface Turn {
   password: PasswordRequest | null;
   /** What the task remembered or learned once it finished (seen in the stored log). */
   afterNotes: NoteItem[];
+  /** The sequence number of the last logged event folded in: a follower resumes after it, and older ones are dropped. */
+  seq: number;
+  /** Stop was asked for (here or on another client) and the task has not ended yet. */
+  stopping: boolean;
 }
 
-/** Things only the page knows: a decision being sent, a hang-up, a stream that broke. */
+/** Things only the page knows: a decision being sent, a Stop asked for, a stream that broke. */
 export type LocalEvent =
   | { type: 'local_decision'; approvalId: string; state: ApprovalItem['state']; error?: string }
   | { type: 'local_password_sent' }
+  | { type: 'local_stopping' }
   | { type: 'local_cancelled' }
   | { type: 'local_error'; code: string; message: string }
   | { type: 'local_status'; status: TurnStatus };
@@ -87,10 +92,22 @@ export type TurnEvent = TaskEvent | LocalEvent;
 
 const TERMINAL: ReadonlySet<TurnStatus> = new Set(['completed', 'failed', 'cancelled']);
 export const isTerminal = (status: TurnStatus) => TERMINAL.has(status);
-export const isPaused = (status: TurnStatus) => status === 'waiting_for_approval' || status === 'waiting_for_password';
+export const isPaused = (status: TurnStatus | Stage): status is 'waiting_for_approval' | 'waiting_for_password' => status === 'waiting_for_approval' || status === 'waiting_for_password';
 
 export function newTurn(key: string, userText: string): Turn {
-  return { key, taskId: null, userText, status: 'sending', stage: null, items: [], reasoning: '', answer: '', stats: null, error: null, password: null, afterNotes: [] };
+  return { key, taskId: null, userText, status: 'sending', stage: null, items: [], reasoning: '', answer: '', stats: null, error: null, password: null, afterNotes: [], seq: 0, stopping: false };
+}
+
+const DECIDED: Record<Extract<TaskEvent, { type: 'approval_decided' }>['decision'], ApprovalItem['state']> = { allow_once: 'allowed', allow_always: 'allowed_always', deny: 'denied' };
+
+/**
+ * Folds an event from the task's log: one at or below the turn's `seq` was folded in already (a
+ * replay after a reconnect, or a second stream of the same task), so applying is idempotent.
+ */
+export function applyLogged(turn: Turn, event: TurnEvent, seq: number | null): Turn {
+  if (seq === null) return applyEvent(turn, event);
+  if (seq <= turn.seq) return turn;
+  return { ...applyEvent(turn, event), seq };
 }
 
 /** A short human name for what a tool call does: the command line for the shell. */
@@ -119,10 +136,12 @@ function afterNote(turn: Turn, text: string, detail?: string): Turn {
 /** Folds one event into a turn; unknown or debug-only events leave it as it was. */
 export function applyEvent(turn: Turn, event: TurnEvent): Turn {
   const started: Turn = 'task_id' in event && !turn.taskId ? { ...turn, taskId: event.task_id } : turn;
-  const t: Turn = started.status === 'sending' && event.type !== 'local_error' && event.type !== 'local_cancelled' ? { ...started, status: 'running' } : started;
+  // The first event from the server says the task runs; the page's own events do not.
+  const t: Turn = started.status === 'sending' && 'task_id' in event ? { ...started, status: 'running' } : started;
   switch (event.type) {
     case 'runtime_status': {
-      const status = event.stage === 'waiting_for_approval' || event.stage === 'waiting_for_password' ? event.stage : t.status;
+      // Working again after a pause: the task was continued, maybe from another client.
+      const status: TurnStatus = isPaused(event.stage) ? event.stage : isPaused(t.status) ? 'running' : t.status;
       return { ...t, status, stage: { stage: event.stage, ...(event.detail ? { detail: event.detail } : {}) } };
     }
     case 'skill_activated':
@@ -181,8 +200,20 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
         resumable: false,
         state: denied ? 'denied' : a.state === 'allowed_always' ? a.state : 'allowed',
       }));
-      return { ...t, items, password: null };
+      return { ...t, items, password: null, status: isPaused(t.status) ? 'running' : t.status };
     }
+    case 'approval_decided': {
+      const state = event.decided_by === 'cancellation' ? 'cancelled' : DECIDED[event.decision];
+      // Decided by a person but not continued yet: the card offers to continue; `task_resumed` clears it.
+      const resumable = event.decided_by === 'person' && t.status === 'waiting_for_approval';
+      return { ...t, items: updateApproval(t.items, event.approval_id, (a) => ({ ...a, state, resumable, error: undefined })) };
+    }
+    case 'password_attempt':
+      if (event.accepted) return { ...t, password: null, status: isPaused(t.status) ? 'running' : t.status };
+      return note(t, 'warn', 'The sudo password was not accepted');
+    case 'cancel_requested':
+    case 'local_stopping':
+      return isTerminal(t.status) ? t : { ...t, stopping: true };
     case 'reasoning_delta':
       return { ...t, reasoning: t.reasoning + event.delta };
     case 'content_delta':
@@ -197,6 +228,7 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
         stats: event.generation_stats,
         stage: finished ? null : t.stage,
         password: event.status === 'waiting_for_password' ? t.password : null,
+        stopping: finished ? false : t.stopping,
       };
     }
     case 'memory_stored':
@@ -219,10 +251,11 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
         status: 'cancelled',
         stage: null,
         password: null,
+        stopping: false,
         items: t.items.map((item) => (item.kind === 'approval' && (item.state === 'pending' || item.state === 'deciding') ? { ...item, state: 'cancelled' } : item)),
       };
     case 'local_error':
-      return { ...t, status: isTerminal(t.status) ? t.status : 'failed', stage: null, error: { code: event.code, message: event.message } };
+      return { ...t, status: isTerminal(t.status) ? t.status : 'failed', stage: null, stopping: false, error: { code: event.code, message: event.message } };
     case 'local_status':
       return { ...t, status: event.status, stage: isTerminal(event.status) ? null : t.stage };
     default:

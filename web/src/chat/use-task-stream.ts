@@ -1,26 +1,34 @@
 /**
- * The chat's turns and the one task stream that may be running. Events are applied in batches,
- * once per animation frame, so a fast stream re-renders (and re-parses markdown) at most at the
- * screen's rate. Leaving a conversation detaches its stream without hanging up: the task goes on
- * on the server and is there when the person comes back; only Stop ends it.
+ * The chat's turns and the one task stream attached to them. Events are applied in batches, once
+ * per animation frame, so a fast stream re-renders (and re-parses markdown) at most at the
+ * screen's rate. Every event carries its log sequence number and a turn folds in only newer
+ * ones, so a resumed or doubled stream never shows text twice.
+ *
+ * The last turn, while its task is running or paused, always has a follower: one this page
+ * started (a message, a decision, a password) or, failing that, a plain follow that stays open
+ * through pauses, so what another tab decides shows up here live. Hanging up never stops a task;
+ * only Stop (`POST /cancel`) does.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, chatStream, continueStream, passwordStream, type ChatRequest, type TaskEvent } from '../api.js';
-import { applyEvent, isPaused, newTurn, type Decision, type Turn, type TurnEvent } from './turn-model.js';
+import { api, ApiError, chatStream, continueStream, passwordStream, type ChatRequest, type OnTaskEvent, type TaskEvent } from '../api.js';
+import { followTask, type FollowEnd, type Follower } from './task-follower.js';
+import { applyLogged, isTerminal, newTurn, type Decision, type Turn, type TurnEvent } from './turn-model.js';
 
-type Start = (onEvent: (event: TaskEvent) => void, signal: AbortSignal) => Promise<void>;
-
-interface ActiveStream {
+interface Attached {
   key: string;
-  taskId: string | null;
-  controller: AbortController;
-  session: number;
+  follower: Follower;
+  /** Started by this page (as opposed to following what happens elsewhere). */
+  own: boolean;
 }
 
 export interface TaskStream {
   turns: Turn[];
-  /** A stream of this view is running. */
+  /** The last turn is being sent or running: Send waits, Stop shows. */
   busy: boolean;
+  /** The running task is followed, not driven, by this page (started before a reload or elsewhere). */
+  following: boolean;
+  /** The stream dropped and is being resumed. */
+  reconnecting: boolean;
   /** The conversation the turns belong to (null: a new one, created by the first turn). */
   conversationId(): string | null;
   /** Sends a message; resolves with an error message when the request could not even start. */
@@ -29,11 +37,10 @@ export interface TaskStream {
   continueTask(turn: Turn, approvalId: string): Promise<void>;
   /** The password is used for this one request and not kept anywhere. */
   submitPassword(turn: Turn, approvalId: string, password: string): void;
-  /** Stops the running stream (the server cancels its task) or ends a paused or remote task. */
+  /** Asks the server to stop the last turn's task. */
   stop(): void;
-  /** Shows another conversation; a running stream is detached, not stopped. */
+  /** Shows another conversation; a stream is detached, never stopped. */
   reset(turns: Turn[], conversationId: string | null): void;
-  replace(turn: Turn): void;
 }
 
 const DECIDED: Record<Decision, 'allowed' | 'allowed_always' | 'denied'> = { allow_once: 'allowed', allow_always: 'allowed_always', deny: 'denied' };
@@ -44,16 +51,25 @@ export function describeFailure(error: unknown): { code: string; message: string
   return { code: 'unknown', message: error instanceof Error ? error.message : String(error) };
 }
 
+const live = (turn: Turn | undefined): turn is Turn & { taskId: string } => Boolean(turn?.taskId) && turn!.status !== 'sending' && !isTerminal(turn!.status);
+
 let localIds = 0;
 
 export function useTaskStream(onConversationChanged: (id: string) => void): TaskStream {
   const [turns, setTurns] = useState<Turn[]>([]);
-  const [busy, setBusy] = useState(false);
+  const [attachedKind, setAttachedKind] = useState<'own' | 'follow' | null>(null);
+  const [reconnecting, setReconnecting] = useState(false);
   const session = useRef(0);
-  const active = useRef<ActiveStream | null>(null);
+  const attached = useRef<Attached | null>(null);
+  /** Streams past their turn's `done` that still bring what the task remembered; they give up the slot. */
+  const trailing = useRef(new Set<Follower>());
   const conversation = useRef<string | null>(null);
-  const queue = useRef<{ key: string; event: TurnEvent }[]>([]);
+  const queue = useRef<{ key: string; event: TurnEvent; seq: number | null }[]>([]);
+  /** The highest sequence number queued per turn, ahead of the rendered turns: where a new follower starts. */
+  const queuedSeq = useRef(new Map<string, number>());
   const cancelFrame = useRef<(() => void) | null>(null);
+  /** A Stop pressed before the new task's id was known: sent as soon as it is. */
+  const stopWanted = useRef<string | null>(null);
   const turnsNow = useRef(turns);
   turnsNow.current = turns;
   const notify = useRef(onConversationChanged);
@@ -66,10 +82,11 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
       cancelFrame.current = null;
       const batch = queue.current.splice(0);
       if (!batch.length) return;
-      setTurns((list) => list.map((turn) => batch.reduce((t, { key, event }) => (key === turn.key ? applyEvent(t, event) : t), turn)));
+      setTurns((list) => list.map((turn) => batch.reduce((t, { key, event, seq }) => (key === turn.key ? applyLogged(t, event, seq) : t), turn)));
     };
-    const enqueue = (key: string, event: TurnEvent) => {
-      queue.current.push({ key, event });
+    const enqueue = (key: string, event: TurnEvent, seq: number | null = null) => {
+      queue.current.push({ key, event, seq });
+      if (seq !== null) queuedSeq.current.set(key, Math.max(seq, queuedSeq.current.get(key) ?? 0));
       if (cancelFrame.current) return;
       // A hidden tab gets no animation frames; its events still have to land.
       if (document.hidden) {
@@ -80,71 +97,95 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
         cancelFrame.current = () => cancelAnimationFrame(frame);
       }
     };
+    const flushNow = () => {
+      cancelFrame.current?.();
+      flush();
+    };
     const conversationIs = (id: string) => {
       conversation.current = id;
       notify.current(id);
     };
+    const turnOf = (key: string) => turnsNow.current.find((t) => t.key === key);
 
-    /** Runs one stream into the turn `key`; returns the error when it failed before any event and `fresh` asks for it. */
-    const run = async (key: string, taskId: string | null, start: Start, fresh = false): Promise<unknown> => {
-      const handle: ActiveStream = { key, taskId, controller: new AbortController(), session: session.current };
-      const current = () => session.current === handle.session;
-      active.current = handle;
-      setBusy(true);
-      let seen = false;
-      let done = false;
-      try {
-        await start((event) => {
-          if (!current()) return;
-          seen = true;
-          handle.taskId ??= event.task_id;
-          if (event.type === 'runtime_status' && event.conversation_id && event.conversation_id !== conversation.current) conversationIs(event.conversation_id);
-          enqueue(key, event);
-          if (event.type === 'done') {
-            done = true;
-            conversationIs(event.conversation_id);
-          }
-        }, handle.controller.signal);
-        if (current() && !done) {
-          enqueue(key, handle.controller.signal.aborted ? { type: 'local_cancelled' } : { type: 'local_error', code: 'stream_ended', message: 'The connection ended before the task was finished.' });
-        }
-        return null;
-      } catch (error) {
-        if (!current()) return null;
-        if (handle.controller.signal.aborted) enqueue(key, { type: 'local_cancelled' });
-        else if (fresh && !seen) return error;
-        else enqueue(key, { type: 'local_error', ...describeFailure(error) });
-        return null;
-      } finally {
-        if (active.current === handle) {
-          active.current = null;
-          if (current()) {
-            // The last events land in the same render that ends the stream.
-            cancelFrame.current?.();
-            flush();
-            setBusy(false);
-          }
-        }
-      }
+    const cancel = (key: string, taskId: string) => {
+      enqueue(key, { type: 'local_stopping' });
+      api.cancelTask(taskId).then(
+        // Stopping a running task ends its stream with `done`; a paused one may have nobody streaming it.
+        ({ outcome }) => outcome === 'cancelled' && enqueue(key, { type: 'local_cancelled' }),
+        (error: unknown) => enqueue(key, { type: 'local_error', ...describeFailure(error) }),
+      );
     };
 
-    const actions: Omit<TaskStream, 'turns' | 'busy'> = {
+    const vacate = (entry: Attached) => {
+      if (attached.current !== entry) return;
+      attached.current = null;
+      setAttachedKind(null);
+      setReconnecting(false);
+    };
+    const detach = () => {
+      attached.current?.follower.detach();
+      if (attached.current) vacate(attached.current);
+    };
+
+    /** Attaches the one stream of this view to turn `key`; resolves when it ends. */
+    const attach = (key: string, taskId: string | null, until: 'pause' | 'end', first?: (onEvent: OnTaskEvent, signal: AbortSignal) => Promise<void>): Promise<FollowEnd> => {
+      detach();
+      const mine = session.current;
+      const current = () => session.current === mine;
+      const onEvent = (event: TaskEvent, seq: number | null) => {
+        if (!current()) return;
+        if (stopWanted.current === key) {
+          stopWanted.current = null;
+          cancel(key, event.task_id);
+        }
+        if (event.type === 'runtime_status' && event.conversation_id && event.conversation_id !== conversation.current) conversationIs(event.conversation_id);
+        enqueue(key, event, seq);
+        if (event.type === 'done') {
+          if (event.conversation_id !== conversation.current || first) conversationIs(event.conversation_id);
+          // The turn's end lands at once, not a frame later; the next message or decision need not wait for the stream to close.
+          flushNow();
+          if ((isTerminal(event.status) || until === 'pause') && attached.current === entry) {
+            trailing.current.add(follower);
+            vacate(entry);
+          }
+        }
+      };
+      const follower = followTask({ taskId, after: Math.max(turnOf(key)?.seq ?? 0, queuedSeq.current.get(key) ?? 0), until, first, onEvent, onReconnecting: (on) => current() && attached.current === entry && setReconnecting(on) });
+      const entry: Attached = { key, follower, own: Boolean(first) };
+      attached.current = entry;
+      setAttachedKind(entry.own ? 'own' : 'follow');
+      return follower.ended.then((end) => {
+        trailing.current.delete(follower);
+        if (!current()) return end;
+        vacate(entry);
+        if (stopWanted.current === key) stopWanted.current = null;
+        // A new task that never started is the caller's to report (the person gets their text back).
+        if (end.kind === 'failed' && !(end.beforeAnyEvent && !follower.taskId)) enqueue(key, { type: 'local_error', ...describeFailure(end.error) });
+        flushNow();
+        return end;
+      });
+    };
+
+    const actions = {
       conversationId: () => conversation.current,
 
-      async send(message, workspace, reasoning) {
-        if (active.current) return 'Wait for the current answer, or stop it first.';
+      async send(message: string, workspace: string, reasoning: 'on' | 'off') {
+        const last = turnsNow.current.at(-1);
+        if (attached.current?.own || last?.status === 'sending' || last?.status === 'running') return 'Wait for the current answer, or stop it first.';
         const key = `local-${++localIds}`;
         setTurns((list) => [...list, newTurn(key, message)]);
         const request: ChatRequest = { message, workspace, reasoning, ...(conversation.current ? { conversation_id: conversation.current } : {}) };
-        const failure = await run(key, null, (onEvent, signal) => chatStream(request, onEvent, signal), true);
-        if (!failure) return null;
+        const end = await attach(key, null, 'pause', (onEvent, signal) => chatStream(request, onEvent, signal));
+        if (end.kind !== 'failed' || !end.beforeAnyEvent) return null;
         setTurns((list) => list.filter((turn) => turn.key !== key));
-        return describeFailure(failure).message;
+        return describeFailure(end.error).message;
       },
 
-      async decide(turn, approvalId, decision) {
-        if (active.current || !turn.taskId || deciding.has(approvalId)) return;
+      async decide(turn: Turn, approvalId: string, decision: Decision) {
+        if (!turn.taskId || deciding.has(approvalId)) return;
         deciding.add(approvalId);
+        // This page's own continue stream brings what follows; a follower beside it would only race it.
+        detach();
         enqueue(turn.key, { type: 'local_decision', approvalId, state: 'deciding' });
         try {
           await api.decide(approvalId, decision);
@@ -161,62 +202,69 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
         await actions.continueTask(turn, approvalId);
       },
 
-      async continueTask(turn, approvalId) {
+      async continueTask(turn: Turn, approvalId: string) {
         const taskId = turn.taskId;
-        if (active.current || !taskId) return;
+        if (attached.current?.own || !taskId) return;
         enqueue(turn.key, { type: 'local_status', status: 'running' });
-        await run(turn.key, taskId, (onEvent, signal) => continueStream(taskId, approvalId, onEvent, signal));
+        await attach(turn.key, taskId, 'pause', (onEvent, signal) => continueStream(taskId, approvalId, onEvent, signal));
       },
 
-      submitPassword(turn, approvalId, password) {
+      submitPassword(turn: Turn, approvalId: string, password: string) {
         const taskId = turn.taskId;
-        if (active.current || !taskId) return;
+        if (attached.current?.own || !taskId) return;
         enqueue(turn.key, { type: 'local_password_sent' });
-        void run(turn.key, taskId, (onEvent, signal) => passwordStream(taskId, approvalId, password, onEvent, signal));
+        void attach(turn.key, taskId, 'pause', (onEvent, signal) => passwordStream(taskId, approvalId, password, onEvent, signal));
       },
 
       stop() {
-        const running = active.current;
-        if (running) {
-          running.controller.abort();
-          // Hanging up cancels the task; saying so as well covers a proxy that keeps the connection.
-          if (running.taskId) api.cancelTask(running.taskId).catch(() => undefined);
-          return;
+        const last = turnsNow.current.at(-1);
+        if (!last || isTerminal(last.status)) return;
+        const taskId = last.taskId ?? (attached.current?.key === last.key ? attached.current.follower.taskId : null);
+        if (taskId) cancel(last.key, taskId);
+        else if (attached.current?.key === last.key) {
+          stopWanted.current = last.key;
+          enqueue(last.key, { type: 'local_stopping' });
         }
-        const waiting = [...turnsNow.current].reverse().find((turn) => turn.taskId && (isPaused(turn.status) || turn.status === 'running'));
-        if (!waiting?.taskId) return;
-        api.cancelTask(waiting.taskId).then(
-          () => enqueue(waiting.key, { type: 'local_cancelled' }),
-          (error: unknown) => enqueue(waiting.key, { type: 'local_error', ...describeFailure(error) }),
-        );
       },
 
-      reset(next, conversationId) {
+      reset(next: Turn[], conversationId: string | null) {
         session.current += 1;
-        active.current = null;
+        detach();
+        for (const follower of trailing.current) follower.detach();
+        trailing.current.clear();
+        stopWanted.current = null;
         queue.current = [];
+        queuedSeq.current.clear();
         cancelFrame.current?.();
         cancelFrame.current = null;
         conversation.current = conversationId;
-        setBusy(false);
         setTurns(next);
       },
 
-      replace(turn) {
-        setTurns((list) => list.map((t) => (t.key === turn.key ? turn : t)));
+      /** Follows the last turn when it is live and nothing streams it (after a load, a pause, another tab's start). */
+      followLast() {
+        const last = turnsNow.current.at(-1);
+        if (attached.current || deciding.size || !live(last)) return;
+        void attach(last.key, last.taskId, 'end');
       },
     };
     return actions;
   }, []);
 
-  // Unmounting detaches: whatever still streams is ignored here and finishes on the server.
+  useEffect(() => stream.followLast(), [turns, attachedKind]);
+
+  // Unmounting detaches: the task goes on on the server and is there when the person comes back.
   useEffect(
     () => () => {
       session.current += 1;
+      attached.current?.follower.detach();
+      for (const follower of trailing.current) follower.detach();
       cancelFrame.current?.();
     },
     [],
   );
 
-  return { ...stream, turns, busy };
+  const last = turns.at(-1);
+  const busy = last?.status === 'sending' || last?.status === 'running';
+  return { ...stream, turns, busy, following: busy && attachedKind === 'follow', reconnecting };
 }
