@@ -100,6 +100,33 @@ describe('following a task in the web page', () => {
     expect(events.find((e) => e.event_type === 'approval_decided')?.payload).toMatchObject({ decision: 'allow_once', decided_by: 'person', via: 'web' });
   });
 
+  it('a page already showing a conversation shows a message sent from another page, live, without a reload', async () => {
+    const { hold, release } = gate();
+    let calls = 0;
+    const stack = await startWebStack(roles({ thinker: () => (++calls === 1 ? { content: 'First answer.' } : { content: ANSWER, hold }) }));
+    const first = await openChat(stack);
+    await sendMessage(first, 'hello');
+    await first.getByTestId('generation-stats').waitFor();
+    const second = await openChat(stack);
+    await second.goto(first.url());
+    await expect.poll(() => text(second, 'answer')).toContain('First answer.');
+    const reloads: string[] = [];
+    second.on('framenavigated', (frame) => frame === second.mainFrame() && reloads.push(frame.url()));
+
+    await sendMessage(first, 'tell me about ducks');
+    // The second page learns of the task from its conversation watch and follows it while it is held.
+    await second.getByTestId('message-user').filter({ hasText: 'tell me about ducks' }).waitFor();
+    await expect.poll(() => text(second, 'stage')).toContain('following it');
+    release();
+    await expect.poll(async () => (await second.getByTestId('generation-stats').count())).toBe(2);
+    const stored = await storedAnswer(stack, conversationOf(first)!);
+    expect(stored).toBe(ANSWER);
+    const answers = await second.getByTestId('answer').allTextContents();
+    expect(answers.at(-1)?.trim()).toBe(stored);
+    expect(await second.getByTestId('message-user').count()).toBe(2);
+    expect(reloads).toEqual([]);
+  });
+
   it('a dropped connection is resumed from the last event: "reconnecting…", then the answer goes on with nothing twice', async () => {
     const { hold, release } = gate();
     const stack = await startWebStack(roles({ thinker: { content: ANSWER, hold } }));

@@ -168,3 +168,10 @@ export interface TaskInfo {
   last_seq?: number;
 }
 
+
+/** What `GET /v1/conversations/{id}/stream` says: a task started in the conversation, by any client. */
+export type ConversationEvent = import('../../src/events/conversation-event.js').ConversationEvent;
+
+/** Watches a conversation for tasks started in it (first those still running or paused) until `signal` hangs up. */
+export const watchConversation = (conversationId: string, onEvent: (event: ConversationEvent) => void, signal?: AbortSignal) =>
+  readStream(`/v1/conversations/${encodeURIComponent(conversationId)}/stream`, { method: 'GET' }, (event) => onEvent(event as unknown as ConversationEvent), signal);

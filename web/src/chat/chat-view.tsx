@@ -6,6 +6,7 @@ import { MessageList, type TurnActions } from './message-list.js';
 import { PasswordDialog } from './password-dialog.js';
 import { StageLine } from './stage-line.js';
 import { isPaused, type Turn } from './turn-model.js';
+import { useConversationWatch } from './use-conversation-watch.js';
 import { describeFailure, useTaskStream } from './use-task-stream.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';
 import './chat.css';
@@ -31,6 +32,8 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
   // Loading from the first render, so that nothing can be sent into a conversation not yet shown.
   const [loading, setLoading] = useState(conversationId !== null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // A task started in this conversation elsewhere (another tab, the terminal) shows up here live.
+  useConversationWatch(loading ? null : conversationId, (event) => stream.taskStarted(event.task_id, event.message));
   const [reasoning, setReasoning] = useState(() => localStorage.getItem(REASONING_KEY) !== 'off');
   const [dismissedPrompt, setDismissedPrompt] = useState<string | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);

@@ -41,6 +41,8 @@ export interface TaskStream {
   stop(): void;
   /** Shows another conversation; a stream is detached, never stopped. */
   reset(turns: Turn[], conversationId: string | null): void;
+  /** Another client started a task in this conversation. */
+  taskStarted(taskId: string, message: string): void;
 }
 
 const DECIDED: Record<Decision, 'allowed' | 'allowed_always' | 'denied'> = { allow_once: 'allowed', allow_always: 'allowed_always', deny: 'denied' };
@@ -239,6 +241,15 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
         cancelFrame.current = null;
         conversation.current = conversationId;
         setTurns(next);
+      },
+
+      /** A task another client started in this conversation: it becomes the last turn, followed live. */
+      taskStarted(taskId: string, message: string) {
+        const last = turnsNow.current.at(-1);
+        // This page's own message is on its way (its task id still unknown): that is the task.
+        if (last?.status === 'sending' || attached.current?.follower.taskId === taskId) return;
+        if (turnsNow.current.some((t) => t.taskId === taskId)) return;
+        setTurns((list) => (list.some((t) => t.taskId === taskId) ? list : [...list, { ...newTurn(taskId, message), taskId, status: 'running' }]));
       },
 
       /** Follows the last turn when it is live and nothing streams it (after a load, a pause, another tab's start). */
