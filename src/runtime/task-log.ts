@@ -52,9 +52,9 @@ const DELTA_WRITE_INTERVAL_MS = 25;
  * log (transitions in the same transaction as the task row), and only then reach the followers,
  * in order, so that whatever a follower saw survives a crash and no number is ever given twice.
  *
- * Deltas stream one by one but are stored merged: the deltas of one turn of the event loop are
- * written in one statement that extends the run's row, which keeps each delta's length, so that a
- * follower resuming after any delta gets exactly the text it has not seen. Node runs this on one
+ * Deltas stream one by one but are stored merged: those that arrived since the last write are
+ * written together (see DELTA_WRITE_INTERVAL_MS), extending their run's row, which keeps each
+ * delta's length, so that a follower resuming after any delta gets exactly the text it has not seen. Node runs this on one
  * thread and the database calls are synchronous: a follower that reads the log and then
  * subscribes cannot miss or repeat an event.
  */
@@ -63,7 +63,7 @@ export class TaskLog {
 
   constructor(private readonly store: Store) {}
 
-  /** Appends one event; a delta is written (and delivered) with the others of its turn of the event loop. */
+  /** Appends one event; a delta is written (and delivered) with the others that arrive before the next write. */
   append(event: TaskEvent): number {
     if (DELTA_EVENTS.has(event.type)) return this.appendDelta(event);
     return this.transact(event.task_id, (append) => append(event));
@@ -113,7 +113,7 @@ export class TaskLog {
     this.forgetIfIdle(event.task_id, task);
   }
 
-  /** Writes out (and delivers) the deltas of this turn of the event loop now. */
+  /** Writes out (and delivers) the deltas not yet written, now. */
   flush(taskId: string): void {
     const task = this.live.get(taskId);
     if (!task) return;
