@@ -139,7 +139,8 @@ describe('the model decides every route', () => {
     });
     const t = await startTestApp({ model });
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), fc.boolean(), async (message, tool) => {
+      // Blank messages are refused before any task (422), so they have no route to test.
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }).filter((s) => s.trim() !== ''), fc.boolean(), async (message, tool) => {
         wantsTool = tool;
         model.calls.length = 0;
         const { events } = await chat(t, { message, workspace: t.dir });
