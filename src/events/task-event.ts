@@ -123,7 +123,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('memory_merged'), ...base, memory_id: z.string(), text: z.string() }),
   // Lessons of earlier similar tasks given to this task's planner.
   z.object({ type: z.literal('experience_applied'), ...base, experience_ids: z.array(z.string()), lessons: z.array(z.string()) }),
-  z.object({ type: z.literal('reflection_completed'), ...base, experience_id: z.string(), lesson: z.string() }),
+  // `confirmations` > 1: the workspace had this lesson already, and it now counts once more.
+  z.object({ type: z.literal('reflection_completed'), ...base, experience_id: z.string(), lesson: z.string(), confirmations: z.number().int().optional() }),
   z.object({ type: z.literal('reflection_failed'), ...base, message: z.string() }),
 ]);
 

@@ -1,5 +1,6 @@
 import { hybridCandidates } from '../memory/candidates.js';
 import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
+import { keepLesson } from '../memory/lessons.js';
 import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
 import { memoryDecisionSchema } from '../model/role-replies.js';
 import { errorSummary } from './background-jobs.js';
@@ -100,8 +101,9 @@ async function reflect(ctx: TaskContext): Promise<void> {
     const lesson = reply.content.trim();
     if (!lesson) throw new Error('the critic returned an empty lesson');
     // Kept with the task's message and workspace: that is what a later, similar task is matched on.
-    const stored = ctx.deps.store.experience.add({ taskId: ctx.taskId, lesson, taskMessage: ctx.state.message, workspace: ctx.state.workspace });
-    ctx.emitter.emit({ type: 'reflection_completed', experience_id: stored.id, lesson });
+    // A lesson the workspace already has is confirmed instead of stored again.
+    const kept = keepLesson(ctx.deps.store.experience, { taskId: ctx.taskId, lesson, taskMessage: ctx.state.message, workspace: ctx.state.workspace });
+    ctx.emitter.emit({ type: 'reflection_completed', experience_id: kept.lesson.id, lesson: kept.lesson.lesson, confirmations: kept.lesson.confirmations });
   } catch (error) {
     reportFailure(ctx, 'reflection_failed', error);
   }

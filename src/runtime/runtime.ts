@@ -1,4 +1,5 @@
 import { ConflictError, InterruptedError, NotFoundError } from '../errors.js';
+import { mergeLessonCopies } from '../memory/lessons.js';
 import type { Approval } from '../store/approvals-repo.js';
 import { allowAlways } from './allow-always.js';
 import { ConversationWatch } from './conversation-watch.js';
@@ -33,6 +34,8 @@ export class Runtime {
   constructor(readonly deps: RuntimeDeps) {
     // Tasks that were mid-run when the last process stopped can never finish; paused ones can.
     endInterruptedTasks(deps);
+    // Copies of one lesson that reflection stored before lessons were confirmed become one.
+    mergeLessonCopies(deps.store.experience);
   }
 
   /** Clients showing a conversation hear of each task started in it. */

@@ -10,6 +10,10 @@ export interface Lesson {
   task_message: string;
   workspace: string | null;
   created_at: string;
+  /** How many times reflection arrived at this lesson (1: once). */
+  confirmations: number;
+  /** When it was last arrived at again; null until then. */
+  confirmed_at: string | null;
 }
 
 export interface NewLesson {
@@ -19,7 +23,7 @@ export interface NewLesson {
   workspace: string | null;
 }
 
-const COLUMNS = 'id, task_id, lesson, task_message, workspace, created_at';
+const COLUMNS = 'id, task_id, lesson, task_message, workspace, created_at, confirmations, confirmed_at';
 
 export class ExperienceRepo {
   constructor(private readonly db: Db) {
@@ -34,7 +38,26 @@ export class ExperienceRepo {
          VALUES (@id, @task_id, @lesson, @task_message, @workspace, @stemmed, @created_at)`,
       )
       .run({ ...row, stemmed: indexed(row) });
-    return row;
+    return { ...row, confirmations: 1, confirmed_at: null };
+  }
+
+  /** Reflection arrived at this lesson again: it counts once more (and `extra` more, when merging copies). */
+  confirm(id: string, extra = 0): Lesson | undefined {
+    this.db.prepare('UPDATE experience SET confirmations = confirmations + 1 + ?, confirmed_at = ? WHERE id = ?').run(extra, nowIso(), id);
+    return this.get(id);
+  }
+
+  get(id: string): Lesson | undefined {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM experience WHERE id = ?`).get(id) as Lesson | undefined;
+  }
+
+  /** Every lesson of a workspace, oldest first (for merging copies kept before lessons were confirmed). */
+  ofWorkspace(workspace: string | null): Lesson[] {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM experience WHERE workspace IS ? ORDER BY created_at, rowid`).all(workspace) as Lesson[];
+  }
+
+  workspaces(): (string | null)[] {
+    return (this.db.prepare('SELECT DISTINCT workspace FROM experience').all() as { workspace: string | null }[]).map((r) => r.workspace);
   }
 
   list(limit: number): Lesson[] {

@@ -186,4 +186,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE task_events ADD COLUMN first_seq INTEGER;
   ALTER TABLE task_events ADD COLUMN parts TEXT;
   `,
+  /* 6 */ `
+  -- A lesson the critic gives again confirms the one kept instead of adding a copy.
+  ALTER TABLE experience ADD COLUMN confirmations INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE experience ADD COLUMN confirmed_at TEXT;
+  `,
 ];

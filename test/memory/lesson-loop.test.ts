@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { directive, FakeModelClient } from '../support/fake-model-client.js';
-import { startTestApp } from '../support/test-app.js';
+import { Store } from '../../src/store/store.js';
+import { startTestApp, tempDir } from '../support/test-app.js';
 import { chat, eventOf, quietPolicy, typesOf } from './chat-helpers.js';
 
 const LESSON = 'Use make deploy-staging for staging; plain make deploy goes to production.';
@@ -51,5 +52,54 @@ describe('the lesson loop', () => {
     expect(typesOf(again.events)).toContain('action_loop_skipped');
     expect(typesOf(again.events)).not.toContain('experience_applied');
     expect(model.roles()).not.toContain('action');
+  });
+});
+
+describe('lessons that do not pile up', () => {
+  const RESTATED = 'Plain `make deploy` goes to production; use make deploy-staging for staging!';
+  const OTHER = 'Check free disk space with df -h before copying large folders.';
+
+  it('a lesson the critic gives again confirms the one kept instead of adding a copy', async () => {
+    const lessons = [LESSON, RESTATED, OTHER, LESSON];
+    const model = new FakeModelClient({
+      chat: { action: directive(), memory_policy: quietPolicy, critic: lessons },
+      stream: [{ type: 'content_delta', delta: 'done' }],
+    });
+    const t = await startTestApp({ model, env: { DUCK_ENABLE_REFLECTION: '1' } });
+    const kept: Record<string, unknown>[] = [];
+    for (const message of ['Run the deploy script for staging.', 'Deploy to staging again.', 'Copy the photos folder to the backup disk.', 'Staging deploy, once more.']) {
+      kept.push(eventOf((await chat(t, { message, workspace: t.dir })).events, 'reflection_completed')!);
+    }
+    expect(kept.map((e) => e.confirmations)).toEqual([1, 2, 1, 3]);
+    expect(new Set(kept.map((e) => e.experience_id)).size).toBe(2);
+    expect(kept[1]!.experience_id).toBe(kept[0]!.experience_id);
+
+    const list = (await t.get('/v1/experience')).json as { lesson: string; confirmations: number; confirmed_at: string | null }[];
+    expect(list.map((l) => [l.lesson, l.confirmations])).toEqual(
+      expect.arrayContaining([
+        [LESSON, 3],
+        [OTHER, 1],
+      ]),
+    );
+    expect(list).toHaveLength(2);
+  });
+
+  it('copies stored before lessons were confirmed are merged at start-up, each copy counting', async () => {
+    const dir = tempDir();
+    const store = Store.open(join(dir, 'duck.sqlite3'));
+    for (let i = 0; i < 10; i++) store.experience.add({ taskId: `t${i}`, lesson: i % 2 ? LESSON : RESTATED, taskMessage: 'Deploy to staging.', workspace: dir });
+    store.experience.add({ taskId: 'tx', lesson: OTHER, taskMessage: 'Copy photos.', workspace: dir });
+    store.experience.add({ taskId: 'ty', lesson: LESSON, taskMessage: 'Deploy to staging.', workspace: join(dir, 'elsewhere') });
+    store.close();
+
+    const t = await startTestApp({ model: new FakeModelClient(), dir });
+    const list = (await t.get('/v1/experience')).json as { lesson: string; workspace: string; confirmations: number }[];
+    expect(list.map((l) => [l.workspace === dir ? 'here' : 'elsewhere', l.confirmations]).sort()).toEqual([
+      ['elsewhere', 1],
+      ['here', 1],
+      ['here', 10],
+    ]);
+    // The oldest copy is the one kept.
+    expect(list.find((l) => l.confirmations === 10)!.lesson).toBe(RESTATED);
   });
 });

@@ -197,6 +197,13 @@ describe('lessons', () => {
     await item.filter({ hasText: LESSON }).waitFor();
     expect(await item.textContent()).toContain('How do I water ferns?');
     expect(await item.textContent()).toContain('workspace');
+    expect(await item.getByTestId('lesson-confirmations').textContent()).toBe('once');
+    // The critic arrives at the same lesson after a similar chat: confirmed, not listed twice.
+    await chat(stack, 'How often should I water ferns?');
+    await expect.poll(async () => (await stack.api('GET', '/v1/experience'))[0]?.confirmations).toBe(2);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => item.getByTestId('lesson-confirmations').textContent()).toMatch(/^2 times, last /);
+    expect(await item.count()).toBe(1);
     await screenshot(page, 'lessons-laptop');
 
     await page.getByTestId('lessons-filter').fill('orchids');

@@ -24,7 +24,7 @@ export function LessonsView() {
         </button>
       </header>
       <p class="muted panel-intro">
-        After a task, ducklm can reflect on how it went and keep a lesson (when started with <code>DUCK_ENABLE_REFLECTION=1</code>). A lesson is used again when a similar task comes up in the same workspace.
+        After a task, ducklm can reflect on how it went and keep a lesson (when started with <code>DUCK_ENABLE_REFLECTION=1</code>). A lesson is used again when a similar task comes up in the same workspace; one it arrives at again is confirmed, not kept twice.
       </p>
       <div class="panel-toolbar" role="search">
         <SearchField label="Filter lessons" value={filter} onInput={setFilter} testId="lessons-filter" />
@@ -66,6 +66,26 @@ function LessonItem({ lesson, onDeleted }: { lesson: Lesson; onDeleted(id: strin
         <div>
           <dt>Workspace</dt>
           <dd title={lesson.workspace ?? ''}>{lesson.workspace ? baseName(lesson.workspace) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Confirmed</dt>
+          <dd data-testid="lesson-confirmations">
+            {lesson.confirmations > 1 ? (
+              <>
+                {lesson.confirmations} times
+                {lesson.confirmed_at && (
+                  <>
+                    , last{' '}
+                    <time dateTime={lesson.confirmed_at} title={fullTime(lesson.confirmed_at)}>
+                      {relativeTime(lesson.confirmed_at)}
+                    </time>
+                  </>
+                )}
+              </>
+            ) : (
+              'once'
+            )}
+          </dd>
         </div>
         <div>
           <dt>Learned</dt>
