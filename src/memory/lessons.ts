@@ -85,8 +85,7 @@ export function mergeLessonCopies(repo: ExperienceRepo): number {
     }
     for (const [id, list] of copies) {
       // Each copy was reflection arriving at the lesson again: its confirmations carry over.
-      repo.confirm(id, list.reduce((sum, copy) => sum + copy.confirmations, 0) - 1);
-      for (const copy of list) repo.delete(copy.id);
+      repo.absorb(id, list);
       merged += list.length;
     }
   }

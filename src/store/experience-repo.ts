@@ -47,6 +47,14 @@ export class ExperienceRepo {
     return this.get(id);
   }
 
+  /** Folds copies of a lesson into it, in one transaction: their confirmations count for it, and they go. */
+  absorb(id: string, copies: Lesson[]): void {
+    this.db.transaction(() => {
+      this.confirm(id, copies.reduce((sum, copy) => sum + copy.confirmations, 0) - 1);
+      for (const copy of copies) this.delete(copy.id);
+    })();
+  }
+
   get(id: string): Lesson | undefined {
     return this.db.prepare(`SELECT ${COLUMNS} FROM experience WHERE id = ?`).get(id) as Lesson | undefined;
   }
