@@ -16,6 +16,18 @@ export interface FollowOptions {
 
 const FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
 
+/** The log hands every live follower the same event object: its frame is written once, not once per follower. */
+const frames = new WeakMap<LoggedEvent, string>();
+
+function frameOf(event: LoggedEvent): string {
+  let frame = frames.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`;
+    frames.set(event, frame);
+  }
+  return frame;
+}
+
 /**
  * Task streams as server-sent events: each a follower of the task log, which replays what the
  * client has not seen and then streams live. Every frame carries its sequence number as `id:`, so
@@ -44,7 +56,7 @@ export class TaskStreams {
         });
       const send = (event: LoggedEvent) => {
         if (!options.debug && DEBUG_ONLY_EVENTS.has(event.type)) return;
-        write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+        write(frameOf(event));
         if (event.type === 'done') checkEnd();
       };
       return this.log.follow(taskId, options.after, { event: send, settled: checkEnd });
