@@ -1,15 +1,24 @@
 /** The bench's HTTP client: ducklm's SSE chat stream and the fake model's OpenAI stream, timed. */
 import { createParser } from 'eventsource-parser';
 
-/** Reads an SSE body, calling onEvent(name, data) per frame. */
-async function readSse(response, onEvent) {
-  const parser = createParser({ onEvent: (message) => onEvent(message.event ?? 'message', message.data) });
+/**
+ * Reads an SSE body, calling onMessage(message) per frame (eventsource-parser's message: event, data,
+ * id). When onMessage returns true the rest is not read (the frames after it, even in the same
+ * chunk, are dropped) and the body is cancelled; resolves true then, false at the body's end.
+ */
+export async function readSse(response, onMessage) {
+  let stop = false;
+  const parser = createParser({ onEvent: (message) => (stop ||= Boolean(onMessage(message))) });
   const decoder = new TextDecoder();
   const reader = response.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return false;
     parser.feed(decoder.decode(value, { stream: true }));
+    if (stop) {
+      await reader.cancel().catch(() => {});
+      return true;
+    }
   }
 }
 
@@ -32,7 +41,7 @@ export async function chatStream(baseUrl, token, body, { timeoutMs = 120_000 } =
       result.error = `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`;
       return result;
     }
-    await readSse(response, (event, data) => {
+    await readSse(response, ({ event = 'message', data }) => {
       if (event === 'content_delta') {
         const now = performance.now() - t0;
         result.ttftMs ??= now;
@@ -76,7 +85,7 @@ export async function directStream(modelBaseUrl, body, { timeoutMs = 120_000 } =
       result.error = `HTTP ${response.status}`;
       return result;
     }
-    await readSse(response, (_event, data) => {
+    await readSse(response, ({ data }) => {
       if (data === '[DONE]') return;
       const chunk = JSON.parse(data);
       const content = chunk.choices?.[0]?.delta?.content;

@@ -3,7 +3,7 @@
  * `GET /v1/tasks/{id}/stream`, frame by frame with each frame's `id:`, that the caller can hang up
  * after any frame. Times are performance.now() values, so callers measure from their own t0.
  */
-import { createParser } from 'eventsource-parser';
+import { readSse } from './client.mjs';
 
 /**
  * Opens one stream and reads it until it ends or `onFrame` returns true (hang up: the frames after
@@ -27,35 +27,22 @@ export async function openStream(url, token, { method = 'GET', body, lastEventId
       result.error = `HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`;
       return result;
     }
-    let stop = false;
-    const parser = createParser({
-      onEvent: (message) => {
-        if (stop) return;
-        const at = performance.now();
-        result.firstFrameAt ??= at;
-        result.frames++;
-        let data;
-        try {
-          data = JSON.parse(message.data);
-        } catch {
-          data = message.data;
-        }
-        const id = message.id === undefined || message.id === '' ? null : Number(message.id);
-        if (onFrame({ id, event: message.event ?? 'message', data, at })) stop = true;
-      },
-    });
-    const decoder = new TextDecoder();
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.feed(decoder.decode(value, { stream: true }));
-      if (stop) {
-        result.hungUp = true;
-        controller.abort();
-        await reader.cancel().catch(() => {});
-        break;
+    const hungUp = await readSse(response, (message) => {
+      const at = performance.now();
+      result.firstFrameAt ??= at;
+      result.frames++;
+      let data;
+      try {
+        data = JSON.parse(message.data);
+      } catch {
+        data = message.data;
       }
+      const id = message.id === undefined || message.id === '' ? null : Number(message.id);
+      return onFrame({ id, event: message.event ?? 'message', data, at });
+    });
+    if (hungUp) {
+      result.hungUp = true;
+      controller.abort();
     }
   } catch (error) {
     if (!result.hungUp) result.error = `${error?.name ?? 'Error'}: ${error?.message ?? error}${error?.cause ? ` (${error.cause.code ?? error.cause.message})` : ''}`;

@@ -1,5 +1,5 @@
 import type { ExperienceRepo, Lesson, NewLesson } from '../store/experience-repo.js';
-import { contentStems, matchAny, normalizeText } from './text.js';
+import { contentStems, jaccard, matchAny, normalizeText } from './text.js';
 
 /**
  * Lessons from finished tasks, found again when a new task resembles the one they came from, so
@@ -47,13 +47,7 @@ interface LessonWords {
 
 const wordsOf = (text: string): LessonWords => ({ normalized: normalizeText(text), stems: new Set(contentStems(text)) });
 
-function sameLesson(a: LessonWords, b: LessonWords): boolean {
-  if (a.normalized === b.normalized) return true;
-  if (!a.stems.size || !b.stems.size) return false;
-  let shared = 0;
-  for (const stem of a.stems) if (b.stems.has(stem)) shared++;
-  return shared / (a.stems.size + b.stems.size - shared) >= SAME_LESSON;
-}
+const sameLesson = (a: LessonWords, b: LessonWords) => a.normalized === b.normalized || jaccard(a.stems, b.stems) >= SAME_LESSON;
 
 /**
  * Keeps a lesson from reflection: one the workspace already has (in nearly the same words) is

@@ -79,12 +79,15 @@ export function normalizeText(text: string): string {
 
 /** Jaccard overlap of two texts' content stems, 0..1 (1 when both say the same words). */
 export function stemOverlap(a: string, b: string): number {
-  const sa = new Set(contentStems(a));
-  const sb = new Set(contentStems(b));
-  if (!sa.size || !sb.size) return 0;
+  return jaccard(new Set(contentStems(a)), new Set(contentStems(b)));
+}
+
+/** Jaccard overlap of two sets of stems, 0..1 (0 when either is empty). */
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (!a.size || !b.size) return 0;
   let shared = 0;
-  for (const s of sa) if (sb.has(s)) shared++;
-  return shared / (sa.size + sb.size - shared);
+  for (const s of a) if (b.has(s)) shared++;
+  return shared / (a.size + b.size - shared);
 }
 
 /** Share of the query's content stems found in the text, 0..1: "does this text cover the question". */
