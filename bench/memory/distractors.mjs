@@ -1,12 +1,13 @@
 /**
  * Distractor memories: plausible things a personal agent keeps about other people, other
  * projects and passing notes, written with the same words as the known facts (names, cities,
- * "зовут", "deploy", "birthday") so that they compete with them for every question.
+ * "зовут", "deploy", "birthday") so that they compete with them for every question. The user's
+ * sister is not among the relations: facts.mjs asks about her, so the set holds one sister.
  */
 
 const EN = {
   person: ['Anna', 'Tom', 'Ivan', 'Olga', 'Peter', 'Sara', 'Lukas', 'Mia', 'Omar', 'Chen', 'Nina', 'Paul', 'Eva', 'Jonas', 'Lena'],
-  relation: ['colleague', 'friend', 'neighbour', 'manager', 'brother', 'sister', 'cousin', 'landlord', 'dentist', 'teammate'],
+  relation: ['colleague', 'friend', 'neighbour', 'manager', 'brother', 'cousin', 'landlord', 'dentist', 'teammate'],
   city: ['Paris', 'Munich', 'Lisbon', 'Prague', 'Oslo', 'Vienna', 'Madrid', 'Warsaw', 'Riga', 'Hamburg', 'Zurich', 'Dublin'],
   job: ['designer', 'nurse', 'teacher', 'lawyer', 'backend developer', 'product manager', 'accountant', 'data scientist'],
   company: ['Siemens', 'SAP', 'Spotify', 'Bosch', 'Delivery Hero', 'N26', 'Booking', 'Adyen'],
@@ -49,8 +50,8 @@ const EN_TEMPLATES = [
 const RU = {
   name: ['Ольгу', 'Петра', 'Ирину', 'Сергея', 'Марину', 'Дмитрия', 'Елену', 'Алексея', 'Наталью', 'Игоря'],
   nameNom: ['Ольга', 'Пётр', 'Ирина', 'Сергей', 'Марина', 'Дмитрий', 'Елена', 'Алексей', 'Наталья', 'Игорь'],
-  relationAcc: ['коллегу', 'соседа', 'начальника', 'брата', 'сестру', 'друга', 'тренера', 'врача'],
-  relationGen: ['коллеги', 'соседа', 'начальника', 'брата', 'сестры', 'друга', 'тренера', 'врача'],
+  relationAcc: ['коллегу', 'соседа', 'начальника', 'брата', 'друга', 'тренера', 'врача'],
+  relationGen: ['коллеги', 'соседа', 'начальника', 'брата', 'друга', 'тренера', 'врача'],
   cityPrep: ['Москве', 'Самаре', 'Перми', 'Омске', 'Твери', 'Сочи', 'Риге', 'Минске', 'Екатеринбурге'],
   job: ['дизайнером', 'врачом', 'учителем', 'юристом', 'бухгалтером', 'тестировщиком', 'менеджером'],
   company: ['Яндексе', 'Озоне', 'Тинькофф', 'Авито', 'МТС', 'Касперском'],

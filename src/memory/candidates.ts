@@ -1,6 +1,8 @@
 import type { Memory, MemoryFilter, MemoryRepo, RankedMemory } from '../store/memory-repo.js';
 import { MemoryVectors, type Embedder } from './embeddings.js';
 import { stemSearch } from './stem-search.js';
+import { allEmbedded, markAllEmbedded, similarities } from './vector-index.js';
+import { focusTerms, isUserStem, storedSubject, subjectOfQuestion, subjectRelation, type Subject, type SubjectRelation } from './subject.js';
 import { contentStems, trigramMatch } from './text.js';
 
 /**
@@ -34,49 +36,82 @@ export interface SearchOptions {
  */
 const WEIGHTS = { base: 0.9, importance: 0.05, recency: 0.05, trigram: 0.6, semantic: 0.5, minSimilarity: 0.25 };
 const SCOPE_BONUS = { conversation: 0.05, workspace: 0.025, global: 0 } as const;
+/**
+ * Relevance is scaled by whom a memory is about against whom the question asks about: "Where do
+ * I work?" wants the user's job before the colleague's with the same words (see subject.ts).
+ */
+const SUBJECT_FACTOR: Record<SubjectRelation, number> = { same: 1.3, neutral: 1, other: 0.75 };
 const RECENCY_HALF_LIFE_DAYS = 30;
 /** Lexical candidates only: synchronous, no model involved (the bench measures exactly this). */
 export function lexicalCandidates(repo: MemoryRepo, filter: MemoryFilter, query: string, options: SearchOptions): Candidate[] {
-  return rank([...collectLexical(repo, filter, query, options).values()], options);
+  const subject = subjectOfQuestion(query);
+  return rank([...collectLexical(repo, filter, query, subject, options).values()], subject, options);
 }
 
 /** Lexical candidates blended with embeddings when the model can embed. */
 export async function hybridCandidates(repo: MemoryRepo, vectors: MemoryVectors, embedder: Embedder | null, filter: MemoryFilter, query: string, options: SearchOptions & { signal?: AbortSignal }): Promise<Candidate[]> {
-  const found = collectLexical(repo, filter, query, options);
+  const subject = subjectOfQuestion(query);
+  const found = collectLexical(repo, filter, query, subject, options);
   if (embedder) {
     // Memories stored before embeddings were available get their vectors now, a batch at a time.
-    const missing = vectors.missing(filter, embedder.model, 16);
+    // Looking for them costs a scan of every memory, so it stops once none are left, until something changes.
+    const missing = allEmbedded(repo, filter, embedder.model) ? [] : vectors.missing(filter, embedder.model, 16);
+    if (!missing.length) markAllEmbedded(repo, filter, embedder.model);
     const embedded = await embedder.embed([query, ...missing.map((m) => m.text)], options.signal);
     if (embedded) {
       const [queryVector, ...rest] = embedded;
       missing.forEach((m, i) => vectors.save(m.id, embedder.model, rest[i]!));
-      for (const near of vectors.nearest(filter, embedder.model, queryVector!, poolOf(options))) {
-        if (near.similarity < WEIGHTS.minSimilarity) break;
-        const known = found.get(near.id);
-        const memory = known?.memory ?? repo.get(near.id);
-        if (memory) found.set(near.id, { memory, score: 0, lexical: known?.lexical ?? 0, semantic: near.similarity });
+      const scored = similarities(repo, filter, embedder.model, queryVector!);
+      // Every lexical match gets its similarity too: one missing from the nearest few is not unlike the question.
+      const byId = new Map(scored.map((s) => [s.id, s.similarity]));
+      for (const c of found.values()) c.semantic = byId.get(c.memory.id) ?? null;
+      // The nearest, counting whom each is about: among hundreds of memories as near as the
+      // user's own fact (the same fact about their colleagues), the user's must be in the pool.
+      const weighed = scored
+        .filter((s) => s.similarity >= WEIGHTS.minSimilarity && !found.has(s.id))
+        .map((s) => ({ ...s, weight: s.similarity * SUBJECT_FACTOR[subjectRelation(subject, storedSubject(s.subject))] }))
+        .sort((a, b) => b.weight - a.weight)
+        .slice(0, poolOf(options));
+      for (const near of weighed) {
+        const memory = repo.get(near.id);
+        if (memory) found.set(near.id, { memory, score: 0, lexical: 0, semantic: near.similarity });
       }
     }
   }
-  return rank([...found.values()], options);
+  return rank([...found.values()], subject, options);
 }
 
 const poolOf = (options: SearchOptions) => options.pool ?? Math.max(50, options.limit * 4);
 
-function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, options: SearchOptions): Map<string, Candidate> {
+function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, subject: Subject | null, options: SearchOptions): Map<string, Candidate> {
   const scored = new Map<string, Candidate>();
-  addLexical(scored, stemSearch(repo, filter, contentStems(query), poolOf(options)), 1);
+  const stems = contentStems(query);
+  const { matches, ideal } = stemSearch(repo, filter, stems, poolOf(options));
+  // The best matches about whom the question asks, which the words alone may rank far down.
+  // The user's own stems say nothing more there: every memory about the user matches them.
+  const focusStems = stems.filter((s) => !isUserStem(s));
+  if (subject && focusStems.length) {
+    const known = new Set(matches.map((f) => f.memory.id));
+    for (const f of stemSearch(repo, filter, focusStems, poolOf(options), focusTerms(subject)).matches) if (!known.has(f.memory.id)) matches.push(f);
+  }
+  addLexical(scored, matches, 1, ideal);
   // Trigrams where stems found too little: identifiers, compounds, a language we cannot stem.
   if (scored.size < options.limit) {
     const tri = trigramMatch(query);
-    if (tri) addLexical(scored, repo.searchTrigram(filter, tri, poolOf(options)), WEIGHTS.trigram);
+    // Scaled to the stems' best match, if any: a trigram never outranks a stem.
+    const stemBest = Math.max(0, ...[...scored.values()].map((c) => c.lexical));
+    if (tri) addLexical(scored, repo.searchTrigram(filter, tri, poolOf(options)), WEIGHTS.trigram * (stemBest || 1), 0);
   }
   return scored;
 }
 
-function addLexical(into: Map<string, Candidate>, found: RankedMemory[], weight: number): void {
-  // FTS5's bm25 is negative, lower is better; scale so that the best match of this search is 1.
-  const best = Math.max(...found.map((f) => -f.bm25), Number.EPSILON);
+/**
+ * FTS5's bm25 is negative, lower is better. Scaled by what a match of every word would score
+ * (`ideal`), or else by the best match of this search, so that lexical evidence weighs against
+ * semantic similarity by how much of the question it covers.
+ */
+function addLexical(into: Map<string, Candidate>, found: RankedMemory[], weight: number, ideal: number): void {
+  const best = Math.max(ideal, ...found.map((f) => -f.bm25), Number.EPSILON);
   for (const { memory, bm25 } of found) {
     const lexical = (weight * -bm25) / best;
     const known = into.get(memory.id);
@@ -85,12 +120,13 @@ function addLexical(into: Map<string, Candidate>, found: RankedMemory[], weight:
   }
 }
 
-function rank(candidates: Candidate[], options: SearchOptions): Candidate[] {
+function rank(candidates: Candidate[], subject: Subject | null, options: SearchOptions): Candidate[] {
   const now = options.now ?? Date.now();
   const hybrid = candidates.some((c) => c.semantic !== null);
   for (const c of candidates) {
     const semantic = Math.max(0, c.semantic ?? 0);
-    const relevance = hybrid ? (1 - WEIGHTS.semantic) * c.lexical + WEIGHTS.semantic * semantic : c.lexical;
+    const blended = hybrid ? (1 - WEIGHTS.semantic) * c.lexical + WEIGHTS.semantic * semantic : c.lexical;
+    const relevance = blended * SUBJECT_FACTOR[subjectRelation(subject, storedSubject(c.memory.subject))];
     const ageDays = Math.max(0, now - Date.parse(c.memory.updated_at || c.memory.created_at)) / 86_400_000;
     const recency = 0.5 ** (ageDays / RECENCY_HALF_LIFE_DAYS);
     c.score = relevance * (WEIGHTS.base + WEIGHTS.importance * c.memory.importance + WEIGHTS.recency * recency + SCOPE_BONUS[c.memory.scope]);

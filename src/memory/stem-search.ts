@@ -16,11 +16,26 @@ const PRUNE_MIN_MEMORIES = 200;
  * those that also have common stems. BM25 is a sum over terms with corpus-wide weights, so the
  * two queries' scores are comparable; what is lost are memories matching only common stems.
  */
-export function stemSearch(repo: MemoryRepo, filter: MemoryFilter, stems: string[], pool: number): RankedMemory[] {
+export interface StemMatches {
+  matches: RankedMemory[];
+  /**
+   * What a memory of average length saying every stem once would score (FTS5's BM25 weights):
+   * a match's share of it tells how much of the question it covers, words nowhere in memory
+   * included. Those weigh most, so a match on "make" alone says little about "What music do I make?".
+   */
+  ideal: number;
+}
+
+export function stemSearch(repo: MemoryRepo, filter: MemoryFilter, stems: string[], pool: number, about: string[] = []): StemMatches {
   const unique = [...new Set(stems)];
-  if (!unique.length) return [];
+  if (!unique.length) return { matches: [], ideal: 0 };
   const { total, df } = repo.documentFrequency(unique);
   const count = (s: string) => df.get(s) ?? 0;
+  const ideal = unique.reduce((sum, s) => sum + Math.max(1e-6, Math.log((total - count(s) + 0.5) / (count(s) + 0.5))), 0);
+  // Stems are looked for in the text; `about` narrows to memories about someone (see subject.ts).
+  const focus = about.length ? ` AND about : (${matchAny(about)})` : '';
+  const search = (match: string) => repo.search(filter, `stemmed : (${match})${focus}`, pool);
+
   const present = unique.filter((s) => count(s) > 0).sort((a, b) => count(a) - count(b));
   // A stem in more than half of everything ranks nothing; keep the rarest one so a query still matches.
   const useful = total < PRUNE_MIN_MEMORIES ? present : present.filter((s, i) => i === 0 || count(s) <= total * NO_WEIGHT_SHARE);
@@ -29,10 +44,10 @@ export function stemSearch(repo: MemoryRepo, filter: MemoryFilter, stems: string
   const common = useful.filter((s) => !rare.includes(s));
   if (total < SPLIT_MIN_MEMORIES || !rare.length || !common.length) {
     const match = matchAny(useful);
-    return match ? repo.search(filter, match, pool) : [];
+    return { matches: match ? search(match) : [], ideal };
   }
   const rareMatch = matchAny(rare)!;
-  const byId = new Map(repo.search(filter, `(${rareMatch}) AND (${matchAny(common)!})`, pool).map((r) => [r.memory.id, r]));
-  for (const r of repo.search(filter, rareMatch, pool)) if (!byId.has(r.memory.id)) byId.set(r.memory.id, r);
-  return [...byId.values()].sort((a, b) => a.bm25 - b.bm25).slice(0, pool);
+  const byId = new Map(search(`(${rareMatch}) AND (${matchAny(common)!})`).map((r) => [r.memory.id, r]));
+  for (const r of search(rareMatch)) if (!byId.has(r.memory.id)) byId.set(r.memory.id, r);
+  return { matches: [...byId.values()].sort((a, b) => a.bm25 - b.bm25).slice(0, pool), ideal };
 }

@@ -29,7 +29,10 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(`${ENGLISH} ${RUSSIAN}`.s
  * Vladimir", "Пользователя зовут Владимир"), questions in the first person ("What's my name?").
  * Both sides map to the same stem, so "my" finds "user". Values are already stems.
  */
+/** The first-person possessive determiners: what follows them belongs to the user ("my sister", "мою жену"). */
+export const POSSESSIVE_USER_WORDS: ReadonlySet<string> = new Set(['my', 'мою', 'мой', 'моя', 'моё', 'мое', 'мои', 'моего', 'моей', 'моих', 'моим', 'моими', 'моему', 'моём', 'моем']);
+
 export const USER_WORDS: ReadonlyMap<string, string> = new Map([
   ...['i', 'me', 'my', 'mine', 'myself'].map((w) => [w, 'user'] as const),
-  ...['я', 'меня', 'мне', 'мной', 'мою', 'мой', 'моя', 'моё', 'мое', 'мои', 'моего', 'моей', 'моих', 'моим', 'моими', 'моему', 'моём', 'моем', 'мною'].map((w) => [w, 'пользовател'] as const),
+  ...['я', 'меня', 'мне', 'мной', 'мною', ...[...POSSESSIVE_USER_WORDS].filter((w) => w !== 'my')].map((w) => [w, 'пользовател'] as const),
 ]);

@@ -1,3 +1,4 @@
+import { aboutTokens, subjectOfMemory, subjectOfPhrase } from '../memory/subject.js';
 import { stemmedText } from '../memory/text.js';
 import type { Statement } from 'better-sqlite3';
 import { nowIso, type Db } from './database.js';
@@ -22,6 +23,14 @@ export interface Memory {
   updated_at: string;
   /** The memory that replaced this one; superseded memories are history, never recalled. */
   superseded_by: string | null;
+  /** Who it is about, in words: "user", "colleague Anna" (see memory/subject.ts); null when nobody could be told. */
+  subject: string | null;
+}
+
+interface MemoryRow extends Omit<Memory, 'metadata'> {
+  metadata: string;
+  stemmed?: string | null;
+  about?: string | null;
 }
 
 /** A memory with its full-text rank: bm25, lower is better (FTS5's convention). */
@@ -30,18 +39,22 @@ export interface RankedMemory {
   bm25: number;
 }
 
-interface MemoryRow extends Omit<Memory, 'metadata'> {
-  metadata: string;
-  stemmed?: string | null;
-}
-
-const toMemory = ({ metadata, stemmed: _stemmed, ...rest }: MemoryRow & { bm25?: number }): Memory => {
+const toMemory = ({ metadata, stemmed: _stemmed, about: _about, ...rest }: MemoryRow & { bm25?: number }): Memory => {
   const { bm25: _bm25, ...row } = rest;
   return { ...row, metadata: JSON.parse(metadata) as Record<string, unknown> };
 };
 
-export type NewMemory = Omit<Memory, 'id' | 'created_at' | 'updated_at' | 'superseded_by'> & Partial<Pick<Memory, 'id' | 'created_at' | 'updated_at' | 'superseded_by'>>;
-export type MemoryPatch = Partial<Pick<Memory, 'text' | 'importance' | 'memory_type' | 'metadata'>>;
+export type NewMemory = Omit<Memory, 'id' | 'created_at' | 'updated_at' | 'superseded_by' | 'subject'> &
+  Partial<Pick<Memory, 'id' | 'created_at' | 'updated_at' | 'superseded_by' | 'subject'>>;
+/** A changed text keeps the subject: an update corrects what is said, not whom it is about. */
+export type MemoryPatch = Partial<Pick<Memory, 'text' | 'importance' | 'memory_type' | 'metadata' | 'subject'>>;
+
+/** The subject a memory is stored with: the one given in words, else the one its text says. */
+function subjectColumns(text: string, given: string | null | undefined): { subject: string | null; about: string } {
+  const named = given?.trim() ? subjectOfPhrase(given) : null;
+  const subject = named && (named.self || named.own.length) ? named : subjectOfMemory(text);
+  return { subject: subject.phrase || null, about: aboutTokens(subject) };
+}
 
 /** Which memories a request may see: global ones, its workspace's, its conversation's. */
 export interface MemoryView {
@@ -93,6 +106,7 @@ const ORDER = 'ORDER BY importance DESC, updated_at DESC, rowid DESC';
 export class MemoryRepo {
   constructor(private readonly db: Db) {
     this.backfillStems();
+    this.backfillSubjects();
   }
 
   add(memory: NewMemory, taskId: string | null = null, action: HistoryAction = 'created'): Memory {
@@ -105,12 +119,13 @@ export class MemoryRepo {
       superseded_by: memory.superseded_by ?? null,
       metadata: JSON.stringify(memory.metadata),
       stemmed: stemmedText(memory.text),
+      ...subjectColumns(memory.text, memory.subject),
     };
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO memories (id, text, stemmed, memory_type, scope, workspace, conversation_id, importance, metadata, source_task_id, created_at, updated_at, superseded_by)
-           VALUES (@id, @text, @stemmed, @memory_type, @scope, @workspace, @conversation_id, @importance, @metadata, @source_task_id, @created_at, @updated_at, @superseded_by)`,
+          `INSERT INTO memories (id, text, stemmed, subject, about, memory_type, scope, workspace, conversation_id, importance, metadata, source_task_id, created_at, updated_at, superseded_by)
+           VALUES (@id, @text, @stemmed, @subject, @about, @memory_type, @scope, @workspace, @conversation_id, @importance, @metadata, @source_task_id, @created_at, @updated_at, @superseded_by)`,
         )
         .run(row);
       this.record(row.id, action, row.text, null, taskId);
@@ -128,13 +143,26 @@ export class MemoryRepo {
     const before = this.get(id);
     if (!before) return undefined;
     const next = { ...before, ...patch };
+    // The subject stays unless one is given: the stored one may have come from the policy.
+    const subject = patch.subject?.trim() ? subjectColumns(next.text, patch.subject) : null;
     this.db.transaction(() => {
       this.db
         .prepare(
-          `UPDATE memories SET text = @text, stemmed = @stemmed, importance = @importance, memory_type = @memory_type, metadata = @metadata, updated_at = @updated_at
+          `UPDATE memories SET text = @text, stemmed = @stemmed, importance = @importance, memory_type = @memory_type, metadata = @metadata, updated_at = @updated_at,
+             subject = COALESCE(@subject, subject), about = COALESCE(@about, about)
            WHERE id = @id`,
         )
-        .run({ id, text: next.text, stemmed: stemmedText(next.text), importance: next.importance, memory_type: next.memory_type, metadata: JSON.stringify(next.metadata), updated_at: nowIso() });
+        .run({
+          id,
+          text: next.text,
+          stemmed: stemmedText(next.text),
+          importance: next.importance,
+          memory_type: next.memory_type,
+          metadata: JSON.stringify(next.metadata),
+          updated_at: nowIso(),
+          subject: subject?.subject ?? null,
+          about: subject?.about ?? null,
+        });
       this.record(id, 'updated', before.text, null, taskId);
       // A vector of the old text would find the memory by what it no longer says; recall re-embeds it.
       if (next.text !== before.text) this.db.prepare('DELETE FROM memory_vectors WHERE memory_id = ?').run(id);
@@ -167,6 +195,7 @@ export class MemoryRepo {
    * newer fact is not a request to bring back the older one.
    */
   delete(id: string): boolean {
+    this.writes++;
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM memory_history WHERE memory_id = ?').run(id);
       return this.db.prepare('DELETE FROM memories WHERE id = ?').run(id).changes === 1;
@@ -210,7 +239,9 @@ export class MemoryRepo {
    */
   private ranked(table: 'memories_fts' | 'memories_tri', filter: MemoryFilter, match: string, limit: number): RankedMemory[] {
     const w = memoryWhere(filter, 'm.');
-    const sql = `WITH top AS (SELECT rowid AS rid, bm25(${table}) AS bm25 FROM ${table} WHERE ${table} MATCH @match ORDER BY bm25 LIMIT @depth)
+    // The about column only filters (see subject.ts); it never adds to a memory's rank.
+    const rank = table === 'memories_fts' ? 'bm25(memories_fts, 1.0, 0.0)' : 'bm25(memories_tri)';
+    const sql = `WITH top AS (SELECT rowid AS rid, ${rank} AS bm25 FROM ${table} WHERE ${table} MATCH @match ORDER BY bm25 LIMIT @depth)
       SELECT m.*, top.bm25 AS bm25 FROM top CROSS JOIN memories m ON m.rowid = top.rid WHERE ${w.sql} ORDER BY top.bm25 LIMIT @limit`;
     const run = (depth: number) => this.statement(sql).all({ ...w.params, match, limit, depth }) as (MemoryRow & { bm25: number })[];
     let rows = run(limit * 4);
@@ -233,9 +264,47 @@ export class MemoryRepo {
    */
   documentFrequency(stems: string[]): { total: number; df: Map<string, number> } {
     const total = (this.db.prepare('SELECT COUNT(*) AS n FROM memories').get() as { n: number }).n;
-    const lookup = this.db.prepare('SELECT doc FROM memories_fts_vocab WHERE term = ?');
+    const lookup = this.db.prepare("SELECT doc FROM memories_fts_vocab WHERE term = ? AND col = 'stemmed'");
     const df = new Map(stems.map((s) => [s, (lookup.get(s) as { doc: number } | undefined)?.doc ?? 0]));
     return { total, df };
+  }
+
+  /** Changes made through this repo; with SQLite's data_version (other connections) it dates what a cache holds. */
+  private writes = 0;
+
+  /**
+   * Changes whenever a memory or a vector of `model` may have changed: a write through this repo,
+   * a commit by another connection, a vector stored.
+   */
+  vectorGeneration(model: string): string {
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const newest = this.statement('SELECT MAX(rowid) AS id FROM memory_vectors WHERE model = ?').get(model) as { id: number | null };
+    return `${this.writes}:${dataVersion}:${newest.id ?? 0}`;
+  }
+
+  /**
+   * The visible memories with a vector of `model`: each vector's row id changes whenever it is
+   * replaced, so a cache of vectors knows which ones to read again (memory/vector-index.ts).
+   */
+  vectorVersions(filter: MemoryFilter, model: string): { id: string; version: number; subject: string | null }[] {
+    const w = memoryWhere(filter, 'm.');
+    return this.statement(`SELECT m.id, v.rowid AS version, m.subject FROM memory_vectors v JOIN memories m ON m.id = v.memory_id WHERE v.model = @model AND ${w.sql}`).all({
+      ...w.params,
+      model,
+    }) as { id: string; version: number; subject: string | null }[];
+  }
+
+  /** The stored vectors of these memories. */
+  vectors(model: string, ids: string[]): { id: string; version: number; vector: Buffer }[] {
+    const out: { id: string; version: number; vector: Buffer }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT memory_id AS id, rowid AS version, vector FROM memory_vectors WHERE model = ? AND memory_id IN (${chunk.map(() => '?').join(',')})`)
+        .all(model, ...chunk) as { id: string; version: number; vector: Buffer }[];
+      out.push(...rows);
+    }
+    return out;
   }
 
   /** Memories this one replaced, directly. */
@@ -248,6 +317,7 @@ export class MemoryRepo {
   }
 
   private record(memoryId: string, action: HistoryAction, text: string, relatedId: string | null, taskId: string | null): void {
+    this.writes++;
     this.db
       .prepare('INSERT INTO memory_history (memory_id, action, text, related_id, task_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(memoryId, action, text, relatedId, taskId, nowIso());
@@ -259,6 +329,14 @@ export class MemoryRepo {
     if (!rows.length) return;
     const update = this.db.prepare('UPDATE memories SET stemmed = ? WHERE rowid = ?');
     this.db.transaction(() => rows.forEach((r) => update.run(stemmedText(r.text), r.rowid)))();
+  }
+
+  /** Memories stored before subjects existed (migration 7) get theirs from their text, once. */
+  private backfillSubjects(): void {
+    const rows = this.db.prepare('SELECT rowid AS rowid, text, subject FROM memories WHERE about IS NULL').all() as { rowid: number; text: string; subject: string | null }[];
+    if (!rows.length) return;
+    const update = this.db.prepare('UPDATE memories SET subject = @subject, about = @about WHERE rowid = @rowid');
+    this.db.transaction(() => rows.forEach((r) => update.run({ rowid: r.rowid, ...subjectColumns(r.text, r.subject) })))();
   }
 }
 

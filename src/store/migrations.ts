@@ -191,4 +191,35 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE experience ADD COLUMN confirmations INTEGER NOT NULL DEFAULT 1;
   ALTER TABLE experience ADD COLUMN confirmed_at TEXT;
   `,
+  /* 7 */ `
+  -- Who a memory is about: subject is the phrase (the memory policy's, or read from the text),
+  -- about its search terms ("userself", or stems such as "sister olga"). The stemmed index gains
+  -- an about column, so a question about the user can look among memories about the user first.
+  ALTER TABLE memories ADD COLUMN subject TEXT;
+  ALTER TABLE memories ADD COLUMN about TEXT;
+  DROP TRIGGER memories_fts_insert;
+  DROP TRIGGER memories_fts_delete;
+  DROP TRIGGER memories_fts_update;
+  DROP TABLE memories_fts_vocab;
+  DROP TABLE memories_fts;
+  CREATE VIRTUAL TABLE memories_fts USING fts5(
+    stemmed, about, content = 'memories', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO memories_fts(memories_fts) VALUES ('rebuild');
+  CREATE VIRTUAL TABLE memories_fts_vocab USING fts5vocab(memories_fts, 'col');
+  CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+    INSERT INTO memories_fts(rowid, stemmed, about) VALUES (new.rowid, new.stemmed, new.about);
+    INSERT INTO memories_tri(rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+    INSERT INTO memories_fts(memories_fts, rowid, stemmed, about) VALUES ('delete', old.rowid, old.stemmed, old.about);
+    INSERT INTO memories_tri(memories_tri, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  CREATE TRIGGER memories_fts_update AFTER UPDATE OF text, stemmed, about ON memories BEGIN
+    INSERT INTO memories_fts(memories_fts, rowid, stemmed, about) VALUES ('delete', old.rowid, old.stemmed, old.about);
+    INSERT INTO memories_tri(memories_tri, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO memories_fts(rowid, stemmed, about) VALUES (new.rowid, new.stemmed, new.about);
+    INSERT INTO memories_tri(rowid, text) VALUES (new.rowid, new.text);
+  END;
+  `,
 ];
