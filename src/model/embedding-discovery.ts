@@ -40,12 +40,14 @@ async function ollamaEmbeddingModel(root: string, options: DetectOptions): Promi
   if (!answered(tags)) return { kind: 'unreachable' };
   const models = isObject(tags.body) && Array.isArray(tags.body.models) ? tags.body.models : [];
   const names = models.flatMap((m) => (isObject(m) && typeof m.name === 'string' ? [m.name] : [])).slice(0, MAX_SHOWN);
-  for (const name of names) {
-    const shown = await probe(`${root}/api/show`, options, { model: name });
-    if (!answered(shown)) return { kind: 'unreachable' };
-    const capabilities = shown.status === 200 && isObject(shown.body) && Array.isArray(shown.body.capabilities) ? shown.body.capabilities : [];
-    if (capabilities.includes('embedding')) return { kind: 'found', model: name };
-  }
+  // Asked all at once (each is a small local read), so that health, which waits for this, stays quick.
+  const shown = await Promise.all(names.map((name) => probe(`${root}/api/show`, options, { model: name })));
+  if (!shown.every(answered)) return { kind: 'unreachable' };
+  const found = names.find((_, i) => {
+    const body = shown[i]!.status === 200 ? shown[i]!.body : null;
+    return isObject(body) && Array.isArray(body.capabilities) && body.capabilities.includes('embedding');
+  });
+  if (found) return { kind: 'found', model: found };
   return { kind: 'none' };
 }
 
