@@ -35,8 +35,12 @@ export interface ModelConfig {
   server: ServerSetting;
   /** From the config file: a role's own server (only when it differs), default temperature and max tokens. */
   roles: Partial<Record<Role, RoleModelSettings>>;
-  /** DUCK_MODEL_EMBED: an embedding model on the server; when set, recall blends semantic and lexical scores. */
-  embeddingModel: string | null;
+  /**
+   * DUCK_MODEL_EMBED: an embedding model on the server, used as named; `off`: never embed; unset
+   * or `auto`: use one the server says it has, or the embedded engine's model (with DUCK_MODEL_PATH,
+   * a name is not used: the GGUF model embeds). With embeddings, recall blends semantic and lexical scores.
+   */
+  embeddingModel: string;
   /** DUCK_MODEL_PATH: a GGUF file run in-process (src/model/embedded/); when set it serves every role and no server is used. */
   modelPath: string | null;
   /** Embedded engine sizing: DUCK_MODEL_CONTEXT (tokens per request), DUCK_MODEL_PARALLEL (concurrent requests), DUCK_MODEL_GPU=off. */
@@ -127,7 +131,7 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
     models,
     server: serverSetting(env.DUCK_MODEL_SERVER) ?? file?.server ?? 'auto',
     roles,
-    embeddingModel: env.DUCK_MODEL_EMBED || null,
+    embeddingModel: embeddingSetting(env.DUCK_MODEL_EMBED),
     modelPath: env.DUCK_MODEL_PATH || null,
     embedded: {
       contextSize: positiveInt('DUCK_MODEL_CONTEXT', env.DUCK_MODEL_CONTEXT, 4096),
@@ -143,6 +147,14 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`Invalid ${name} "${value}": use a whole number of at least 1.`);
   return n;
+}
+
+/** `auto` and `off` in any case; anything else is a model name, kept as written. */
+function embeddingSetting(value: string | undefined): string {
+  const trimmed = value?.trim();
+  if (!trimmed) return 'auto';
+  const lower = trimmed.toLowerCase();
+  return lower === 'auto' || lower === 'off' ? lower : trimmed;
 }
 
 function serverSetting(value: string | undefined): ServerSetting | undefined {

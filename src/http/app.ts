@@ -57,6 +57,8 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   const store = Store.open(config.dbPath);
   const log = options.log ?? ((message: string) => process.stderr.write(`ducklm: ${message}\n`));
   const model = options.model ?? createModelClient(config.model);
+  // Starts finding out whether the server embeds, so that recall need not stay lexical for the first turns.
+  model.embeddings?.();
   const taskLog = new TaskLog(store);
   const runtime = new Runtime({
     store,

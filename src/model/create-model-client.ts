@@ -19,7 +19,7 @@ export interface ModelClientDeps {
 export function createModelClient(config: ModelConfig, deps: ModelClientDeps = {}): ModelClient {
   const roleDefaults = Object.fromEntries(ROLES.map((role) => [role, { temperature: config.roles[role]?.temperature, maxTokens: config.roles[role]?.maxTokens }]));
   // A GGUF file serves every role in-process; no server is involved.
-  if (config.modelPath) return createEmbeddedClient({ modelPath: config.modelPath, ...config.embedded, roleDefaults });
+  if (config.modelPath) return createEmbeddedClient({ modelPath: config.modelPath, ...config.embedded, roleDefaults, embeddings: config.embeddingModel !== 'off' });
   const urlOf = (role: Role) => config.roles[role]?.baseUrl ?? config.baseUrl;
   const clients = new Map<string | null, ModelClient>();
   for (const role of ROLES) {
@@ -32,7 +32,7 @@ export function createModelClient(config: ModelConfig, deps: ModelClientDeps = {
           server: config.server,
           roleDefaults,
           idleTimeoutMs: config.idleTimeoutMs,
-          ...(config.embeddingModel ? { embeddingModel: config.embeddingModel } : {}),
+          embeddingModel: config.embeddingModel,
           ...(config.apiKey ? { apiKey: config.apiKey } : {}),
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         })

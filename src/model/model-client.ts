@@ -70,6 +70,23 @@ export interface ModelHealth {
   reachable: boolean;
   baseUrl: string | null;
   detail?: string;
+  /** The embedding model in use, when the backend has one (see `ModelClient.embeddings`). */
+  embedding?: EmbeddingInUse | null;
+}
+
+export interface EmbeddingInUse {
+  /** Vectors of different models are never compared: stored vectors are tagged with this. */
+  model: string;
+  /** Named by DUCK_MODEL_EMBED, or found without configuration (the server said so, or the embedded engine). */
+  origin: 'configured' | 'detected';
+}
+
+/** An embedding model a backend can use now. The field names are those src/memory/embeddings.ts reads. */
+export interface EmbeddingSource {
+  readonly embeddingModel: string;
+  readonly origin: EmbeddingInUse['origin'];
+  /** One vector per text, in input order; rejects with a `ModelError` on failure. */
+  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<number[][]>;
 }
 
 /**
@@ -80,10 +97,12 @@ export interface ModelClient {
   chat(role: Role, messages: ChatMessage[], options?: ChatOptions): Promise<ModelResponse>;
   streamChat(role: Role, messages: ChatMessage[], options?: ChatOptions): AsyncIterable<StreamChunk>;
   health(signal?: AbortSignal): Promise<ModelHealth>;
-  /** Text embeddings, for backends configured with an embedding model (see src/memory/embeddings.ts). */
-  embed?(texts: string[], options?: { signal?: AbortSignal }): Promise<number[][]>;
-  /** The model `embed` uses; vectors of different models are never compared. */
-  readonly embeddingModel?: string;
+  /**
+   * The embedding model usable now (configured, or found by asking the server), or null: none, or
+   * not known yet. Never waits: the first call starts finding out in the background, and recall
+   * stays lexical until the answer is in (see src/runtime/recall-embedder.ts).
+   */
+  embeddings?(): EmbeddingSource | null;
   /** Frees what the backend holds (the embedded engine's model and context). */
   close?(): Promise<void>;
 }

@@ -3,7 +3,9 @@ import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParams
 import { DucklmError, ModelRequestError } from '../errors.js';
 import { buildChatBody, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
 import { finishReasonOf } from './finish-reason.js';
-import type { ChatMessage, ChatOptions, FinishReason, ModelClient, ModelHealth, ModelResponse, StreamChunk, TokenUsage } from './model-client.js';
+import { findEmbeddingModel, type EmbeddingFinding } from './embedding-discovery.js';
+import { KeptAnswer } from './kept-answer.js';
+import type { ChatMessage, ChatOptions, EmbeddingInUse, EmbeddingSource, FinishReason, ModelClient, ModelHealth, ModelResponse, StreamChunk, TokenUsage } from './model-client.js';
 import { DEFAULT_MODEL_IDLE_TIMEOUT_MS, idleTimeoutFetch } from './idle-timeout.js';
 import { abortReason, normalizingFetch, toModelError } from './model-errors.js';
 import { replyFromStream } from './reply-from-stream.js';
@@ -15,7 +17,10 @@ import { splitThinkTags, ThinkTagSplitter } from './think-tag-splitter.js';
 export interface OpenAICompatibleClientOptions {
   /** The server's OpenAI base URL, ending in /v1. */
   baseUrl: string;
-  /** An embedding model the server serves at /v1/embeddings (DUCK_MODEL_EMBED); none: no `embed`. */
+  /**
+   * DUCK_MODEL_EMBED: a model the server embeds with at /v1/embeddings, `off`, or `auto` (the
+   * default): ask the server whether it has one (see embedding-discovery.ts).
+   */
   embeddingModel?: string;
   models: Record<Role, string>;
   apiKey?: string;
@@ -38,6 +43,15 @@ const HEALTH_TIMEOUT_MS = 2_000;
 const ENFORCES_SCHEMAS: ReadonlySet<ServerDialect> = new Set(['llamacpp', 'ollama', 'vllm', 'lmstudio']);
 /** Each rejected field costs one attempt; there are three droppable fields. */
 const MAX_ATTEMPTS = 4;
+/**
+ * How long what the server said about embeddings is kept: a found model until embedding with it
+ * fails (then as long as src/memory/embeddings.ts rests after a failure), a "none" for as long,
+ * since a model may be loaded later, and silence briefly, since a server that was down comes back.
+ */
+const EMBEDDINGS_RECHECK_MS = 10 * 60_000;
+const UNREACHABLE_RECHECK_MS = 30_000;
+const keepFinding = (finding: EmbeddingFinding) =>
+  finding.kind === 'found' ? Infinity : finding.kind === 'none' ? EMBEDDINGS_RECHECK_MS : UNREACHABLE_RECHECK_MS;
 
 /** A model backend speaking the OpenAI chat-completions API: llama-server, Ollama, vLLM, LM Studio. */
 export class OpenAICompatibleClient implements ModelClient {
@@ -51,26 +65,16 @@ export class OpenAICompatibleClient implements ModelClient {
   private readonly templateOpensThink = new Set<string>();
   private readonly idleTimeoutMs: number;
 
-  readonly embeddingModel?: string;
-  readonly embed?: ModelClient['embed'];
+  /** What the server said about embeddings, when DUCK_MODEL_EMBED leaves it to the server (`auto`). */
+  private readonly embeddingLookup: KeptAnswer<EmbeddingFinding> | null;
+  /** One source per model, so that embeddings.ts's rest after a failure sticks to it. */
+  private readonly embeddingSources = new Map<string, EmbeddingSource>();
 
   constructor(private readonly options: OpenAICompatibleClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiKey = options.apiKey ?? 'sk-no-key-required';
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_MODEL_IDLE_TIMEOUT_MS;
-    const embeddingModel = options.embeddingModel;
-    if (embeddingModel) {
-      this.embeddingModel = embeddingModel;
-      this.embed = async (texts, { signal } = {}) => {
-        try {
-          // The SDK asks for base64 unless told otherwise; local servers answer with plain floats.
-          const reply = await this.client.embeddings.create({ model: embeddingModel, input: texts, encoding_format: 'float' }, this.requestOptions(signal));
-          return [...reply.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
-        } catch (error) {
-          throw this.toModelError(error, embeddingModel, signal);
-        }
-      };
-    }
+    this.embeddingLookup = this.embeddingSetting === 'auto' ? new KeptAnswer(() => this.askForEmbeddingModel(), keepFinding) : null;
     // Retries stay with the caller: re-sending a slow local generation only doubles the wait.
     this.client = new OpenAI({
       baseURL: this.baseUrl,
@@ -97,6 +101,60 @@ export class OpenAICompatibleClient implements ModelClient {
       },
     );
     return untilAborted(this.detection, signal);
+  }
+
+  embeddings(): EmbeddingSource | null {
+    const setting = this.embeddingSetting;
+    if (setting === 'off') return null;
+    if (setting !== 'auto') return this.embeddingSource(setting, 'configured');
+    const finding = this.embeddingLookup!.current();
+    return finding?.kind === 'found' ? this.embeddingSource(finding.model, 'detected') : null;
+  }
+
+  /** For health: the embedding model, waiting for the server's answer (up to the caller's signal). */
+  private async embeddingInUse(signal?: AbortSignal): Promise<EmbeddingInUse | null> {
+    const setting = this.embeddingSetting;
+    if (setting === 'off') return null;
+    if (setting !== 'auto') return { model: setting, origin: 'configured' };
+    const finding = await untilAborted(this.embeddingLookup!.settled(), signal).catch(() => null);
+    return finding?.kind === 'found' ? { model: finding.model, origin: 'detected' } : null;
+  }
+
+  private get embeddingSetting(): string {
+    return this.options.embeddingModel?.trim() || 'auto';
+  }
+
+  /** Never rejects: a server that cannot be asked is `unreachable`, and asked again later. */
+  private async askForEmbeddingModel(): Promise<EmbeddingFinding> {
+    try {
+      const dialect = await this.serverDialect();
+      return await findEmbeddingModel(this.baseUrl, dialect, { ...(this.options.fetch ? { fetch: this.options.fetch } : {}), apiKey: this.apiKey });
+    } catch {
+      return { kind: 'unreachable' };
+    }
+  }
+
+  private embeddingSource(model: string, origin: EmbeddingInUse['origin']): EmbeddingSource {
+    let source = this.embeddingSources.get(model);
+    if (!source) {
+      source = {
+        embeddingModel: model,
+        origin,
+        embed: async (texts, { signal } = {}) => {
+          try {
+            // The SDK asks for base64 unless told otherwise; local servers answer with plain floats.
+            const reply = await this.client.embeddings.create({ model, input: texts, encoding_format: 'float' }, this.requestOptions(signal));
+            return [...reply.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
+          } catch (error) {
+            // The model may be gone (unloaded, removed): ask the server again once the rest is over.
+            if (!signal?.aborted) this.embeddingLookup?.expireWithin(EMBEDDINGS_RECHECK_MS);
+            throw this.toModelError(error, model, signal);
+          }
+        },
+      };
+      this.embeddingSources.set(model, source);
+    }
+    return source;
   }
 
   async chat(role: Role, messages: ChatMessage[], options: ChatOptions = {}): Promise<ModelResponse> {
@@ -182,6 +240,11 @@ export class OpenAICompatibleClient implements ModelClient {
   }
 
   async health(signal?: AbortSignal): Promise<ModelHealth> {
+    const [health, embedding] = await Promise.all([this.serverHealth(signal), this.embeddingInUse(signal)]);
+    return { ...health, embedding };
+  }
+
+  private async serverHealth(signal?: AbortSignal): Promise<ModelHealth> {
     try {
       const dialect = await this.serverDialect(signal);
       const page = await this.client.models.list({ timeout: HEALTH_TIMEOUT_MS, ...(signal ? { signal } : {}) });

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatOptions, ModelClient, ModelHealth, ModelResponse, StreamChunk } from './model-client.js';
+import type { ChatMessage, ChatOptions, EmbeddingSource, ModelClient, ModelHealth, ModelResponse, StreamChunk } from './model-client.js';
 import { ROLES, type Role } from './roles.js';
 
 /**
@@ -6,16 +6,11 @@ import { ROLES, type Role } from './roles.js';
  * (a small fast model for `action`, a big one for `thinker`).
  */
 export class RoleRouter implements ModelClient {
-  readonly embed?: ModelClient['embed'];
-  readonly embeddingModel?: string;
+  constructor(private readonly routes: Record<Role, ModelClient>) {}
 
-  constructor(private readonly routes: Record<Role, ModelClient>) {
-    // Embeddings serve recall, so they come from the recall role's server.
-    const recall = routes.recall;
-    if (recall.embed) {
-      this.embed = recall.embed.bind(recall);
-      if (recall.embeddingModel) this.embeddingModel = recall.embeddingModel;
-    }
+  /** Embeddings serve recall, so they come from the recall role's server. */
+  embeddings(): EmbeddingSource | null {
+    return this.routes.recall.embeddings?.() ?? null;
   }
 
   chat(role: Role, messages: ChatMessage[], options?: ChatOptions): Promise<ModelResponse> {
@@ -46,6 +41,7 @@ export class RoleRouter implements ModelClient {
       reachable: results.every((r) => r.reachable),
       baseUrl: thinker.baseUrl,
       detail,
+      embedding: results[backends.indexOf(this.routes.recall)]!.embedding ?? null,
     };
   }
 }

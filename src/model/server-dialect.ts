@@ -56,7 +56,7 @@ export interface Detection {
   reachable: boolean;
 }
 
-interface ProbeResult {
+export interface ProbeResult {
   status: number;
   body: unknown;
 }
@@ -102,11 +102,17 @@ export function serverRoot(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
-async function probe(url: string, options: DetectOptions): Promise<ProbeResult | null> {
+/** One request to the server: its status and JSON body (null when not JSON), or null when nothing answered. */
+export async function probe(url: string, options: DetectOptions, jsonBody?: unknown): Promise<ProbeResult | null> {
   const doFetch = options.fetch ?? fetch;
   try {
     const response = await doFetch(url, {
-      headers: { accept: 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
+      ...(jsonBody !== undefined ? { method: 'POST', body: JSON.stringify(jsonBody) } : {}),
+      headers: {
+        accept: 'application/json',
+        ...(jsonBody !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+      },
       signal: AbortSignal.timeout(options.timeoutMs ?? 2_000),
     });
     const text = await response.text();
@@ -145,6 +151,6 @@ function isModelList(result: ProbeResult | null): boolean {
   return result?.status === 200 && isObject(result.body) && Array.isArray(result.body.data);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

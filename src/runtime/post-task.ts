@@ -1,5 +1,6 @@
 import { hybridCandidates } from '../memory/candidates.js';
-import { embedderOf, MemoryVectors } from '../memory/embeddings.js';
+import { MemoryVectors } from '../memory/embeddings.js';
+import { recallEmbedder } from './recall-embedder.js';
 import { keepLesson } from '../memory/lessons.js';
 import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
 import { memoryDecisionSchema } from '../model/role-replies.js';
@@ -48,7 +49,7 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
   try {
     const { store, model } = ctx.deps;
     const vectors = new MemoryVectors(store.db);
-    const embedder = embedderOf(model);
+    const embedder = recallEmbedder(model);
     const view = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
     // The memories this exchange is most likely about: what a changed fact would replace.
     const existing = store.memories.hasAny(view)

@@ -184,7 +184,53 @@ describe('EmbeddedModelClient on a tiny generated GGUF', () => {
   });
 
   it('reports itself healthy without a URL', async () => {
-    await expect(client.health()).resolves.toEqual({ configured: true, reachable: true, baseUrl: null, detail: 'embedded: tiny.gguf' });
+    await expect(client.health()).resolves.toEqual({
+      configured: true,
+      reachable: true,
+      baseUrl: null,
+      detail: 'embedded: tiny.gguf',
+      embedding: { model: 'embedded:tiny.gguf', origin: 'detected' },
+    });
+  });
+});
+
+describe('the embedded engine embeds with its own model', () => {
+  it('gives one vector per text, the same for the same text, named by the model file', async () => {
+    const source = client.embeddings()!;
+    expect(source).toMatchObject({ embeddingModel: 'embedded:tiny.gguf', origin: 'detected' });
+    const [a, b, again] = await source.embed(['The user owns a red car.', 'Deploys go to Kubernetes.', 'The user owns a red car.']);
+    expect(a!.length).toBeGreaterThan(0);
+    expect(a!.every(Number.isFinite)).toBe(true);
+    expect(b).toHaveLength(a!.length);
+    expect(again).toEqual(a);
+    expect(b).not.toEqual(a);
+  });
+
+  it('embeds while chats hold every sequence, and the chats still finish', async () => {
+    const streams = [0, 1].map(() => collect(client.streamChat('thinker', ask, { maxOutputTokens: 24, temperature: 1 })));
+    const vectors = await client.embeddings()!.embed(['a memory', 'another memory']);
+    const chunks = await Promise.all(streams);
+    expect(vectors).toHaveLength(2);
+    for (const c of chunks) expect(c.at(-1)?.type).toBe('finish');
+  });
+
+  it('a text longer than the embedding context is embedded by its start, not refused', async () => {
+    const long = 'The user asked about the deployment of the billing service again. '.repeat(200);
+    const [vector] = await client.embeddings()!.embed([long]);
+    expect(vector!.length).toBeGreaterThan(0);
+  });
+
+  it('DUCK_MODEL_EMBED=off: none; and a closed model has none', async () => {
+    const off = await EmbeddedModelClient.open({ modelPath, gpu: false, contextSize: 512, sequences: 1, threads: 1, embeddings: false });
+    expect(off.embeddings()).toBeNull();
+    expect((await off.health()).embedding).toBeNull();
+    await off.close();
+    const other = await EmbeddedModelClient.open({ modelPath, gpu: false, contextSize: 512, sequences: 1, threads: 1 });
+    const source = other.embeddings()!;
+    await source.embed(['warm']);
+    await other.close();
+    expect(other.embeddings()).toBeNull();
+    await expect(source.embed(['after close'])).rejects.toThrow();
   });
 });
 
@@ -222,7 +268,10 @@ describe('createEmbeddedClient (loads on first use)', () => {
       await expect(lazy.chat('action', ask)).rejects.toBeInstanceOf(ModelUnavailableError);
 
       writeTinyGguf(later);
+      // Embeddings wait for the model to be loaded (by a chat or health), rather than loading it.
+      expect(lazy.embeddings()).toBeNull();
       await expect(lazy.health()).resolves.toMatchObject({ reachable: true, detail: 'embedded: later.gguf' });
+      expect(lazy.embeddings()?.embeddingModel).toBe('embedded:later.gguf');
       const chunks = await collect(lazy.streamChat('thinker', ask, { maxOutputTokens: 4, temperature: 1 }));
       expect(chunks.slice(-2).map((c) => c.type)).toEqual(['usage', 'finish']);
     } finally {

@@ -96,7 +96,7 @@ describe('loadConfig with the config file', () => {
       models: expect.objectContaining({ thinker: 'local-main' }),
       server: 'auto',
       roles: {},
-      embeddingModel: null,
+      embeddingModel: 'auto',
       modelPath: null,
       embedded: { contextSize: 4096, sequences: 4, gpu: 'auto' },
       idleTimeoutMs: 120_000,
@@ -108,6 +108,13 @@ describe('loadConfig with the config file', () => {
     expect(model).toMatchObject({ modelPath: '/models/m.gguf', embedded: { contextSize: 8192, sequences: 2, gpu: false } });
     expect(createModelClient(model).constructor.name).toBe('LazyEmbeddedModelClient');
     expect(() => loadConfig({ DUCK_MODEL_CONTEXT: 'lots' })).toThrow(/DUCK_MODEL_CONTEXT "lots"/);
+  });
+
+  it('DUCK_MODEL_EMBED: a model name as written, `off`, or `auto` (also when unset)', () => {
+    expect(loadConfig({ DUCK_MODEL_EMBED: 'nomic-embed-text' }).model.embeddingModel).toBe('nomic-embed-text');
+    expect(loadConfig({ DUCK_MODEL_EMBED: ' OFF ' }).model.embeddingModel).toBe('off');
+    expect(loadConfig({ DUCK_MODEL_EMBED: 'Auto' }).model.embeddingModel).toBe('auto');
+    expect(loadConfig({ DUCK_MODEL_EMBED: '' }).model.embeddingModel).toBe('auto');
   });
 
   it('refuses an unknown DUCK_MODEL_SERVER', () => {

@@ -209,7 +209,7 @@ describe('OpenAICompatibleClient', () => {
 
   it('reports the server as reachable when /models answers', async () => {
     const server = await fake(() => ({ content: 'unused' }));
-    expect(await clientFor(`${server.baseUrl}/`).health()).toEqual({ configured: true, reachable: true, baseUrl: server.baseUrl, detail: '1 model(s) available: fake-model' });
+    expect(await clientFor(`${server.baseUrl}/`).health()).toEqual({ configured: true, reachable: true, baseUrl: server.baseUrl, detail: '1 model(s) available: fake-model', embedding: null });
   });
 });
 
@@ -230,16 +230,18 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe('embeddings', () => {
-  it('are offered only when an embedding model is configured, and come back in input order', async () => {
+  it('a named model is used as named, without asking the server, and vectors come back in input order', async () => {
     const server = await startFakeOpenAIServer(() => ({ content: 'unused' }));
     try {
       const models = { action: 'm', thinker: 'm', recall: 'm', memory_policy: 'm', critic: 'm' };
-      expect(new OpenAICompatibleClient({ baseUrl: server.baseUrl, models }).embed).toBeUndefined();
       const client = new OpenAICompatibleClient({ baseUrl: server.baseUrl, models, embeddingModel: 'nomic-embed-text' });
-      const [a, b] = await client.embed!(['aaa', 'bb']);
-      expect(client.embeddingModel).toBe('nomic-embed-text');
+      const source = client.embeddings();
+      expect(source).toMatchObject({ embeddingModel: 'nomic-embed-text', origin: 'configured' });
+      const [a, b] = await source!.embed(['aaa', 'bb']);
       expect(a![0]).toBe(3);
       expect(b![1]).toBe(2);
+      expect(server.probes).toEqual(['POST /v1/embeddings']);
+      expect(new OpenAICompatibleClient({ baseUrl: server.baseUrl, models, embeddingModel: 'off' }).embeddings()).toBeNull();
     } finally {
       await server.close();
     }

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EFFORT_NONE_REJECTION, FLAVORS, llamaTimings, LOADING_BODY, SAMPLERS_REJECTION, unknownFieldRejection, type FakeFlavor } from './fake-server-flavors.js';
+import { EFFORT_NONE_REJECTION, embeddingRefusal, FLAVORS, llamaTimings, LOADING_BODY, SAMPLERS_REJECTION, unknownFieldRejection, type FakeFlavor } from './fake-server-flavors.js';
 
 export type { FakeFlavor } from './fake-server-flavors.js';
 
@@ -33,6 +33,13 @@ export interface FakeServerOptions {
   rejectUnknownFields?: boolean;
   /** Answer 503 "Loading model" like llama-server before its model is in memory. */
   loading?: boolean;
+  /**
+   * The models this server embeds with, listed and described the flavour's way (Ollama's
+   * `/api/show` capabilities, LM Studio's `type: "embeddings"`); `fake-model` among them is the
+   * served model embedding too (llama-server `--embeddings`). Without it, `fake-model` refuses
+   * `/v1/embeddings` as the flavour does; a model the server does not list is still answered.
+   */
+  embeddingModels?: string[];
 }
 
 export interface FakeReply {
@@ -89,6 +96,7 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
   const flavor = FLAVORS[opts.flavor ?? 'openai'];
   const reasoningField = opts.reasoningField ?? flavor.reasoningField;
   let loading = opts.loading ?? false;
+  const embeddingModels = opts.embeddingModels ?? [];
   const requests: FakeRequest[] = [];
   const probes: string[] = [];
   const outcomes: Promise<RequestOutcome>[] = [];
@@ -109,11 +117,30 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     if (!isChat) probes.push(`${req.method} ${path}`);
     if (loading && !isChat) return sendJson(res, 503, LOADING_BODY);
     if (req.method === 'GET' && path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: 'fake-model', object: 'model', created: 0, owned_by: flavor.ownedBy }] });
+      const ids = ['fake-model', ...embeddingModels.filter((m) => m !== 'fake-model')];
+      return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: flavor.ownedBy })) });
+    }
+    if (opts.flavor === 'ollama' && req.method === 'GET' && path === '/api/tags') {
+      return sendJson(res, 200, { models: ['fake-model', ...embeddingModels].map((name) => ({ name, model: name, size: 1 })) });
+    }
+    if (opts.flavor === 'ollama' && req.method === 'POST' && path === '/api/show') {
+      const { model } = JSON.parse(await readBody(req)) as { model: string };
+      if (model !== 'fake-model' && !embeddingModels.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
+      return sendJson(res, 200, { details: { format: 'gguf' }, capabilities: embeddingModels.includes(model) ? ['embedding'] : ['completion', 'tools'] });
+    }
+    if (opts.flavor === 'lmstudio' && req.method === 'GET' && path === '/api/v0/models') {
+      const listed = (flavor.routes[path] as { data: unknown[] }).data;
+      const embedders = embeddingModels.map((id) => ({ id, object: 'model', type: 'embeddings', publisher: 'nomic-ai', arch: 'nomic-bert', state: 'loaded', max_context_length: 2048 }));
+      return sendJson(res, 200, { object: 'list', data: [...listed, ...embedders] });
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
       // A tiny deterministic embedding: letter counts, so texts sharing words lie close together.
-      const { input, model } = JSON.parse(await readBody(req)) as { input: string[]; model: string };
+      const { input: raw, model } = JSON.parse(await readBody(req)) as { input: string[] | string; model: string };
+      if (model === 'fake-model' && !embeddingModels.includes(model)) {
+        const refusal = embeddingRefusal(opts.flavor ?? 'openai');
+        return sendJson(res, refusal.status, refusal.body);
+      }
+      const input = typeof raw === 'string' ? [raw] : raw;
       const vector = (text: string) => Array.from({ length: 26 }, (_, i) => [...text.toLowerCase()].filter((c) => c.charCodeAt(0) - 97 === i).length);
       return sendJson(res, 200, { object: 'list', model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: vector(text) })) });
     }

@@ -134,3 +134,13 @@ export function llamaTimings(promptTokens: number, predicted: number, cached = 0
     predicted_per_second: perSecond,
   };
 }
+
+/**
+ * A server's answer to `/v1/embeddings` for a model that cannot embed: llama-server without
+ * `--embeddings` (its real 501, seen on the build in ../shared/llama-server), the others a 400.
+ */
+export function embeddingRefusal(flavor: FakeFlavor): { status: number; body: unknown } {
+  if (flavor === 'llamacpp') return { status: 501, body: { error: { code: 501, message: 'This server does not support embeddings. Start it with `--embeddings`', type: 'not_supported_error' } } };
+  if (flavor === 'ollama') return { status: 400, body: { error: { message: '"fake-model" does not support embeddings', type: 'api_error', param: null, code: null } } };
+  return { status: 400, body: { error: { message: 'The model does not support Embeddings API', type: 'BadRequestError', param: null, code: 400 } } };
+}

@@ -8,7 +8,14 @@ export function registerHealthRoutes(app: FastifyInstance, { model }: Services):
     return {
       status: 'ok',
       version: VERSION,
-      model: { configured: health.configured, reachable: health.reachable, base_url: health.baseUrl, ...(health.detail ? { detail: health.detail } : {}) },
+      model: {
+        configured: health.configured,
+        reachable: health.reachable,
+        base_url: health.baseUrl,
+        ...(health.detail ? { detail: health.detail } : {}),
+        // What recall embeds with: named by DUCK_MODEL_EMBED (`configured`) or found (`detected`); null: lexical only.
+        embedding: health.embedding ? { model: health.embedding.model, origin: health.embedding.origin } : null,
+      },
     };
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { hybridCandidates } from '../../memory/candidates.js';
-import { embedderOf, MemoryVectors } from '../../memory/embeddings.js';
+import { MemoryVectors } from '../../memory/embeddings.js';
+import { recallEmbedder } from '../../runtime/recall-embedder.js';
 import { memoryLineage } from '../../memory/lineage.js';
 import { rememberNew } from '../../memory/memory-writer.js';
 import { exportMemories, importMemories } from '../../memory/transfer.js';
@@ -57,7 +58,7 @@ export function registerMemoryRoutes(app: FastifyInstance, { store, model }: Ser
       includeSuperseded: query.include_superseded,
     };
     if (!query.q) return { results: store.memories.find(filter, query.limit) };
-    const ranked = await hybridCandidates(store.memories, new MemoryVectors(store.db), embedderOf(model), filter, query.q, { limit: query.limit });
+    const ranked = await hybridCandidates(store.memories, new MemoryVectors(store.db), recallEmbedder(model), filter, query.q, { limit: query.limit });
     return { results: ranked.map((c) => ({ ...c.memory, score: round(c.score) })) };
   });
 

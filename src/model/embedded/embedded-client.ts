@@ -3,7 +3,8 @@ import { basename, resolve } from 'node:path';
 // Type-only: erased at build time, so node-llama-cpp (and its native addon) loads only in `open()`.
 import type { ChatHistoryItem, ChatWrapper, Llama, LlamaChatResponseChunk, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import { DucklmError, ModelRequestError, ModelUnavailableError } from '../../errors.js';
-import type { ChatMessage, ChatOptions, FinishReason, ModelClient, ModelHealth, ModelResponse, ResponseFormat, StreamChunk, TokenUsage } from '../model-client.js';
+import type { ChatMessage, ChatOptions, EmbeddingSource, FinishReason, ModelClient, ModelHealth, ModelResponse, ResponseFormat, StreamChunk, TokenUsage } from '../model-client.js';
+import { EmbeddingEngine } from './embedding-engine.js';
 import type { Role } from '../roles.js';
 import { toGrammarSchema } from './grammar-schema.js';
 import { SequencePool } from './sequence-pool.js';
@@ -24,7 +25,12 @@ export interface EmbeddedModelOptions {
   threads?: number;
   /** A role's sampling defaults (the config file's), used when a call passes none. */
   roleDefaults?: Partial<Record<Role, { temperature?: number; maxTokens?: number }>>;
+  /** Whether the model also embeds texts for recall (default true; DUCK_MODEL_EMBED=off turns it off). */
+  embeddings?: boolean;
 }
+
+/** How the embedded engine's embeddings are named: vectors of another file are never compared with them. */
+export const embeddedEmbeddingModel = (modelPath: string) => `embedded:${basename(modelPath)}`;
 
 /** llama-server's sampling defaults, for calls that set no temperature (node-llama-cpp's own default is greedy). */
 const DEFAULT_TEMPERATURE = 0.8;
@@ -52,6 +58,7 @@ export class EmbeddedModelClient implements ModelClient {
     private readonly chatWrapper: ChatWrapper,
     private readonly modelPath: string,
     private readonly roleDefaults: EmbeddedModelOptions['roleDefaults'] = {},
+    private readonly embedder: EmbeddingEngine | null = null,
   ) {
     this.name = basename(modelPath);
     this.pool = new SequencePool(
@@ -80,14 +87,12 @@ export class EmbeddedModelClient implements ModelClient {
     let model: LlamaModel | undefined;
     try {
       model = await llama.loadModel({ modelPath });
-      const context = await model.createContext({
-        contextSize: options.contextSize ?? 4096,
-        sequences: options.sequences ?? 4,
-        // node-llama-cpp's CPU default is at least 4 threads; on fewer cores they spin against
-        // each other (measured: 30x slower on 2 cores), so default to the cores llama.cpp counts.
-        threads: options.threads ?? llama.cpuMathCores,
-      });
-      return new EmbeddedModelClient(lib, llama, model, context, lib.resolveChatWrapper(model), modelPath, options.roleDefaults);
+      // node-llama-cpp's CPU default is at least 4 threads; on fewer cores they spin against
+      // each other (measured: 30x slower on 2 cores), so default to the cores llama.cpp counts.
+      const threads = options.threads ?? llama.cpuMathCores;
+      const context = await model.createContext({ contextSize: options.contextSize ?? 4096, sequences: options.sequences ?? 4, threads });
+      const embedder = options.embeddings === false ? null : new EmbeddingEngine(model, embeddedEmbeddingModel(modelPath), { threads });
+      return new EmbeddedModelClient(lib, llama, model, context, lib.resolveChatWrapper(model), modelPath, options.roleDefaults, embedder);
     } catch (error) {
       await model?.dispose().catch(() => {});
       throw new ModelUnavailableError(`Cannot load the model ${modelPath}: ${messageOf(error)}`, null, { cause: error });
@@ -127,16 +132,23 @@ export class EmbeddedModelClient implements ModelClient {
     });
   }
 
-  async health(): Promise<ModelHealth> {
-    const detail = this.closed ? `embedded: ${this.name} (closed)` : `embedded: ${this.name}`;
-    return { configured: true, reachable: !this.closed, baseUrl: null, detail };
+  /** The model itself embeds, in a context of its own (made on first use), beside the chat sequences. */
+  embeddings(): EmbeddingSource | null {
+    return this.closed ? null : this.embedder;
   }
 
-  /** Frees the model and its context; requests still waiting for a sequence fail. */
+  async health(): Promise<ModelHealth> {
+    const detail = this.closed ? `embedded: ${this.name} (closed)` : `embedded: ${this.name}`;
+    const embedding = this.embeddings() ? { model: this.embedder!.embeddingModel, origin: this.embedder!.origin } : null;
+    return { configured: true, reachable: !this.closed, baseUrl: null, detail, embedding };
+  }
+
+  /** Frees the model and its contexts; requests still waiting for a sequence fail. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.pool.close(this.unavailable('was closed'));
+    await this.embedder?.close();
     await this.context.dispose();
     await this.model.dispose();
   }

@@ -1,5 +1,5 @@
 import { ModelUnavailableError } from '../../errors.js';
-import type { ChatMessage, ChatOptions, ModelClient, ModelHealth, ModelResponse, StreamChunk } from '../model-client.js';
+import type { ChatMessage, ChatOptions, EmbeddingSource, ModelClient, ModelHealth, ModelResponse, StreamChunk } from '../model-client.js';
 import type { Role } from '../roles.js';
 import { EmbeddedModelClient, type EmbeddedModelOptions } from './embedded-client.js';
 
@@ -11,6 +11,8 @@ import { EmbeddedModelClient, type EmbeddedModelOptions } from './embedded-clien
  */
 export class LazyEmbeddedModelClient implements ModelClient {
   private loading: Promise<EmbeddedModelClient> | null = null;
+  /** The loaded model, once it is. */
+  private loaded: EmbeddedModelClient | null = null;
   private closed = false;
 
   constructor(readonly options: EmbeddedModelOptions) {}
@@ -20,9 +22,14 @@ export class LazyEmbeddedModelClient implements ModelClient {
     if (this.closed) return Promise.reject(new ModelUnavailableError(`The embedded model ${this.options.modelPath} was closed.`, null));
     if (!this.loading) {
       const loading = EmbeddedModelClient.open(this.options);
-      loading.catch(() => {
-        if (this.loading === loading) this.loading = null;
-      });
+      loading.then(
+        (client) => {
+          if (this.loading === loading) this.loaded = client;
+        },
+        () => {
+          if (this.loading === loading) this.loading = null;
+        },
+      );
       this.loading = loading;
     }
     return this.loading;
@@ -34,6 +41,14 @@ export class LazyEmbeddedModelClient implements ModelClient {
 
   async *streamChat(role: Role, messages: ChatMessage[], options?: ChatOptions): AsyncGenerator<StreamChunk> {
     yield* (await this.load()).streamChat(role, messages, options);
+  }
+
+  /**
+   * The model's embeddings once it is loaded; until then none, rather than making recall wait
+   * for a load (a chat loads it, and the server may load it at start).
+   */
+  embeddings(): EmbeddingSource | null {
+    return this.loaded?.embeddings() ?? null;
   }
 
   /** Loads the model if need be: "reachable" means it loaded and can answer. */
@@ -50,6 +65,7 @@ export class LazyEmbeddedModelClient implements ModelClient {
     this.closed = true;
     const loading = this.loading;
     this.loading = null;
+    this.loaded = null;
     const client = await loading?.catch(() => null);
     await client?.close();
   }
