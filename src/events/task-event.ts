@@ -110,6 +110,7 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     summary: z.string(),
     importance: z.number(),
     scope: z.string(),
+    subject: z.string().optional(),
     action: z.string().optional(),
     target_memory_id: z.string().optional(),
   }),

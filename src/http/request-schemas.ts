@@ -19,6 +19,8 @@ export const passwordBody = z.object({ approval_id: id, password: z.string().min
 export const memoryBody = z
   .object({
     text: z.string().trim().min(1).max(10_000),
+    /** Whom it is about ("user", "user's sister Olga"); absent: read from the text. */
+    subject: z.string().trim().min(1).max(200).optional(),
     workspace: z.string().min(1).max(4096).optional(),
     scope: z.enum(MEMORY_SCOPES).default('global'),
     memory_type: z.enum(MEMORY_TYPES).default('note'),
@@ -47,6 +49,7 @@ export const memoryQuery = z.object({
 export const memoryPatch = z
   .object({
     text: z.string().trim().min(1).max(10_000).optional(),
+    subject: z.string().trim().min(1).max(200).optional(),
     importance: z.number().min(0).max(1).optional(),
     memory_type: z.enum(MEMORY_TYPES).optional(),
     metadata: z.record(z.string(), z.unknown()).optional(),
@@ -58,6 +61,7 @@ export const memoryPatch = z
 const exportedMemory = z.object({
   id: id.optional(),
   text: z.string().trim().min(1).max(10_000),
+  subject: z.string().trim().max(200).nullish(),
   memory_type: z.enum(MEMORY_TYPES).default('note'),
   scope: z.enum(MEMORY_SCOPES).default('global'),
   workspace: workspacePath.nullish(),

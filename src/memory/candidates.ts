@@ -1,9 +1,9 @@
 import type { Memory, MemoryFilter, MemoryRepo, RankedMemory } from '../store/memory-repo.js';
-import { MemoryVectors, type Embedder } from './embeddings.js';
+import type { Embedder } from './embeddings.js';
 import { stemSearch } from './stem-search.js';
-import { allEmbedded, markAllEmbedded, similarities } from './vector-index.js';
+import { similarities } from './vector-index.js';
 import { focusTerms, isUserStem, storedSubject, subjectOfQuestion, subjectRelation, type Subject, type SubjectRelation } from './subject.js';
-import { contentStems, trigramMatch } from './text.js';
+import { contentStems, matchAny, trigramMatch } from './text.js';
 
 /**
  * Candidate retrieval before any model sees a memory: BM25 over stemmed text (word forms in
@@ -45,22 +45,19 @@ const RECENCY_HALF_LIFE_DAYS = 30;
 /** Lexical candidates only: synchronous, no model involved (the bench measures exactly this). */
 export function lexicalCandidates(repo: MemoryRepo, filter: MemoryFilter, query: string, options: SearchOptions): Candidate[] {
   const subject = subjectOfQuestion(query);
-  return rank([...collectLexical(repo, filter, query, subject, options).values()], subject, options);
+  return rank([...collectLexical(repo, filter, query, subject, options).scored.values()], subject, options);
 }
 
 /** Lexical candidates blended with embeddings when the model can embed. */
-export async function hybridCandidates(repo: MemoryRepo, vectors: MemoryVectors, embedder: Embedder | null, filter: MemoryFilter, query: string, options: SearchOptions & { signal?: AbortSignal }): Promise<Candidate[]> {
+export async function hybridCandidates(repo: MemoryRepo, embedder: Embedder | null, filter: MemoryFilter, query: string, options: SearchOptions & { signal?: AbortSignal }): Promise<Candidate[]> {
   const subject = subjectOfQuestion(query);
-  const found = collectLexical(repo, filter, query, subject, options);
+  const lexical = collectLexical(repo, filter, query, subject, options);
+  const found = lexical.scored;
   if (embedder) {
-    // Memories stored before embeddings were available get their vectors now, a batch at a time.
-    // Looking for them costs a scan of every memory, so it stops once none are left, until something changes.
-    const missing = allEmbedded(repo, filter, embedder.model) ? [] : vectors.missing(filter, embedder.model, 16);
-    if (!missing.length) markAllEmbedded(repo, filter, embedder.model);
-    const embedded = await embedder.embed([query, ...missing.map((m) => m.text)], options.signal);
+    // Only the question is embedded here; memories get their vectors after turns (backfillVectors).
+    const embedded = await embedder.embed([query], options.signal);
     if (embedded) {
-      const [queryVector, ...rest] = embedded;
-      missing.forEach((m, i) => vectors.save(m.id, embedder.model, rest[i]!));
+      const [queryVector] = embedded;
       const scored = similarities(repo, filter, embedder.model, queryVector!);
       // Every lexical match gets its similarity too: one missing from the nearest few is not unlike the question.
       const byId = new Map(scored.map((s) => [s.id, s.similarity]));
@@ -72,9 +69,11 @@ export async function hybridCandidates(repo: MemoryRepo, vectors: MemoryVectors,
         .map((s) => ({ ...s, weight: s.similarity * SUBJECT_FACTOR[subjectRelation(subject, storedSubject(s.subject))] }))
         .sort((a, b) => b.weight - a.weight)
         .slice(0, poolOf(options));
+      // And those found by meaning get their word score too: "What am I called?" shares "I" with "The user's name is …".
+      const bm25 = lexical.match ? repo.bm25Of(lexical.match, weighed.map((n) => n.id)) : new Map<string, number>();
       for (const near of weighed) {
         const memory = repo.get(near.id);
-        if (memory) found.set(near.id, { memory, score: 0, lexical: 0, semantic: near.similarity });
+        if (memory) found.set(near.id, { memory, score: 0, lexical: -(bm25.get(near.id) ?? 0) / lexical.scale, semantic: near.similarity });
       }
     }
   }
@@ -83,7 +82,15 @@ export async function hybridCandidates(repo: MemoryRepo, vectors: MemoryVectors,
 
 const poolOf = (options: SearchOptions) => options.pool ?? Math.max(50, options.limit * 4);
 
-function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, subject: Subject | null, options: SearchOptions): Map<string, Candidate> {
+interface LexicalFinds {
+  scored: Map<string, Candidate>;
+  /** Every stem of the question, for scoring memories found otherwise; null without stems. */
+  match: string | null;
+  /** What a lexical score of 1 stands for (see addLexical). */
+  scale: number;
+}
+
+function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, subject: Subject | null, options: SearchOptions): LexicalFinds {
   const scored = new Map<string, Candidate>();
   const stems = contentStems(query);
   const { matches, ideal } = stemSearch(repo, filter, stems, poolOf(options));
@@ -94,7 +101,7 @@ function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, s
     const known = new Set(matches.map((f) => f.memory.id));
     for (const f of stemSearch(repo, filter, focusStems, poolOf(options), focusTerms(subject)).matches) if (!known.has(f.memory.id)) matches.push(f);
   }
-  addLexical(scored, matches, 1, ideal);
+  const scale = addLexical(scored, matches, 1, ideal);
   // Trigrams where stems found too little: identifiers, compounds, a language we cannot stem.
   if (scored.size < options.limit) {
     const tri = trigramMatch(query);
@@ -102,7 +109,8 @@ function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, s
     const stemBest = Math.max(0, ...[...scored.values()].map((c) => c.lexical));
     if (tri) addLexical(scored, repo.searchTrigram(filter, tri, poolOf(options)), WEIGHTS.trigram * (stemBest || 1), 0);
   }
-  return scored;
+  const any = matchAny(stems);
+  return { scored, match: any && `stemmed : (${any})`, scale };
 }
 
 /**
@@ -110,7 +118,7 @@ function collectLexical(repo: MemoryRepo, filter: MemoryFilter, query: string, s
  * (`ideal`), or else by the best match of this search, so that lexical evidence weighs against
  * semantic similarity by how much of the question it covers.
  */
-function addLexical(into: Map<string, Candidate>, found: RankedMemory[], weight: number, ideal: number): void {
+function addLexical(into: Map<string, Candidate>, found: RankedMemory[], weight: number, ideal: number): number {
   const best = Math.max(ideal, ...found.map((f) => -f.bm25), Number.EPSILON);
   for (const { memory, bm25 } of found) {
     const lexical = (weight * -bm25) / best;
@@ -118,6 +126,7 @@ function addLexical(into: Map<string, Candidate>, found: RankedMemory[], weight:
     if (!known) into.set(memory.id, { memory, score: 0, lexical, semantic: null });
     else known.lexical = Math.max(known.lexical, lexical);
   }
+  return best;
 }
 
 function rank(candidates: Candidate[], subject: Subject | null, options: SearchOptions): Candidate[] {

@@ -1,6 +1,6 @@
-import type { ModelClient } from '../model/model-client.js';
 import type { Db } from '../store/database.js';
-import { memoryWhere, type MemoryFilter } from '../store/memory-repo.js';
+import { memoryWhere, type MemoryFilter, type MemoryRepo } from '../store/memory-repo.js';
+import { allEmbedded, markAllEmbedded } from './vector-index.js';
 
 /**
  * Optional semantic search. A model client that can embed (an OpenAI-compatible server with
@@ -24,8 +24,7 @@ const RETRY_AFTER_MS = 10 * 60_000;
 const EMBED_TIMEOUT_MS = 5_000;
 const failedAt = new WeakMap<object, number>();
 
-export function embedderOf(model: ModelClient): Embedder | null {
-  const capable = model as Partial<EmbeddingCapable> & object;
+export function embedderOf(capable: Partial<EmbeddingCapable> & object): Embedder | null {
   if (typeof capable.embed !== 'function') return null;
   const last = failedAt.get(capable);
   if (last !== undefined && Date.now() - last < RETRY_AFTER_MS) return null;
@@ -55,15 +54,7 @@ function normalize(v: Float32Array): Float32Array {
   return v;
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return 0;
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
 const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-const fromBlob = (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 export class MemoryVectors {
   constructor(private readonly db: Db) {}
@@ -82,22 +73,38 @@ export class MemoryVectors {
       )
       .all({ ...w.params, model, limit }) as { id: string; text: string }[];
   }
+}
 
-  /** The memories closest to a query vector, by cosine; a full scan, fine at personal scale. */
-  nearest(filter: MemoryFilter, model: string, query: Float32Array, limit: number): { id: string; similarity: number }[] {
-    const w = memoryWhere(filter, 'm.');
-    const rows = this.db
-      .prepare(`SELECT v.memory_id AS id, v.vector FROM memory_vectors v JOIN memories m ON m.id = v.memory_id WHERE v.model = @model AND ${w.sql}`)
-      .all({ ...w.params, model }) as { id: string; vector: Buffer }[];
-    return rows
-      .map((r) => ({ id: r.id, similarity: dot(query, fromBlob(r.vector)) }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, limit);
-  }
+/** Gives one memory (just written or corrected) its vector; a failure only leaves it lexical until a backfill. */
+export async function embedMemory(vectors: MemoryVectors, embedder: Embedder, memory: { id: string; text: string }, signal?: AbortSignal): Promise<void> {
+  const [vector] = (await embedder.embed([memory.text], signal)) ?? [];
+  if (vector) vectors.save(memory.id, embedder.model, vector);
+}
 
-  /** Embeds and stores one memory's text; failures only mean this memory stays lexical. */
-  async index(embedder: Embedder, memoryId: string, text: string, signal?: AbortSignal): Promise<void> {
-    const [vector] = (await embedder.embed([text], signal)) ?? [];
-    if (vector) this.save(memoryId, embedder.model, vector);
+/** Memories embedded per call, and per backfill: bounded work after each turn. */
+const BACKFILL_BATCH = 16;
+const BACKFILL_MAX = 256;
+
+/**
+ * Gives vectors to the memories of a view that have none (stored before embeddings were
+ * available, imported, edited), a batch at a time. Runs after a turn, never inside recall; stops
+ * at the first failure (the embedder then rests) and checks for work at no cost once all have one.
+ */
+export async function backfillVectors(repo: MemoryRepo, vectors: MemoryVectors, embedder: Embedder, filter: MemoryFilter, signal?: AbortSignal): Promise<number> {
+  let done = 0;
+  while (done < BACKFILL_MAX && !signal?.aborted && !allEmbedded(repo, filter, embedder.model)) {
+    const missing = vectors.missing(filter, embedder.model, BACKFILL_BATCH);
+    if (!missing.length) {
+      markAllEmbedded(repo, filter, embedder.model);
+      break;
+    }
+    const embedded = await embedder.embed(
+      missing.map((m) => m.text),
+      signal,
+    );
+    if (!embedded) break;
+    missing.forEach((m, i) => vectors.save(m.id, embedder.model, embedded[i]!));
+    done += missing.length;
   }
+  return done;
 }

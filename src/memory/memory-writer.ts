@@ -47,6 +47,8 @@ export interface MemoryDecisionInput {
   action?: MemoryAction;
   target_id?: string;
   summary: string;
+  /** Whom the memory is about, in words; absent: read from the summary (memory/subject.ts). */
+  subject?: string;
   memory_type: MemoryType;
   importance: number;
   scope: MemoryScope;
@@ -72,7 +74,11 @@ export function applyMemoryDecision(repo: MemoryRepo, decision: MemoryDecisionIn
   const target = resolveTarget(decision.target_id, candidates);
 
   if (action === 'update' && target) {
-    const memory = repo.update(target.id, { text, importance: Math.max(target.importance, decision.importance), memory_type: decision.memory_type }, place.taskId);
+    const memory = repo.update(
+      target.id,
+      { text, importance: Math.max(target.importance, decision.importance), memory_type: decision.memory_type, ...(decision.subject ? { subject: decision.subject } : {}) },
+      place.taskId,
+    );
     if (memory) return { kind: 'updated', memory, previousText: target.text };
   }
   const fresh: NewMemory = {
@@ -84,6 +90,7 @@ export function applyMemoryDecision(repo: MemoryRepo, decision: MemoryDecisionIn
     importance: decision.importance,
     metadata: decision.metadata,
     source_task_id: place.taskId,
+    ...(decision.subject ? { subject: decision.subject } : {}),
   };
   if (action === 'supersede' && target) {
     // The replacement must not be merged into the very memory it replaces.

@@ -64,6 +64,12 @@ export const memoryDecisionSchema = z.object({
     .transform((v) => (v === null || v === undefined ? undefined : String(v))),
   memory_type: z.enum(MEMORY_TYPES).default('note'),
   summary: z.string().default(''),
+  /** Whom the memory is about: "user", or as the user calls them ("user's sister Olga"). */
+  subject: z
+    .string()
+    .max(200)
+    .nullish()
+    .transform((v) => v?.trim() || undefined),
   importance: z.number().min(0).max(1).default(0.5),
   scope: z.enum(MEMORY_SCOPES).default('workspace'),
   metadata: z.record(z.string(), z.unknown()).default({}),

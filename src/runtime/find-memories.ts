@@ -1,5 +1,4 @@
 import { hybridCandidates } from '../memory/candidates.js';
-import { MemoryVectors } from '../memory/embeddings.js';
 import { recallEmbedder } from './recall-embedder.js';
 import type { Memory, MemoryView } from '../store/memory-repo.js';
 import type { TaskContext } from './task-context.js';
@@ -23,7 +22,7 @@ export async function findMemories(ctx: TaskContext): Promise<void> {
   const { store, model } = ctx.deps;
   const view: MemoryView = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
   if (!store.memories.hasAny(view)) return;
-  const matched = await hybridCandidates(store.memories, new MemoryVectors(store.db), recallEmbedder(model), { view }, ctx.state.message, {
+  const matched = await hybridCandidates(store.memories, recallEmbedder(model), { view }, ctx.state.message, {
     limit: MAX_MATCHES,
     signal: ctx.signal,
   });

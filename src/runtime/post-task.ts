@@ -1,5 +1,5 @@
 import { hybridCandidates } from '../memory/candidates.js';
-import { MemoryVectors } from '../memory/embeddings.js';
+import { backfillVectors, MemoryVectors } from '../memory/embeddings.js';
 import { recallEmbedder } from './recall-embedder.js';
 import { keepLesson } from '../memory/lessons.js';
 import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
@@ -53,7 +53,7 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
     const view = { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId };
     // The memories this exchange is most likely about: what a changed fact would replace.
     const existing = store.memories.hasAny(view)
-      ? (await hybridCandidates(store.memories, vectors, embedder, { view }, ctx.state.message, { limit: POLICY_CANDIDATES, signal: ctx.signal })).map((c) => c.memory)
+      ? (await hybridCandidates(store.memories, embedder, { view }, ctx.state.message, { limit: POLICY_CANDIDATES, signal: ctx.signal })).map((c) => c.memory)
       : [];
     const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer, existing), memoryDecisionSchema, { temperature: 0 });
     const target = resolveTarget(decision.target_id, existing);
@@ -64,12 +64,14 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
       summary: decision.summary,
       importance: decision.importance,
       scope: decision.scope,
+      ...(decision.subject ? { subject: decision.subject } : {}),
       ...(decision.action ? { action: decision.action } : {}),
       ...(target ? { target_memory_id: target.id } : {}),
     });
     const outcome = applyMemoryDecision(store.memories, decision, existing, { workspace: ctx.state.workspace, conversationId: ctx.state.conversationId, taskId: ctx.taskId });
     report(ctx, outcome);
-    if (embedder && outcome.kind !== 'none' && outcome.kind !== 'merged') await vectors.index(embedder, outcome.memory.id, outcome.memory.text, ctx.signal);
+    // The memory just written (or rewritten), and any other of this view still without a vector.
+    if (embedder) await backfillVectors(store.memories, vectors, embedder, { view }, ctx.signal);
   } catch (error) {
     reportFailure(ctx, 'memory_policy_failed', error);
   }

@@ -32,6 +32,7 @@ const ROLE_FORMATS_TEXT = [
   '[memory policy] Does the exchange just above hold something worth remembering about the user for later conversations (a fact, a ' +
     'preference, a note)? Reply {"should_store": bool, "action": "add|update|supersede|none", "target_id": "number of a kept memory ' +
     'listed in the job line, for update or supersede", "memory_type": "fact|preference|note", "summary": "one self-contained sentence", ' +
+    '"subject": "whom it is about: user, or as the user calls them (user\'s sister Olga, the billing project)", ' +
     '"importance": 0..1, "scope": "global|workspace|conversation", "metadata": {}}. "update" rewrites memory target_id with the summary ' +
     '(it was incomplete or slightly off); "supersede" stores the summary and retires target_id (the fact changed: a new name, a flipped ' +
     'preference); "add" stores a new memory; "none" stores nothing. Never store what a kept memory already says.',

@@ -13,6 +13,5 @@ export function recallEmbedder(model: ModelClient): Embedder | null {
     return embedderOf(model);
   }
   const source = model.embeddings();
-  // embedderOf is typed for a ModelClient but reads only `embed` and `embeddingModel`, which a source has.
-  return source ? embedderOf(source as unknown as ModelClient) : null;
+  return source ? embedderOf(source) : null;
 }

@@ -227,6 +227,16 @@ export class MemoryRepo {
     return this.ranked('memories_fts', filter, match, limit);
   }
 
+  /** BM25 of these memories (by id) for an FTS5 expression over the stemmed text; those that do not match are absent. */
+  bm25Of(match: string, ids: string[]): Map<string, number> {
+    if (!ids.length) return new Map();
+    const rows = this.statement(
+      `SELECT m.id AS id, bm25(memories_fts, 1.0, 0.0) AS bm25 FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
+       WHERE memories_fts MATCH @match AND m.id IN (SELECT value FROM json_each(@ids))`,
+    ).all({ match, ids: JSON.stringify(ids) }) as { id: string; bm25: number }[];
+    return new Map(rows.map((r) => [r.id, r.bm25]));
+  }
+
   /** The same over the trigram index of the raw text: substrings, identifiers, other scripts. */
   searchTrigram(filter: MemoryFilter, match: string, limit: number): RankedMemory[] {
     return this.ranked('memories_tri', filter, match, limit);

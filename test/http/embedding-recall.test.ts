@@ -42,18 +42,23 @@ async function chatOnce(t: TestApp, message: string): Promise<string> {
 const vectorRows = (t: TestApp) => t.app.store.db.prepare('SELECT model, COUNT(*) AS n FROM memory_vectors GROUP BY model').all();
 
 describe('embeddings found without configuration', () => {
-  it('an Ollama embedding model is found, named in health, and gives every memory a vector on recall', async () => {
+  it('an Ollama embedding model is found, named in health, and gives every memory a vector', async () => {
     const t = await appAgainst(['nomic-embed-text:latest']);
     const health = await t.get('/v1/health');
     expect(health.json.model.embedding).toEqual({ model: 'nomic-embed-text:latest', origin: 'detected' });
-    for (const text of MEMORIES) await t.post('/v1/memory', { text, scope: 'global' });
+    // Memories kept from before there were embeddings: none has a vector yet.
+    for (const text of MEMORIES) t.app.store.memories.add({ text, memory_type: 'fact', scope: 'global', workspace: null, conversation_id: null, importance: 0.5, metadata: {}, source_task_id: null });
     expect(vectorRows(t)).toEqual([]);
 
     const answer = await chatOnce(t, 'Which vehicle do I have?');
 
     expect(answer).toBe('You drive a red automobile.');
+    // After the turn (never inside its recall) every memory got its vector.
     expect(vectorRows(t)).toEqual([{ model: 'nomic-embed-text:latest', n: MEMORIES.length }]);
     expect(server!.probes).toContain('POST /v1/embeddings');
+    // A memory written through the API gets its vector at once.
+    await t.post('/v1/memory', { text: 'The user grows tomatoes on the balcony.', scope: 'global' });
+    expect(vectorRows(t)).toEqual([{ model: 'nomic-embed-text:latest', n: MEMORIES.length + 1 }]);
   });
 
   it('a server with no embedding model: recall stays lexical, and the server is not asked again each turn', async () => {

@@ -45,8 +45,8 @@ describe('embeddings, when the model can embed', () => {
     await chat(t, { message: question, workspace: t.dir });
 
     expect(numberedLines(model.calls.find((c) => c.role === 'recall')!.messages)[0]).toBe('0: The user owns a red automobile.');
-    // Older memories were embedded on the way, with the question, in one call.
-    expect(model.embedded[0]![0]).toBe(question);
+    // Each memory was embedded when it was written; recall embeds only the question.
+    expect(model.embedded.find((texts) => texts.includes(question))).toEqual([question]);
     const stored = t.app.store.db.prepare('SELECT model, length(vector) AS bytes FROM memory_vectors WHERE memory_id = ?').get(id);
     expect(stored).toEqual({ model: 'fake-embed', bytes: 4 * CONCEPTS.length });
     // A corrected text drops the old vector; the next recall embeds the new text.

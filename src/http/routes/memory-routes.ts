@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { hybridCandidates } from '../../memory/candidates.js';
-import { MemoryVectors } from '../../memory/embeddings.js';
+import { embedMemory, MemoryVectors } from '../../memory/embeddings.js';
 import { recallEmbedder } from '../../runtime/recall-embedder.js';
 import { memoryLineage } from '../../memory/lineage.js';
 import { rememberNew } from '../../memory/memory-writer.js';
@@ -18,6 +18,11 @@ type IdParams = { Params: { memoryId: string } };
  * see how a fact changed, and carry it all out and back in as JSON.
  */
 export function registerMemoryRoutes(app: FastifyInstance, { store, model }: Services): void {
+  /** A memory written here gets its vector at once, when the model embeds; imports get theirs after turns. */
+  const embed = async (memory: { id: string; text: string }) => {
+    const embedder = recallEmbedder(model);
+    if (embedder) await embedMemory(new MemoryVectors(store.db), embedder, memory);
+  };
   const requireMemory = (id: string) => {
     const memory = store.memories.get(id);
     if (!memory) throw new HttpError(404, 'not_found', `Unknown memory: ${id}`);
@@ -41,9 +46,11 @@ export function registerMemoryRoutes(app: FastifyInstance, { store, model }: Ser
         importance: body.importance,
         metadata: body.metadata,
         source_task_id: null,
+        ...(body.subject ? { subject: body.subject } : {}),
       },
       workspace,
     );
+    if (outcome.kind === 'stored') await embed(outcome.memory);
     // A near-duplicate is not stored twice: the existing memory comes back, reinforced, with 200.
     return reply.status(outcome.kind === 'stored' ? 201 : 200).send(outcome.memory);
   });
@@ -58,7 +65,7 @@ export function registerMemoryRoutes(app: FastifyInstance, { store, model }: Ser
       includeSuperseded: query.include_superseded,
     };
     if (!query.q) return { results: store.memories.find(filter, query.limit) };
-    const ranked = await hybridCandidates(store.memories, new MemoryVectors(store.db), recallEmbedder(model), filter, query.q, { limit: query.limit });
+    const ranked = await hybridCandidates(store.memories, recallEmbedder(model), filter, query.q, { limit: query.limit });
     return { results: ranked.map((c) => ({ ...c.memory, score: round(c.score) })) };
   });
 
@@ -80,7 +87,9 @@ export function registerMemoryRoutes(app: FastifyInstance, { store, model }: Ser
   app.patch<IdParams>('/v1/memory/:memoryId', async (request) => {
     requireMemory(request.params.memoryId);
     const patch = parseInput(memoryPatch, request.body);
-    return store.memories.update(request.params.memoryId, patch);
+    const memory = store.memories.update(request.params.memoryId, patch)!;
+    if (patch.text) await embed(memory);
+    return memory;
   });
 
   app.delete<IdParams>('/v1/memory/:memoryId', async (request, reply) => {

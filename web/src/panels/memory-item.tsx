@@ -42,6 +42,11 @@ export function MemoryItem({ memory, score, onChanged, onDeleted }: { memory: Me
         <span class={`panel-tag scope-${memory.scope}`} title={memory.workspace ?? memory.conversation_id ?? 'every workspace'}>
           {memory.scope === 'workspace' && memory.workspace ? `workspace: ${baseName(memory.workspace)}` : memory.scope}
         </span>
+        {memory.subject && (
+          <span class="muted" title="Whom this memory is about: recall puts it first for questions about them">
+            about {memory.subject}
+          </span>
+        )}
         <span class="muted">importance {memory.importance.toFixed(1)}</span>
         {score !== undefined && <span class="muted" title="How well it matches the search (higher is better)">score {score.toFixed(2)}</span>}
         <time class="muted" dateTime={memory.updated_at} title={fullTime(memory.updated_at)}>
