@@ -83,7 +83,7 @@ export async function embedMemory(vectors: MemoryVectors, embedder: Embedder, me
 
 /** Memories embedded per call, and per backfill: bounded work after each turn. */
 const BACKFILL_BATCH = 16;
-const BACKFILL_MAX = 256;
+const BACKFILL_MAX = 64;
 
 /**
  * Gives vectors to the memories of a view that have none (stored before embeddings were

@@ -90,6 +90,23 @@ function possessed(tokens: Token[], from: number, max: number): Token[] {
 }
 
 /**
+ * Where the user is in a text, and what of theirs it names: "my X" / "the user's X" (up to
+ * `words` words), "X пользователя", "X of the user".
+ */
+function userLinks(tokens: Token[], words: number): { user: boolean; own: Token[] } {
+  const own: Token[] = [];
+  let user = false;
+  tokens.forEach((t, i) => {
+    if (!isUser(t)) return;
+    user = true;
+    if (t.possessive || POSSESSIVE_USER_WORDS.has(t.word)) own.push(...possessed(tokens, i + 1, words));
+    else if (isUserGenitive(t) && !t.clauseStart && isContent(tokens[i - 1])) own.push(tokens[i - 1]!);
+    else own.push(...ofTheUser(tokens, i));
+  });
+  return { user, own };
+}
+
+/**
  * A stored memory's subject, from its text. Memories are written in the third person about
  * "the user", so a sentence with the user in it is about the user unless the user owns its
  * subject ("The user's wife …", "Жену пользователя …", "a colleague of the user"); a sentence
@@ -97,20 +114,12 @@ function possessed(tokens: Token[], from: number, max: number): Token[] {
  */
 export function subjectOfMemory(text: string): NamedSubject {
   const tokens = tokenize(text);
-  const own: Token[] = [];
-  let self = false;
-  tokens.forEach((t, i) => {
-    if (!isUser(t)) return;
-    self = true;
-    if (t.possessive || POSSESSIVE_USER_WORDS.has(t.word)) own.push(...possessed(tokens, i + 1, 1));
-    else if (isUserGenitive(t) && !t.clauseStart && isContent(tokens[i - 1])) own.push(tokens[i - 1]!);
-    else own.push(...ofTheUser(tokens, i));
-  });
-  if (!self) {
+  const { user, own } = userLinks(tokens, 1);
+  if (!user) {
     const lead = tokens.findIndex((t) => !STOP_WORDS.has(t.word));
     if (lead >= 0) own.push(...possessed(tokens, lead, 1));
   }
-  return finish(self, own);
+  return finish(user, own);
 }
 
 /**
@@ -120,23 +129,16 @@ export function subjectOfMemory(text: string): NamedSubject {
  */
 export function subjectOfQuestion(text: string): Subject | null {
   const tokens = tokenize(text);
-  const own: Token[] = [];
-  let self = false;
-  tokens.forEach((t, i) => {
-    if (!isUser(t)) return;
-    self = true;
-    if (t.possessive || POSSESSIVE_USER_WORDS.has(t.word)) own.push(...possessed(tokens, i + 1, 2));
-    else if (isUserGenitive(t) && !t.clauseStart && isContent(tokens[i - 1])) own.push(tokens[i - 1]!);
-    else own.push(...ofTheUser(tokens, i));
-  });
-  if (!self) {
+  // A question may say "my older sister", "мой день рождения": two words.
+  const { user, own } = userLinks(tokens, 2);
+  if (!user) {
     // Someone named: "Where does Anna live?", "When is Anna's birthday?".
     tokens.forEach((t, i) => {
       if (isContent(t) && ((t.capital && i > 0 && !t.clauseStart) || t.possessive)) own.push(t);
     });
     if (!own.length) return null;
   }
-  const { phrase: _phrase, ...subject } = finish(self, own);
+  const { phrase: _phrase, ...subject } = finish(user, own);
   return { ...subject, mentions: tokens.filter(isContent).map((t) => t.stem) };
 }
 

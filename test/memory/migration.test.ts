@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { afterThisTest, tempDir } from '../support/temp-dir.js';
 
-describe('migration 3 on a store written before it', () => {
+describe('migrations 3 to 7 on a store written before them', () => {
   it('keeps every memory and lesson, stems them once, and they are found by word forms', () => {
     const path = join(tempDir(), 'old.sqlite3');
     const old = new Database(path);
@@ -23,7 +23,9 @@ describe('migration 3 on a store written before it', () => {
     const store = Store.open(path);
     afterThisTest(() => store.close());
     expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(store.memories.get('mem_1')).toMatchObject({ updated_at: '2025-01-02T00:00:00.000Z', superseded_by: null });
+    // Migration 7: the memory learns whom it is about from its text, and is searched by it.
+    expect(store.memories.get('mem_1')).toMatchObject({ updated_at: '2025-01-02T00:00:00.000Z', superseded_by: null, subject: 'user' });
+    expect(store.db.prepare("SELECT about FROM memories WHERE id = 'mem_1'").get()).toEqual({ about: 'userself' });
     expect(lexicalCandidates(store.memories, { view: { workspace: '/ws' } }, 'Как меня зовут?', { limit: 3 })[0]?.memory.id).toBe('mem_1');
     expect(lexicalCandidates(store.memories, {}, 'Владимир', { limit: 3 })).toHaveLength(1);
     expect(store.experience.list(5)[0]).toMatchObject({ id: 'exp_1', task_message: 'Run the deploy script for staging.', workspace: '/ws' });
