@@ -107,8 +107,8 @@ function show(memories: ListedMemory[], json: boolean | undefined, empty: string
     console.log(empty);
     return 0;
   }
-  const rows = memories.map((m) => [m.id, m.memory_type, describeScope(m), m.text]);
-  console.log(formatTable(['ID', 'TYPE', 'SCOPE', 'TEXT'], rows, styleFor(process.stdout), process.stdout.isTTY ? process.stdout.columns : undefined));
+  const rows = memories.map((m) => [m.id, m.memory_type, describeScope(m), m.subject ?? '', m.text]);
+  console.log(formatTable(['ID', 'TYPE', 'SCOPE', 'ABOUT', 'TEXT'], rows, styleFor(process.stdout), process.stdout.isTTY ? process.stdout.columns : undefined));
   return 0;
 }
 
