@@ -5,6 +5,7 @@ import type { ModelConfigFile } from './model/model-config-file.js';
 import { DEFAULT_MODEL_IDLE_TIMEOUT_MS } from './model/idle-timeout.js';
 import { ROLES, type Role } from './model/roles.js';
 import { SERVER_SETTINGS, type ServerSetting } from './model/server-dialect.js';
+import { USUAL_SERVER_URLS } from './model/server-discovery.js';
 import { UserError } from './errors.js';
 import { tokenFilePath, validateToken } from './http/security/api-token.js';
 import { DATABASE_SIDE_FILES } from './store/data-folder.js';
@@ -47,6 +48,19 @@ export interface ModelConfig {
   embedded: { contextSize: number; sequences: number; gpu: 'auto' | false };
   /** DUCK_MODEL_IDLE_TIMEOUT_MS: a streamed reply that starts or goes on sending nothing for this long is stopped, and its task fails. */
   idleTimeoutMs: number;
+  /** Where the choice of server and models came from: the Settings view says what the environment fixes. */
+  sources: ModelSources;
+  /** Where to look for local servers besides the configured one: DUCK_DISCOVER (comma-separated URLs, or `off`); default the usual ports. */
+  discover: string[];
+}
+
+/** `env` wins over `file` (ducklm.config.json, which Settings writes); `default`: nobody said, ducklm may choose. */
+export type SettingSource = 'env' | 'file' | 'default';
+
+export interface ModelSources {
+  baseUrl: SettingSource;
+  modelPath: SettingSource;
+  models: Record<Role, SettingSource>;
 }
 
 export interface RoleModelSettings extends RoleDefaults {
@@ -115,10 +129,14 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
   const envBaseUrl = env.DUCK_MODEL_BASE_URL?.replace(/\/+$/, '') || null;
   const baseUrl = envBaseUrl ?? file?.baseUrl ?? null;
   const models = {} as Record<Role, string>;
+  const modelSources = {} as Record<Role, SettingSource>;
   const roles: Partial<Record<Role, RoleModelSettings>> = {};
   for (const role of ROLES) {
     const own = file?.roles?.[role];
-    models[role] = env[`DUCK_MODEL_${role.toUpperCase()}`] || env.DUCK_MODEL || own?.model || file?.model || 'local-main';
+    const fromEnv = env[`DUCK_MODEL_${role.toUpperCase()}`] || env.DUCK_MODEL;
+    const fromFile = own?.model || file?.model;
+    models[role] = fromEnv || fromFile || DEFAULT_MODEL_NAME;
+    modelSources[role] = fromEnv ? 'env' : fromFile ? 'file' : 'default';
     const settings: RoleModelSettings = {};
     if (!envBaseUrl && own?.baseUrl && own.baseUrl !== baseUrl) settings.baseUrl = own.baseUrl;
     if (own?.temperature !== undefined) settings.temperature = own.temperature;
@@ -132,21 +150,40 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
     server: serverSetting(env.DUCK_MODEL_SERVER) ?? file?.server ?? 'auto',
     roles,
     embeddingModel: embeddingSetting(env.DUCK_MODEL_EMBED),
-    modelPath: env.DUCK_MODEL_PATH || null,
+    modelPath: env.DUCK_MODEL_PATH || file?.modelPath || null,
     embedded: {
       contextSize: positiveInt('DUCK_MODEL_CONTEXT', env.DUCK_MODEL_CONTEXT, 4096),
       sequences: positiveInt('DUCK_MODEL_PARALLEL', env.DUCK_MODEL_PARALLEL, 4),
       gpu: env.DUCK_MODEL_GPU === 'off' ? false : 'auto',
     },
     idleTimeoutMs: positiveInt('DUCK_MODEL_IDLE_TIMEOUT_MS', env.DUCK_MODEL_IDLE_TIMEOUT_MS, DEFAULT_MODEL_IDLE_TIMEOUT_MS),
+    discover: discoverSetting(env.DUCK_DISCOVER),
+    sources: {
+      baseUrl: envBaseUrl ? 'env' : file?.baseUrl ? 'file' : 'default',
+      modelPath: env.DUCK_MODEL_PATH ? 'env' : file?.modelPath ? 'file' : 'default',
+      models: modelSources,
+    },
   };
 }
+
+/** The model name sent when nobody chose one; a server with one model (llama-server) ignores it. */
+export const DEFAULT_MODEL_NAME = 'local-main';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`Invalid ${name} "${value}": use a whole number of at least 1.`);
   return n;
+}
+
+function discoverSetting(value: string | undefined): string[] {
+  const trimmed = value?.trim();
+  if (!trimmed) return [...USUAL_SERVER_URLS];
+  if (trimmed.toLowerCase() === 'off') return [];
+  const urls = trimmed.split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
+  const bad = urls.find((u) => !/^https?:\/\//.test(u) || !URL.canParse(u));
+  if (bad) throw new UserError(`Invalid DUCK_DISCOVER "${bad}": use http:// URLs separated by commas, or off.`);
+  return urls;
 }
 
 /** `auto` and `off` in any case; anything else is a model name, kept as written. */

@@ -31,6 +31,20 @@ export class ModelRequestError extends DucklmError {
   }
 }
 
+/** The server has no model of the name asked for; `offered` lists those it has. */
+export class ModelNotFoundError extends ModelRequestError {
+  constructor(
+    readonly model: string,
+    readonly offered: string[],
+    baseUrl: string,
+    status: number | null,
+    options?: { cause?: unknown },
+  ) {
+    const list = offered.length > 12 ? `${offered.slice(0, 12).join(', ')} and ${offered.length - 12} more` : offered.join(', ');
+    super(`The model server at ${baseUrl} has no model "${model}". It offers: ${list}. Choose one in Settings, with \`ducklm models use <name>\`, or with DUCK_MODEL.`, status, options);
+  }
+}
+
 /** A model reply that does not follow its role's contract (e.g. a directive that is not JSON). */
 export class ModelBehaviorError extends DucklmError {
   constructor(

@@ -210,7 +210,7 @@ export class ChatSession {
     const server = this.o.inProcess ? 'a server in this process' : this.o.url;
     out.line(dim(`ducklm ${VERSION} · ${inert(server)} · workspace ${inert(this.o.workspace)}`));
     const model = health?.model;
-    if (model && !model.configured) out.line(yellow('No model server is configured: set DUCK_MODEL_BASE_URL (or DUCK_MODEL_PATH) where the server runs.'));
+    if (model && !model.configured) out.line(yellow('No model server found or configured: start one, or choose one with `ducklm models` (or set DUCK_MODEL_BASE_URL / DUCK_MODEL_PATH).'));
     else if (model && !model.reachable) out.line(yellow(`The model server at ${inert(`${model.base_url}`)} does not answer${model.detail ? `: ${inert(model.detail)}` : ''}.`));
     if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
     // --resume asks for its own conversation's paused task right away: no need to point at it.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { protectedDataPaths, type Config } from '../config.js';
 import { loadConfigWithFile } from '../model/model-config-file.js';
-import { createModelClient } from '../model/create-model-client.js';
+import { ModelSetup } from '../model/model-setup.js';
 import type { ModelClient } from '../model/model-client.js';
 import { BackgroundJobs } from '../runtime/background-jobs.js';
 import { Runtime } from '../runtime/runtime.js';
@@ -20,6 +20,7 @@ import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
+import { registerModelRoutes } from './routes/model-routes.js';
 import { registerRuleRoutes } from './routes/rule-routes.js';
 import { registerSkillRoutes } from './routes/skill-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
@@ -31,8 +32,12 @@ import { registerWebPage } from './web-page.js';
 
 export interface AppOptions {
   config?: Config;
-  /** Injected by tests (a scripted fake) or by other front ends; default: from the config. */
+  /** Injected by tests (a scripted fake) or by other front ends; default: from the config, found and chosen by ModelSetup. */
   model?: ModelClient;
+  /** The environment the config came from, read again after a model is chosen in Settings; default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** For tests: the fetch model discovery and clients use. */
+  fetch?: typeof fetch;
   runner?: CommandRunner;
   tools?: ToolRegistry;
   logger?: boolean;
@@ -56,7 +61,8 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   secureDataFolder(config.dataDir);
   const store = Store.open(config.dbPath);
   const log = options.log ?? ((message: string) => process.stderr.write(`ducklm: ${message}\n`));
-  const model = options.model ?? createModelClient(config.model);
+  const setup = options.model ? undefined : await ModelSetup.start({ config, env: options.env ?? process.env, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const model = options.model ?? setup!.client;
   // Starts finding out whether the server embeds, so that recall need not stay lexical for the first turns.
   model.embeddings?.();
   const taskLog = new TaskLog(store);
@@ -85,7 +91,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerSecurity(server, { token: resolveApiToken(config), host: config.host, port: config.port, allowRemote: config.allowRemote });
 
   const streams = new TaskStreams(taskLog, store, options.keepAliveMs ?? 15_000);
-  const services: Services = { runtime, store, model, streams };
+  const services: Services = { runtime, store, model, streams, ...(setup ? { setup } : {}) };
   registerHealthRoutes(server, services);
   registerChatRoutes(server, services);
   registerTaskRoutes(server, services);
@@ -94,6 +100,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerRuleRoutes(server, services);
   registerSkillRoutes(server, services);
   registerWorkspaceRoutes(server, services);
+  registerModelRoutes(server, services);
   registerWebPage(server);
 
   return {
@@ -107,7 +114,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
       streams.closeAll();
       await server.close();
       await runtime.idle();
-      await model.close?.();
+      await (setup ? setup.close() : model.close?.());
       store.close();
     },
   };

@@ -78,6 +78,11 @@ export class TaskStreams {
     });
   }
 
+  /** Tells a client the model's status now and whenever it changes: the page's header follows it. */
+  watchModel<T>(reply: FastifyReply, watch: (listener: (status: T) => void) => () => void): Promise<void> {
+    return this.open(reply, ({ write }) => watch((status) => write(`event: model_status\ndata: ${JSON.stringify(status)}\n\n`)));
+  }
+
   /** An SSE response that `start` writes to; `start` returns how to stop, called when the stream ends either way. */
   private open(reply: FastifyReply, start: (channel: { write(text: string): void; end(): void; ended(): boolean }) => () => void): Promise<void> {
     const res = reply.raw;

@@ -1,3 +1,4 @@
+import { ROLES } from '../model/roles.js';
 import { z } from 'zod';
 import { MEMORY_SCOPES, MEMORY_TYPES } from '../store/memory-repo.js';
 import { HttpError } from './http-error.js';
@@ -111,3 +112,30 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
   throw new HttpError(422, 'invalid_request', `Invalid request: ${summary}`, details);
 }
+
+/** `GET /v1/models?refresh=1`: ask the servers again before answering. */
+export const modelsQuery = z.object({ refresh: flag.default(false) });
+
+const modelName = z.string().trim().min(1).max(400);
+const serverUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http:// or https:// URL, e.g. http://127.0.0.1:8080/v1');
+
+/** `PUT /v1/models/selection`: a choice for ducklm.config.json; null: back to "ducklm chooses". */
+export const modelSelectionBody = z
+  .object({
+    base_url: serverUrl.nullable().optional(),
+    model: modelName.nullable().optional(),
+    roles: z.partialRecord(z.enum(ROLES), modelName.nullable()).optional(),
+    model_path: z.string().trim().min(1).max(4096).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' })
+  .transform((b) => ({
+    ...(b.base_url !== undefined ? { baseUrl: b.base_url } : {}),
+    ...(b.model !== undefined ? { model: b.model } : {}),
+    ...(b.roles ? { roles: b.roles } : {}),
+    ...(b.model_path !== undefined ? { modelPath: b.model_path } : {}),
+  }));

@@ -1,4 +1,5 @@
 import type { ModelClient } from '../model/model-client.js';
+import type { ModelSetup } from '../model/model-setup.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import type { TaskStreams } from './follow-stream.js';
@@ -7,5 +8,7 @@ export interface Services {
   runtime: Runtime;
   store: Store;
   model: ModelClient;
+  /** Finding and choosing the model; absent when the model was given in code (tests, other front ends). */
+  setup?: ModelSetup;
   streams: TaskStreams;
 }

@@ -31,6 +31,8 @@ const fileSchema = z.strictObject({
   server: z.enum(SERVER_SETTINGS).optional(),
   baseUrl: baseUrlSchema.optional(),
   model: z.string().min(1).optional(),
+  /** A GGUF file run in-process instead of a server (what DUCK_MODEL_PATH says). */
+  modelPath: z.string().min(1).optional(),
   roles: z.strictObject(Object.fromEntries(ROLES.map((role) => [role, roleSchema.optional()])) as Record<Role, z.ZodOptional<typeof roleSchema>>).optional(),
 });
 

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import { DucklmError, ModelRequestError } from '../errors.js';
+import { DucklmError, ModelNotFoundError, ModelRequestError } from '../errors.js';
 import { buildChatBody, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
 import { finishReasonOf } from './finish-reason.js';
 import { findEmbeddingModel, type EmbeddingFinding } from './embedding-discovery.js';
@@ -182,7 +182,7 @@ export class OpenAICompatibleClient implements ModelClient {
         finishReason: finishReasonOf(choice.finish_reason),
       };
     } catch (error) {
-      throw this.toModelError(error, model, options.signal);
+      throw await this.explain(error, model, options.signal);
     }
   }
 
@@ -229,7 +229,7 @@ export class OpenAICompatibleClient implements ModelClient {
         if (delta.content) yield* pieceChunks(splitter.push(delta.content));
       }
     } catch (error) {
-      throw this.toModelError(error, model, options.signal, Math.min(this.idleTimeoutMs, this.options.timeoutMs ?? Infinity));
+      throw await this.explain(error, model, options.signal, Math.min(this.idleTimeoutMs, this.options.timeoutMs ?? Infinity));
     }
     // The SDK ends an aborted stream quietly; the caller must still learn it was cut short.
     if (options.signal?.aborted) throw abortReason(options.signal);
@@ -279,6 +279,21 @@ export class OpenAICompatibleClient implements ModelClient {
 
   private requestOptions(signal: AbortSignal | undefined) {
     return { maxRetries: 0, ...(signal ? { signal } : {}) };
+  }
+
+  /**
+   * toModelError; and when the server refused a model it does not have (404, or 400 from a router
+   * or Ollama), the error lists the models it does have, read from `/v1/models`.
+   */
+  private async explain(error: unknown, model: string, signal: AbortSignal | undefined, timeoutMs?: number): Promise<unknown> {
+    const mapped = this.toModelError(error, model, signal, timeoutMs);
+    if (!(mapped instanceof ModelRequestError) || (mapped.status !== 404 && mapped.status !== 400)) return mapped;
+    const offered = await this.client.models
+      .list({ timeout: HEALTH_TIMEOUT_MS, ...(signal ? { signal } : {}) })
+      .then((page) => page.data.map((m) => m.id))
+      .catch(() => null);
+    if (!offered?.length || offered.includes(model)) return mapped;
+    return new ModelNotFoundError(model, offered, this.baseUrl, mapped.status, { cause: error });
   }
 
   private toModelError(error: unknown, model: string | null, signal: AbortSignal | undefined, timeoutMs = this.options.timeoutMs): unknown {

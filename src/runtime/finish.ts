@@ -1,4 +1,4 @@
-import { DucklmError, InterruptedError, ModelBehaviorError, ModelRequestError, ModelUnavailableError } from '../errors.js';
+import { DucklmError, InterruptedError, ModelBehaviorError, ModelNotFoundError, ModelRequestError, ModelUnavailableError } from '../errors.js';
 import type { TaskStatus } from '../events/task-event.js';
 import { generationStats } from './generation-stats.js';
 import { answerTurn } from './prompts.js';
@@ -49,6 +49,7 @@ function describeAbort(reason: unknown): { code: string; message: string; status
 
 function describeError(error: unknown, ctx: TaskContext): { code: string; message: string } {
   if (error instanceof ModelUnavailableError) return { code: 'model_unavailable', message: error.message };
+  if (error instanceof ModelNotFoundError) return { code: 'model_not_found', message: error.message };
   if (error instanceof ModelRequestError) return { code: 'model_error', message: error.message };
   if (error instanceof ModelBehaviorError) return { code: 'model_behavior', message: error.message };
   if (error instanceof DucklmError) return { code: 'task_failed', message: error.message };

@@ -40,6 +40,14 @@ export interface FakeServerOptions {
    * `/v1/embeddings` as the flavour does; a model the server does not list is still answered.
    */
   embeddingModels?: string[];
+  /**
+   * The chat models it offers (default just `fake-model`), listed in `/v1/models` (and Ollama's
+   * tags); a chat naming another is refused the way the flavour refuses it (Ollama: 404 "model
+   * … not found"), as servers with several models do.
+   */
+  chatModels?: string[];
+  /** Listen on this port (default: any free one): a test can stop a server and start it again where it was. */
+  port?: number;
 }
 
 export interface FakeReply {
@@ -97,6 +105,7 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
   const reasoningField = opts.reasoningField ?? flavor.reasoningField;
   let loading = opts.loading ?? false;
   const embeddingModels = opts.embeddingModels ?? [];
+  const chatModels = opts.chatModels ?? ['fake-model'];
   const requests: FakeRequest[] = [];
   const probes: string[] = [];
   const outcomes: Promise<RequestOutcome>[] = [];
@@ -117,15 +126,15 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     if (!isChat) probes.push(`${req.method} ${path}`);
     if (loading && !isChat) return sendJson(res, 503, LOADING_BODY);
     if (req.method === 'GET' && path === '/v1/models') {
-      const ids = ['fake-model', ...embeddingModels.filter((m) => m !== 'fake-model')];
+      const ids = [...chatModels, ...embeddingModels.filter((m) => !chatModels.includes(m))];
       return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: flavor.ownedBy })) });
     }
     if (opts.flavor === 'ollama' && req.method === 'GET' && path === '/api/tags') {
-      return sendJson(res, 200, { models: ['fake-model', ...embeddingModels].map((name) => ({ name, model: name, size: 1 })) });
+      return sendJson(res, 200, { models: [...chatModels, ...embeddingModels].map((name) => ({ name, model: name, size: 1 })) });
     }
     if (opts.flavor === 'ollama' && req.method === 'POST' && path === '/api/show') {
       const { model } = JSON.parse(await readBody(req)) as { model: string };
-      if (model !== 'fake-model' && !embeddingModels.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
+      if (!chatModels.includes(model) && !embeddingModels.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
       return sendJson(res, 200, { details: { format: 'gguf' }, capabilities: embeddingModels.includes(model) ? ['embedding'] : ['completion', 'tools'] });
     }
     if (opts.flavor === 'lmstudio' && req.method === 'GET' && path === '/api/v0/models') {
@@ -160,6 +169,9 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     outcomes.push(new Promise((resolve) => res.once('close', () => resolve(res.writableFinished ? 'completed' : 'aborted'))));
 
     if (loading) return sendJson(res, 503, LOADING_BODY);
+    if (opts.chatModels && !chatModels.includes(request.model)) {
+      return sendJson(res, opts.flavor === 'ollama' ? 404 : 400, { error: { message: `model "${request.model}" not found, try pulling it first`, type: 'api_error' } });
+    }
     const refusal = refuse(body);
     if (refusal) return sendJson(res, refusal.status, refusal.body);
     const reply = script(request);
@@ -225,7 +237,7 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

@@ -24,6 +24,7 @@ export interface TestApp {
   auth: Record<string, string>;
   get(path: string): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   post(path: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  put(path: string, body?: unknown): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   delete(path: string): Promise<{ status: number; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** `postStream` with the token. */
   stream(path: string, body: unknown): Promise<SseResponse>;
@@ -33,16 +34,21 @@ export interface TestApp {
   follow(path: string, headers?: Record<string, string>): ReturnType<typeof openFollow>;
 }
 
-/** A real ducklm app on a real port 0 listener, with a fake model and command runner. */
-export async function startTestApp(options: { model: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void; log?: (message: string) => void; keepAliveMs?: number }): Promise<TestApp> {
+/**
+ * A real ducklm app on a real port 0 listener, with a fake model and command runner. Without
+ * `model` the app finds and chooses one itself, as `ducklm serve` does, looking only where the
+ * test's env says (DUCK_DISCOVER, default off: never at the machine's usual ports).
+ */
+export async function startTestApp(options: { model?: ModelClient; runner?: CommandRunner; env?: NodeJS.ProcessEnv; dir?: string; config?: (c: Config) => void; log?: (message: string) => void; keepAliveMs?: number }): Promise<TestApp> {
   const dir = options.dir ?? tempDir();
   // DUCK_DATA_DIR keeps anything the app writes (a token file, if a test unsets the token) out of $HOME.
-  const config = loadConfig({ DUCK_DB_PATH: join(dir, 'duck.sqlite3'), DUCK_DATA_DIR: dir, DUCK_API_TOKEN: TEST_TOKEN, ...options.env });
+  const env = { DUCK_DB_PATH: join(dir, 'duck.sqlite3'), DUCK_DATA_DIR: dir, DUCK_API_TOKEN: TEST_TOKEN, DUCK_DISCOVER: 'off', ...options.env };
+  const config = loadConfig(env);
   config.runtime = { ...DEFAULT_LIMITS };
   options.config?.(config);
   // What the app will use: DUCK_API_TOKEN, or the data folder's token file if a test unset it.
   const token = resolveApiToken(config);
-  const app = await createApp({ config, model: options.model, runner: options.runner ?? new FakeCommandRunner(), log: options.log ?? (() => {}), ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}) });
+  const app = await createApp({ config, env, ...(options.model ? { model: options.model } : {}), runner: options.runner ?? new FakeCommandRunner(), log: options.log ?? (() => {}), ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}) });
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -64,6 +70,7 @@ export async function startTestApp(options: { model: ModelClient; runner?: Comma
     auth,
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body),
+    put: (path, body) => request('PUT', path, body),
     delete: (path) => request('DELETE', path),
     stream: (path, body) => postStream(baseUrl, path, body, { headers: auth }),
     openStream: (path, body) => openStream(baseUrl, path, body, auth),

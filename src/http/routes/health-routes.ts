@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../version.js';
 import type { Services } from '../services.js';
 
-export function registerHealthRoutes(app: FastifyInstance, { model }: Services): void {
+export function registerHealthRoutes(app: FastifyInstance, { model, setup }: Services): void {
   app.get('/v1/health', async () => {
     const health = await model.health(AbortSignal.timeout(3000));
     return {
@@ -15,6 +15,8 @@ export function registerHealthRoutes(app: FastifyInstance, { model }: Services):
         ...(health.detail ? { detail: health.detail } : {}),
         // What recall embeds with: named by DUCK_MODEL_EMBED (`configured`) or found (`detected`); null: lexical only.
         embedding: health.embedding ? { model: health.embedding.model, origin: health.embedding.origin } : null,
+        // ready | loading | down | unconfigured | choose, with what to do about it (GET /v1/models has the rest).
+        ...(setup ? { status: setup.status() } : {}),
       },
     };
   });
