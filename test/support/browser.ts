@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 import { startServe } from './cli-process.js';
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeScript } from './fake-openai-server.js';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeScript, type FakeServerOptions } from './fake-openai-server.js';
 import { afterThisTest, tempDir } from './temp-dir.js';
 
 export const CHROMIUM = process.env.DUCK_CHROMIUM ?? '/usr/bin/chromium';
@@ -54,24 +54,18 @@ export interface WebStack {
  * script sees `request.model` as 'planner' (action), 'thinker' (answers), 'recall' or 'other'
  * (memory policy and the rest).
  */
-export async function startWebStack(script: FakeScript, env: NodeJS.ProcessEnv = {}): Promise<WebStack> {
-  const model = await startFakeOpenAIServer(script);
+export async function startWebStack(script: FakeScript, env: NodeJS.ProcessEnv = {}, options: { fake?: FakeServerOptions; discover?: boolean } = {}): Promise<WebStack> {
+  const model = await startFakeOpenAIServer(script, options.fake);
   afterThisTest(() => model.close());
   const dir = tempDir();
   const workspace = join(dir, 'workspace');
   mkdirSync(workspace);
   const token = 'browser-token-0123456789-abcdef';
-  const served = await startServe([], {
-    HOME: dir,
-    DUCK_DATA_DIR: join(dir, 'data'),
-    DUCK_API_TOKEN: token,
-    DUCK_MODEL_BASE_URL: model.baseUrl,
-    DUCK_MODEL: 'other',
-    DUCK_MODEL_ACTION: 'planner',
-    DUCK_MODEL_THINKER: 'thinker',
-    DUCK_MODEL_RECALL: 'recall',
-    ...env,
-  }, { cwd: workspace });
+  // `discover`: nothing configured, the fake is found where ducklm looks; else the roles are routed by model name.
+  const models = options.discover
+    ? { DUCK_DISCOVER: model.baseUrl }
+    : { DUCK_MODEL_BASE_URL: model.baseUrl, DUCK_MODEL: 'other', DUCK_MODEL_ACTION: 'planner', DUCK_MODEL_THINKER: 'thinker', DUCK_MODEL_RECALL: 'recall' };
+  const served = await startServe([], { HOME: dir, DUCK_DATA_DIR: join(dir, 'data'), DUCK_API_TOKEN: token, ...models, ...env }, { cwd: workspace });
   const signInUrl = served.lines.find((line) => line.startsWith('open '))!.slice('open '.length);
   const b = await launchBrowser();
   return {

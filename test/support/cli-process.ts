@@ -32,7 +32,8 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, options: { 
  * its sign-in link. The process is stopped after the test, or earlier with `stop()`.
  */
 export async function startServe(args: string[], env: NodeJS.ProcessEnv, options: { cwd?: string } = {}): Promise<{ url: string; lines: string[]; stop(signal?: NodeJS.Signals): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+  // Never the machine's own model servers: a test says where to look (DUCK_DISCOVER) if it wants discovery.
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { PATH: process.env.PATH, DUCK_DISCOVER: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
   const exit = once(child, 'exit');
   /** SIGTERM shuts down in order; SIGKILL is a crash. */
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {

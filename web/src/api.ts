@@ -60,11 +60,48 @@ const query = (params: Record<string, string | number | boolean | undefined>) =>
   return text ? `?${text}` : '';
 };
 
+/** What the header shows, as the server works it out (`GET /v1/models/status/stream`). */
+export interface ModelStatus {
+  state: 'ready' | 'loading' | 'down' | 'unconfigured' | 'choose';
+  where: string | null;
+  model: string | null;
+  detail: string;
+}
+
 export interface Health {
   status: string;
   version: string;
-  model?: { configured: boolean; reachable: boolean; base_url: string | null; detail?: string };
+  model?: { configured: boolean; reachable: boolean; base_url: string | null; detail?: string; status?: ModelStatus };
 }
+
+export type RoleName = 'action' | 'thinker' | 'recall' | 'memory_policy' | 'critic';
+
+/** `GET /v1/models`: the servers found, what they offer, and the choice per role with where it comes from. */
+export interface ModelsOverview {
+  status: ModelStatus;
+  servers: {
+    base_url: string;
+    configured_as?: string;
+    kind: string;
+    label: string;
+    reachable: boolean;
+    loading: boolean;
+    models: { id: string; kind?: 'chat' | 'embedding'; loaded?: boolean }[];
+  }[];
+  selection: {
+    how: 'embedded' | 'configured' | 'found' | 'none';
+    base_url: string | null;
+    model_path: string | null;
+    models: Record<RoleName, { model: string; source: 'env' | 'file' | 'default' }>;
+    base_url_source: 'env' | 'file' | 'default';
+    model_path_source: 'env' | 'file' | 'default';
+    unchosen: RoleName[];
+    notes: string[];
+    locked: string[];
+  };
+}
+
+export type ModelSelection = { base_url?: string | null; model?: string | null; roles?: Partial<Record<RoleName, string | null>>; model_path?: string | null };
 
 export interface ConversationDetail {
   conversation_id: string;
@@ -79,6 +116,8 @@ export type MemoryPatch = Partial<Pick<Memory, 'text' | 'importance' | 'memory_t
 
 export const api = {
   health: () => call<Health>('GET', '/v1/health'),
+  models: (refresh = false) => call<ModelsOverview>('GET', `/v1/models${query({ refresh: refresh ? 1 : undefined })}`),
+  chooseModel: (selection: ModelSelection) => call<ModelsOverview>('PUT', '/v1/models/selection', selection),
   conversations: (workspace?: string, limit = 100) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit })}`),
   conversation: (id: string) => call<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
   task: (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`),
@@ -175,3 +214,7 @@ export type ConversationEvent = import('../../src/events/conversation-event.js')
 /** Watches a conversation for tasks started in it (first those still running or paused) until `signal` hangs up. */
 export const watchConversation = (conversationId: string, onEvent: (event: ConversationEvent) => void, signal?: AbortSignal) =>
   readStream(`/v1/conversations/${encodeURIComponent(conversationId)}/stream`, { method: 'GET' }, (event) => onEvent(event as unknown as ConversationEvent), signal);
+
+/** The model's status now and at every change, until `signal` hangs up. */
+export const watchModelStatus = (onStatus: (status: ModelStatus) => void, signal?: AbortSignal) =>
+  readStream('/v1/models/status/stream', { method: 'GET' }, (event) => onStatus(event as unknown as ModelStatus), signal);

@@ -39,7 +39,8 @@ function TurnView({ turn, actions }: { turn: Turn; actions: TurnActions }) {
               </button>
             </p>
           )}
-          {turn.error && !(stopped && turn.error.code === 'cancelled') && (
+          {turn.error && NO_MODEL.has(turn.error.code) && <SetupCard message={turn.error.message} />}
+          {turn.error && !NO_MODEL.has(turn.error.code) && !(stopped && turn.error.code === 'cancelled') && (
             <p class="inline-error" role="alert" data-testid="turn-error">
               {turn.error.message}
             </p>
@@ -72,6 +73,23 @@ export function MessageList({ turns, busy, actions }: { turns: Turn[]; busy: boo
       {turns.map((turn) => (
         <TurnView key={turn.key} turn={turn} actions={actions} />
       ))}
+    </div>
+  );
+}
+
+/** Errors that mean there is no model to answer with: fixed in Settings, not by retyping. */
+const NO_MODEL = new Set(['model_unavailable', 'model_not_found']);
+
+/** Instead of a bare error: what is wrong with the model, and where to fix it. */
+function SetupCard({ message }: { message: string }) {
+  return (
+    <div class="setup-card" role="alert" data-testid="setup-card">
+      <p data-testid="turn-error">{message}</p>
+      <p>
+        <a class="button primary" href="#settings" data-testid="setup-open-settings">
+          Choose a model in Settings
+        </a>
+      </p>
     </div>
   );
 }

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, UNAUTHORIZED_EVENT, type Health } from '../api.js';
+import { api, UNAUTHORIZED_EVENT, type ModelStatus } from '../api.js';
 import { ChatView } from '../chat/chat-view.js';
 import { AuditView } from '../panels/audit-view.js';
 import { ConversationList } from '../panels/conversation-list.js';
 import { LessonsView } from '../panels/lessons-view.js';
 import { MemoryView } from '../panels/memory-view.js';
+import { SettingsView } from '../panels/settings-view.js';
 import { WorkspacePicker } from '../panels/workspace-picker.js';
 import { hashOf, useRoute, VIEWS, type View } from './route.js';
 import { SignIn } from './sign-in.js';
+import { useModelStatus } from './use-model-status.js';
 
-const LABELS: Record<View, string> = { chat: 'Chat', memory: 'Memory', lessons: 'Lessons', audit: 'Audit' };
+const LABELS: Record<View, string> = { chat: 'Chat', memory: 'Memory', lessons: 'Lessons', audit: 'Audit', settings: 'Settings' };
 const WORKSPACE_KEY = 'ducklm.workspace';
 
 type Auth = 'checking' | 'signed-in' | 'signed-out';
@@ -27,7 +29,6 @@ export function App() {
   useEffect(() => {
     if (view === 'chat') setLastChat(conversationId);
   }, [view, conversationId]);
-  const [health, setHealth] = useState<Health | null>(null);
 
   useEffect(() => {
     const signOut = () => setAuth('signed-out');
@@ -43,10 +44,7 @@ export function App() {
     return () => window.removeEventListener(UNAUTHORIZED_EVENT, signOut);
   }, []);
 
-  useEffect(() => {
-    if (auth !== 'signed-in') return;
-    api.health().then(setHealth, () => setHealth(null));
-  }, [auth]);
+  const modelStatus = useModelStatus(auth === 'signed-in');
 
   const setWorkspace = useCallback((path: string) => {
     localStorage.setItem(WORKSPACE_KEY, path);
@@ -84,7 +82,7 @@ export function App() {
             </a>
           ))}
         </nav>
-        <ModelStatus health={health} />
+        <ModelStatusBadge status={modelStatus} />
       </header>
       <aside class="sidebar" aria-label="Conversations">
         <ConversationList workspace={workspace} selectedId={conversationId} onSelect={selectConversation} version={listVersion} />
@@ -95,19 +93,29 @@ export function App() {
         {view === 'memory' && <MemoryView workspace={workspace} />}
         {view === 'lessons' && <LessonsView />}
         {view === 'audit' && <AuditView />}
+        {view === 'settings' && <SettingsView status={modelStatus} />}
       </main>
     </div>
   );
 }
 
-function ModelStatus({ health }: { health: Health | null }) {
-  const model = health?.model;
-  const state = !model ? 'unknown' : !model.configured ? 'unconfigured' : model.reachable ? 'ok' : 'down';
-  const text = { unknown: 'model: ?', unconfigured: 'no model configured', ok: 'model ready', down: 'model unreachable' }[state];
+const STATUS_TEXT: Record<ModelStatus['state'] | 'unknown', string> = {
+  unknown: 'model: ?',
+  ready: 'model ready',
+  loading: 'model loading',
+  down: 'model unreachable',
+  unconfigured: 'no model configured',
+  choose: 'choose a model',
+};
+
+/** The header's dot: follows the model live; a click opens Settings, where it is chosen or fixed. */
+function ModelStatusBadge({ status }: { status: ModelStatus | null }) {
+  const state = status?.state ?? 'unknown';
+  const title = [status?.model, status?.where, status?.detail].filter(Boolean).join(' · ');
   return (
-    <span class={`model-status ${state}`} title={model?.base_url ?? model?.detail ?? ''} data-testid="model-status">
+    <a href="#settings" class={`model-status ${state}`} title={title} data-testid="model-status" data-state={state}>
       <span class="dot" aria-hidden="true" />
-      <span class="label">{text}</span>
-    </span>
+      <span class="label">{STATUS_TEXT[state]}</span>
+    </a>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 
-export const VIEWS = ['chat', 'memory', 'lessons', 'audit'] as const;
+export const VIEWS = ['chat', 'memory', 'lessons', 'audit', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** Where the page is: a view and, in the chat, the conversation shown (null: a new one). */

@@ -1,0 +1,73 @@
+/**
+ * The model from inside the page: the header follows the model server going down and coming
+ * back, a first message without a chosen model shows a setup card, and a model chosen in
+ * Settings answers the next message, with no restart.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../support/cli-process.js';
+import { launchBrowser, screenshot, startWebStack } from '../support/browser.js';
+import { startFakeOpenAIServer, type FakeScript } from '../support/fake-openai-server.js';
+import { afterThisTest } from '../support/temp-dir.js';
+import { openChat, sendMessage, text } from './chat-helpers.js';
+
+beforeAll(async () => {
+  assertBuilt();
+  await launchBrowser();
+});
+
+/** Every structured role gets a fitting reply; the answer names the model that wrote it. */
+const script: FakeScript = ({ model, body }) => {
+  const format = (body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
+  if (format === 'action_directive') return { content: JSON.stringify({ answer_now: true }) };
+  if (format === 'recall_verdict') return { content: JSON.stringify({ answer_now: true, relevant_ids: [] }) };
+  if (format === 'memory_decision') return { content: JSON.stringify({ should_store: false }) };
+  return { content: `Answered by ${model}.` };
+};
+
+const state = (page: import('playwright-core').Page) => page.getByTestId('model-status').getAttribute('data-state');
+
+describe('the model, from the page', () => {
+  it('the header follows the model server going down and coming back, within seconds', async () => {
+    const stack = await startWebStack(script, {}, { discover: true });
+    const page = await openChat(stack);
+    await expect.poll(() => state(page), { timeout: 15_000 }).toBe('ready');
+    expect(await text(page, 'model-status')).toContain('model ready');
+
+    const port = Number(new URL(stack.model.baseUrl).port);
+    await stack.model.close();
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('down');
+    expect(await text(page, 'model-status')).toContain('model unreachable');
+
+    const again = await startFakeOpenAIServer(script, { port });
+    afterThisTest(() => again.close());
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('ready');
+    await sendMessage(page, 'hello again');
+    await expect.poll(() => text(page, 'answer'), { timeout: 15_000 }).toContain('Answered by fake-model.');
+  });
+
+  it('without a chosen model the first message shows a setup card; a model chosen in Settings answers the next one', async () => {
+    const stack = await startWebStack(script, {}, { discover: true, fake: { flavor: 'llamacpp', chatModels: ['qwen3-4b', 'gemma-3-1b'] } });
+    const page = await openChat(stack);
+    await expect.poll(() => state(page), { timeout: 15_000 }).toBe('choose');
+
+    await sendMessage(page, 'hello');
+    const card = page.getByTestId('setup-card');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('It offers: qwen3-4b, gemma-3-1b');
+    await page.getByTestId('setup-open-settings').click();
+
+    await page.getByTestId('settings-view').waitFor();
+    const gemma = page.locator('[data-testid="settings-model"][data-model="gemma-3-1b"]');
+    await gemma.getByRole('button', { name: 'Use' }).click();
+    await page.getByTestId('settings-saved').waitFor();
+    await expect.poll(() => state(page), { timeout: 15_000 }).toBe('ready');
+    await screenshot(page, 'settings');
+    const saved = await stack.api('GET', '/v1/models');
+    expect(saved.selection.models.thinker).toEqual({ model: 'gemma-3-1b', source: 'file' });
+
+    await page.getByTestId('nav-chat').click();
+    await page.getByTestId('composer').waitFor();
+    await sendMessage(page, 'hello again');
+    await expect.poll(() => text(page, 'answer'), { timeout: 15_000 }).toContain('Answered by gemma-3-1b.');
+  });
+});
