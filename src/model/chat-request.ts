@@ -17,8 +17,8 @@ export interface RoleDefaults {
 }
 
 /**
- * llama.cpp's own schema form: every llama-server build holds a reply to it, while builds before
- * the OpenAI nested form was read accept `{"type": "json_schema", "json_schema": …}` and ignore it.
+ * llama.cpp's own schema form, documented and enforced by old and new llama-server builds alike;
+ * older builds accept the OpenAI nested `{"type": "json_schema", "json_schema": …}` and ignore it.
  */
 export interface LlamaJsonObjectFormat {
   type: 'json_object';
@@ -85,8 +85,9 @@ function withJsonInstruction(messages: ChatMessage[], format: ResponseFormat): C
  * - Ollama 0.11.5 to 0.12.3 took `reasoning_effort: "none"` as a think level only gpt-oss has:
  *   `think value "none" is not supported for this model`; later ones say `invalid reasoning value`
  *   for a level they do not know.
- * - llama-server with a template that opens `<think>` and `--reasoning-format none` cannot set up
- *   a schema's grammar: `Failed to initialize samplers: std::exception`.
+ * - llama-server with a template that opens `<think>` and `--reasoning-format none` (and, as
+ *   reported, newer builds with a SentencePiece-vocabulary model) cannot set up a schema's
+ *   grammar: HTTP 400 `Failed to initialize samplers: std::exception`, whatever the schema's form.
  */
 const REJECTIONS: [OptionalField, RegExp][] = [
   ['chat_template_kwargs', /chat_template_kwargs|enable_thinking/i],
