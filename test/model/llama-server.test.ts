@@ -66,12 +66,13 @@ describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
   it('a schema goes in llama.cpp\'s own form (json_object with schema), which the server holds the reply to', async () => {
     const sent: ChatBody[] = [];
     const recording = new OpenAICompatibleClient({ baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'auto', fetch: recordingBodies(sent) });
-    // Values random weights would never write unless the grammar forced them.
+    // Values random weights would never write unless the grammar forced them; room for the
+    // whitespace the grammar allows between tokens.
     const schema = { type: 'object', properties: { color: { type: 'string', enum: ['vermilion-seven', 'ultramarine-nine'] } }, required: ['color'], additionalProperties: false };
 
     for (const reply of [
-      await recording.chat('action', ask, { responseFormat: { name: 'color', schema }, reasoning: 'off', maxOutputTokens: 64 }),
-      await recording.chat('action', ask, { responseFormat: { name: 'color', schema }, reasoning: 'off', maxOutputTokens: 64, stopWhen: () => false }),
+      await recording.chat('action', ask, { responseFormat: { name: 'color', schema }, reasoning: 'off', maxOutputTokens: 256 }),
+      await recording.chat('action', ask, { responseFormat: { name: 'color', schema }, reasoning: 'off', maxOutputTokens: 256, stopWhen: () => false }),
     ]) {
       expect(reply.finishReason).toBe('stop');
       expect(['vermilion-seven', 'ultramarine-nine']).toContain((JSON.parse(reply.content) as { color: string }).color);
