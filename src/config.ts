@@ -44,8 +44,8 @@ export interface ModelConfig {
   embeddingModel: string;
   /** DUCK_MODEL_PATH: a GGUF file run in-process (src/model/embedded/); when set it serves every role and no server is used. */
   modelPath: string | null;
-  /** Embedded engine sizing: DUCK_MODEL_CONTEXT (tokens per request), DUCK_MODEL_PARALLEL (concurrent requests), DUCK_MODEL_GPU=off. */
-  embedded: { contextSize: number; sequences: number; gpu: 'auto' | false };
+  /** Embedded engine sizing: DUCK_MODEL_CONTEXT (tokens per request), DUCK_MODEL_PARALLEL (concurrent requests), DUCK_MODEL_GPU=off, DUCK_MODEL_THREADS (CPU threads). */
+  embedded: { contextSize: number; sequences: number; gpu: 'auto' | false; threads?: number };
   /** DUCK_MODEL_IDLE_TIMEOUT_MS: a streamed reply that starts or goes on sending nothing for this long is stopped, and its task fails. */
   idleTimeoutMs: number;
   /** Where the choice of server and models came from: the Settings view says what the environment fixes. */
@@ -155,6 +155,7 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
       contextSize: positiveInt('DUCK_MODEL_CONTEXT', env.DUCK_MODEL_CONTEXT, 4096),
       sequences: positiveInt('DUCK_MODEL_PARALLEL', env.DUCK_MODEL_PARALLEL, 4),
       gpu: env.DUCK_MODEL_GPU === 'off' ? false : 'auto',
+      ...(env.DUCK_MODEL_THREADS ? { threads: positiveInt('DUCK_MODEL_THREADS', env.DUCK_MODEL_THREADS, 1) } : {}),
     },
     idleTimeoutMs: positiveInt('DUCK_MODEL_IDLE_TIMEOUT_MS', env.DUCK_MODEL_IDLE_TIMEOUT_MS, DEFAULT_MODEL_IDLE_TIMEOUT_MS),
     discover: discoverSetting(env.DUCK_DISCOVER),

@@ -4,18 +4,32 @@
  * scenarios' messages) and answers by the label of the one the prompt is about.
  *
  * Its role comes from `response_format.json_schema.name` (action_directive → action, recall_verdict
- * → recall, memory_decision → memory_policy, whatever the schema says); a stream without a
- * response_format is the thinker, anything else the critic. The current message is the newest
+ * → recall, memory_decision → memory_policy, whatever the schema says), or, in llama.cpp's own form
+ * `{type: "json_object", schema}` that ducklm sends a llama-server (the simulator passes for one),
+ * from the key that only that role's schema has; a stream without a response_format is the
+ * thinker, anything else the critic. The current message is the newest
  * user-role message that contains a known message (the longest one it contains). Structured
  * replies are JSON.stringify of objects built in a fixed key order, so a reader that stops at the
  * first key can decide as early as with a real server's grammar.
  */
 
 const ROLE_BY_FORMAT = { action_directive: 'action', recall_verdict: 'recall', memory_decision: 'memory_policy' };
+/** The key only that role's schema has (src/model/role-replies.ts ROLE_FORMATS). */
+const ROLE_BY_SCHEMA_KEY = [
+  ['"actions"', 'action'],
+  ['"relevant_ids"', 'recall'],
+  ['"should_store"', 'memory_policy'],
+];
 
 export function roleOf(body) {
   const name = body?.response_format?.json_schema?.name;
   if (typeof name === 'string' && ROLE_BY_FORMAT[name]) return ROLE_BY_FORMAT[name];
+  const schema = body?.response_format?.schema;
+  if (schema) {
+    const text = JSON.stringify(schema);
+    const found = ROLE_BY_SCHEMA_KEY.find(([key]) => text.includes(key));
+    if (found) return found[1];
+  }
   if (body?.response_format) return 'critic';
   return body?.stream === true ? 'thinker' : 'critic';
 }

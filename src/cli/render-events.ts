@@ -188,6 +188,7 @@ export function formatStats(stats: GenerationStats): string {
   const parts = [];
   if (stats.completion_tokens > 0) parts.push(plural(stats.completion_tokens, 'token'));
   if (stats.avg_tokens_per_second > 0) parts.push(`${stats.avg_tokens_per_second.toFixed(1)} tok/s`);
+  if (stats.prompt_ms !== undefined) parts.push(`prompt ${stats.prompt_ms < 1000 ? `${Math.round(stats.prompt_ms)} ms` : `${(stats.prompt_ms / 1000).toFixed(1)} s`}`);
   parts.push(`${(stats.total_ms / 1000).toFixed(1)} s`);
   return parts.join(' · ');
 }

@@ -18,6 +18,10 @@ export const generationStatsSchema = z.object({
   min_tokens_per_second: z.number(),
   avg_tokens_per_second: z.number(),
   max_tokens_per_second: z.number(),
+  /** Time the server spent reading prompts, over the calls where it said (llama.cpp `timings.prompt_ms`). */
+  prompt_ms: z.number().optional(),
+  /** Prompt tokens it read (cached ones left out) per second of that time. */
+  prompt_tokens_per_second: z.number().optional(),
 });
 export type GenerationStats = z.infer<typeof generationStatsSchema>;
 

@@ -16,8 +16,20 @@ export interface RoleDefaults {
   maxTokens?: number;
 }
 
+/**
+ * llama.cpp's own schema form, documented and enforced by old and new llama-server builds alike;
+ * older builds accept the OpenAI nested `{"type": "json_schema", "json_schema": …}` and ignore it.
+ */
+export interface LlamaJsonObjectFormat {
+  type: 'json_object';
+  schema: Record<string, unknown>;
+}
+
 /** Fields local servers understand that the OpenAI types do not declare. */
-export type ChatBody = Omit<ChatCompletionCreateParamsNonStreaming, 'stream'> & { chat_template_kwargs?: { enable_thinking: boolean } };
+export type ChatBody = Omit<ChatCompletionCreateParamsNonStreaming, 'stream' | 'response_format'> & {
+  response_format?: ChatCompletionCreateParamsNonStreaming['response_format'] | LlamaJsonObjectFormat;
+  chat_template_kwargs?: { enable_thinking: boolean };
+};
 
 export interface ChatRequestInput {
   model: string;
@@ -41,9 +53,7 @@ export function buildChatBody(input: ChatRequestInput): { body: ChatBody; sent: 
     ...(temperature !== undefined ? { temperature } : {}),
     ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
   };
-  if (format && !promptForJson) {
-    body.response_format = { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: true } };
-  }
+  if (format && !promptForJson) body.response_format = schemaFormat(format, input.dialect);
   if (options.reasoning === 'off') {
     const off = reasoningOffFields(input.dialect);
     if (off.chat_template_kwargs && !dropped.has('chat_template_kwargs')) body.chat_template_kwargs = off.chat_template_kwargs;
@@ -51,6 +61,12 @@ export function buildChatBody(input: ChatRequestInput): { body: ChatBody; sent: 
   }
   const sent = (['response_format', 'chat_template_kwargs', 'reasoning_effort'] as const).filter((field) => body[field] !== undefined);
   return { body, sent };
+}
+
+/** The schema in the form this dialect's servers hold a reply to (see `LlamaJsonObjectFormat`). */
+function schemaFormat(format: ResponseFormat, dialect: ServerDialect): NonNullable<ChatBody['response_format']> {
+  if (dialect === 'llamacpp') return { type: 'json_object', schema: format.schema };
+  return { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: true } };
 }
 
 /** What replaces `response_format` on a server without it; the runtime validates the reply with zod. */
@@ -69,8 +85,9 @@ function withJsonInstruction(messages: ChatMessage[], format: ResponseFormat): C
  * - Ollama 0.11.5 to 0.12.3 took `reasoning_effort: "none"` as a think level only gpt-oss has:
  *   `think value "none" is not supported for this model`; later ones say `invalid reasoning value`
  *   for a level they do not know.
- * - llama-server with a template that opens `<think>` and `--reasoning-format none` cannot set up
- *   a schema's grammar: `Failed to initialize samplers: std::exception`.
+ * - llama-server with a template that opens `<think>` and `--reasoning-format none` (and, as
+ *   reported, newer builds with a SentencePiece-vocabulary model) cannot set up a schema's
+ *   grammar: HTTP 400 `Failed to initialize samplers: std::exception`, whatever the schema's form.
  */
 const REJECTIONS: [OptionalField, RegExp][] = [
   ['chat_template_kwargs', /chat_template_kwargs|enable_thinking/i],

@@ -29,5 +29,18 @@ export function generationStats(calls: ModelCallStat[], timeToFirstTokenMs: numb
     min_tokens_per_second: rates.length ? round(Math.min(...rates)) : 0,
     avg_tokens_per_second: rates.length ? round(sum / rates.length) : 0,
     max_tokens_per_second: rates.length ? round(Math.max(...rates)) : 0,
+    ...promptSpeed(calls),
   };
+}
+
+/**
+ * Prompt reading as the server measured it, over the calls it measured: how long, and how fast
+ * it read the tokens it did not have cached. Nothing when no call was measured.
+ */
+function promptSpeed(calls: ModelCallStat[]): Pick<GenerationStats, 'prompt_ms' | 'prompt_tokens_per_second'> {
+  const measured = calls.filter((c) => c.promptMs !== undefined);
+  if (!measured.length) return {};
+  const ms = measured.reduce((n, c) => n + c.promptMs!, 0);
+  const read = measured.reduce((n, c) => n + Math.max(0, c.promptTokens - (c.cachedPromptTokens ?? 0)), 0);
+  return { prompt_ms: round(ms), ...(ms > 0 && read > 0 ? { prompt_tokens_per_second: round((read / ms) * 1000) } : {}) };
 }

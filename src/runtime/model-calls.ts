@@ -70,6 +70,7 @@ function record(
     firstTokenMs,
     ...(usage.tokensPerSecond ? { tokensPerSecond: usage.tokensPerSecond } : {}),
     ...(usage.cachedPromptTokens !== undefined ? { cachedPromptTokens: usage.cachedPromptTokens } : {}),
+    ...(usage.promptMs !== undefined ? { promptMs: usage.promptMs } : {}),
   });
   ctx.emitter.emit({
     type: 'model_call',

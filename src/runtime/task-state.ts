@@ -28,6 +28,8 @@ export const modelCallStatSchema = z.object({
   tokensPerSecond: z.number().optional(),
   /** Prompt tokens the server served from its prompt cache, when it says. */
   cachedPromptTokens: z.number().optional(),
+  /** How long the server took to read the prompt (the part not cached), when it says. */
+  promptMs: z.number().optional(),
 });
 export type ModelCallStat = z.infer<typeof modelCallStatSchema>;
 

@@ -2,7 +2,7 @@
 // GGUF that the repo's own script writes: nothing is downloaded. The model talks nonsense, so the
 // tests check structure (valid JSON by grammar, deltas, usage, concurrency, abort), not wording.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyGguf } from '../../scripts/make-tiny-gguf.mjs';
@@ -70,6 +70,39 @@ describe('EmbeddedModelClient on a tiny generated GGUF', () => {
     expect(reply).toMatchObject({ role: 'action', model: 'tiny.gguf', reasoningContent: null });
     expect(reply.usage.completionTokens).toBeGreaterThan(0);
     expect(reply.usage.promptTokens).toBeGreaterThan(0);
+  });
+
+  it('a structured reply ends at its token bound, streamed or read until stopWhen, never at the context\'s end', async () => {
+    // A reply the grammar cannot let end within 24 tokens (one a byte with this vocabulary).
+    const long = { type: 'object', properties: { summary: { type: 'string', minLength: 64 } }, required: ['summary'], additionalProperties: false };
+    const structured = { responseFormat: { name: 'long', schema: long }, reasoning: 'off' as const, maxOutputTokens: 24, temperature: 1 };
+    const whole = await client.chat('action', ask, { ...structured, stopWhen: () => false });
+    expect(whole).toMatchObject({ finishReason: 'length', usage: { completionTokens: 24 } });
+    const chunks = await collect(client.streamChat('action', ask, structured));
+    expect(chunks.slice(-2)).toEqual([{ type: 'usage', usage: expect.objectContaining({ completionTokens: 24 }) }, { type: 'finish', reason: 'length' }]);
+  });
+
+  it('a structured call without a bound of its own ends at its role\'s configured one', async () => {
+    const bounded = await EmbeddedModelClient.open({ modelPath, gpu: false, contextSize: 512, sequences: 1, threads: 1, embeddings: false, roleDefaults: { memory_policy: { maxTokens: 6 } } });
+    try {
+      const reply = await bounded.chat('memory_policy', ask, { responseFormat: ROLE_FORMATS.memory_policy, reasoning: 'off', temperature: 1 });
+      expect(reply).toMatchObject({ finishReason: 'length', usage: { completionTokens: 6 } });
+    } finally {
+      await bounded.close();
+    }
+  });
+
+  it('evaluates with the CPU threads it is given (DUCK_MODEL_THREADS), even past the engine\'s own limit', async () => {
+    expect(client.threads).toBe(1);
+    // More than node-llama-cpp allows a CPU context by default (the math cores, or 4). Not used
+    // to generate: that many threads on a small machine would only spin against each other.
+    const threads = Math.max(os.availableParallelism(), 4) + 1;
+    const other = await EmbeddedModelClient.open({ modelPath, gpu: false, contextSize: 256, sequences: 1, threads, embeddings: false });
+    try {
+      expect(other.threads).toBe(threads);
+    } finally {
+      await other.close();
+    }
   });
 
   it('compiles every role schema the runtime sends into a grammar', async () => {

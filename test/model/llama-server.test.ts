@@ -8,9 +8,10 @@
 // templates/). Without one the tests are skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TinyGgufOptions } from '../../scripts/make-tiny-gguf.mjs';
-import type { ChatBody } from '../../src/model/chat-request.js';
+import { jsonInstruction, type ChatBody } from '../../src/model/chat-request.js';
 import type { ChatMessage } from '../../src/model/model-client.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
+import { ROLE_FORMATS } from '../../src/model/role-replies.js';
 import { LLAMA_SERVER_AVAILABLE as AVAILABLE, noteIfSkipped, startLlamaServer, STARTUP_DEADLINE_MS, THINKING_TEMPLATE, waitUntil, type LlamaServer } from '../support/llama-server.js';
 import { collect, joined, sameModel, usageOf } from './model-test-helpers.js';
 
@@ -60,6 +61,26 @@ describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
     expect(['answer', 'tool', 'ask']).toContain((JSON.parse(reply.content) as { route: string }).route);
     expect(reply.reasoningContent ?? '').toBe('');
     expect(reply.usage.completionTokens).toBeLessThan(64);
+  }, SLOW);
+
+  it('a schema goes in llama.cpp\'s own form (json_object with schema), which the server holds the reply to', async () => {
+    const sent: ChatBody[] = [];
+    const recording = new OpenAICompatibleClient({ baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'auto', fetch: recordingBodies(sent) });
+    // Values random weights would never write unless the grammar forced them; room for the
+    // whitespace the grammar allows between tokens.
+    const schema = { type: 'object', properties: { color: { type: 'string', enum: ['vermilion-seven', 'ultramarine-nine'] } }, required: ['color'], additionalProperties: false };
+
+    for (const reply of [
+      await recording.chat('action', ask, { responseFormat: { name: 'color', schema }, reasoning: 'off', maxOutputTokens: 256 }),
+      await recording.chat('action', ask, { responseFormat: { name: 'color', schema }, reasoning: 'off', maxOutputTokens: 256, stopWhen: () => false }),
+    ]) {
+      expect(reply.finishReason).toBe('stop');
+      expect(['vermilion-seven', 'ultramarine-nine']).toContain((JSON.parse(reply.content) as { color: string }).color);
+    }
+    expect(sent.map((body) => body.response_format)).toEqual([
+      { type: 'json_object', schema },
+      { type: 'json_object', schema },
+    ]);
   }, SLOW);
 
   it('without reasoning off, the same call spends its tokens thinking (why every structured role turns it off)', async () => {
@@ -141,6 +162,27 @@ describe.skipIf(!AVAILABLE)('a real llama-server without a reasoning parser (--r
     await recording.chat('action', ask, structured);
     expect(sent).toHaveLength(3);
     expect(sent[2]).not.toHaveProperty('response_format');
+  }, SLOW);
+
+  it('the planner, read to its first key, falls back past the refused schema: 400 "Failed to initialize samplers", then never sent again', async () => {
+    const sent: ChatBody[] = [];
+    const recording = new OpenAICompatibleClient({ baseUrl: `${server.root}/v1`, models: sameModel('tiny'), server: 'auto', fetch: recordingBodies(sent) });
+    const planner = { responseFormat: ROLE_FORMATS.action, reasoning: 'off' as const, maxOutputTokens: 16 };
+    // What the planner does (structured-call.ts readDecision): a streamed call that may end early.
+    const seen: { constrained: boolean }[] = [];
+    const reply = await recording.chat('action', ask, { ...planner, stopWhen: (_content, how) => (seen.push(how), false) });
+
+    expect(sent.map((body) => body.response_format?.type ?? null)).toEqual(['json_object', null]);
+    expect(sent[1]!.messages.at(-1)!.content).toContain(jsonInstruction(ROLE_FORMATS.action));
+    expect(['stop', 'length']).toContain(reply.finishReason);
+    // Written under the instruction only: the caller must not trust the grammar's key order.
+    expect(seen.every((how) => !how.constrained)).toBe(true);
+
+    // Recall and the memory policy, whole and streamed, go straight to the instruction.
+    await recording.chat('recall', ask, { ...planner, responseFormat: ROLE_FORMATS.recall });
+    await collect(recording.streamChat('memory_policy', ask, { ...planner, responseFormat: ROLE_FORMATS.memory_policy }));
+    expect(sent).toHaveLength(4);
+    for (const body of sent.slice(2)) expect(body).not.toHaveProperty('response_format');
   }, SLOW);
 
   it('with thinking on, what follows the <think> the template opened is reasoning, whole or streamed', async () => {

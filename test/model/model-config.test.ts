@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { UserError } from '../../src/errors.js';
 import { createModelClient } from '../../src/model/create-model-client.js';
+import type { LazyEmbeddedModelClient } from '../../src/model/embedded/lazy-embedded-client.js';
 import { loadConfigWithFile, MODEL_CONFIG_FILE, parseModelConfigFile, readModelConfigFile, type ModelConfigFile } from '../../src/model/model-config-file.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
 import { RoleRouter } from '../../src/model/role-router.js';
@@ -104,10 +105,15 @@ describe('loadConfig with the config file', () => {
   });
 
   it('DUCK_MODEL_PATH picks the embedded engine, sized by its variables, checked', () => {
-    const model = loadConfig({ DUCK_MODEL_PATH: '/models/m.gguf', DUCK_MODEL_CONTEXT: '8192', DUCK_MODEL_PARALLEL: '2', DUCK_MODEL_GPU: 'off' }).model;
-    expect(model).toMatchObject({ modelPath: '/models/m.gguf', embedded: { contextSize: 8192, sequences: 2, gpu: false } });
-    expect(createModelClient(model).constructor.name).toBe('LazyEmbeddedModelClient');
+    const model = loadConfig({ DUCK_MODEL_PATH: '/models/m.gguf', DUCK_MODEL_CONTEXT: '8192', DUCK_MODEL_PARALLEL: '2', DUCK_MODEL_GPU: 'off', DUCK_MODEL_THREADS: '3' }).model;
+    expect(model).toMatchObject({ modelPath: '/models/m.gguf', embedded: { contextSize: 8192, sequences: 2, gpu: false, threads: 3 } });
+    const client = createModelClient(model);
+    expect(client.constructor.name).toBe('LazyEmbeddedModelClient');
+    expect((client as LazyEmbeddedModelClient).options.threads).toBe(3);
     expect(() => loadConfig({ DUCK_MODEL_CONTEXT: 'lots' })).toThrow(/DUCK_MODEL_CONTEXT "lots"/);
+    expect(() => loadConfig({ DUCK_MODEL_THREADS: '0' })).toThrow(/DUCK_MODEL_THREADS "0"/);
+    // Unset: the engine picks (the cores llama.cpp finds useful for math).
+    expect(loadConfig({ DUCK_MODEL_PATH: '/models/m.gguf' }).model.embedded).not.toHaveProperty('threads');
   });
 
   it('DUCK_MODEL_EMBED: a model name as written, `off`, or `auto` (also when unset)', () => {

@@ -59,7 +59,8 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
     const body = JSON.parse(init.body) as ChatBody & { ignore_eos?: boolean };
     sent.push(structuredClone(body));
     const format = body.response_format;
-    if (format?.type === 'json_schema' && format.json_schema.name === 'action_directive') format.json_schema.schema = narrowed(route);
+    // llama.cpp's own form names no schema: the planner's is the one that can list `actions`.
+    if (format?.type === 'json_object' && 'schema' in format && JSON.stringify(format.schema).includes('"actions"')) format.schema = narrowed(route);
     if (unbounded && !format && sent.filter((b) => !b.response_format).length === 1) {
       delete body.max_tokens;
       body.ignore_eos = true;
@@ -126,6 +127,10 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
     expect(first.events.map((e) => e.event_type)).toContain('action_loop_skipped');
     expect(first.r.events.filter((e) => e.event === 'content_delta' || e.event === 'reasoning_delta').length).toBeGreaterThan(0);
     expect(sent.filter((b) => !b.response_format && (b as { stream?: boolean }).stream)).toHaveLength(1);
+    // The streamed answer's prompt time, as the server measured it in `timings`, reaches the stats.
+    const stats = first.r.events.find((e) => e.event === 'done')!.data.generation_stats as { prompt_ms?: number; prompt_tokens_per_second?: number };
+    expect(stats.prompt_ms).toBeGreaterThan(0);
+    expect(stats.prompt_tokens_per_second).toBeGreaterThan(0);
 
     const second = await turn('thanks, and once more?', 'answer', first.conversationId);
     const answer = calls(second.events).filter((c) => c.role === 'thinker').at(-1)!;

@@ -90,6 +90,9 @@ export class EmbeddedModelClient implements ModelClient {
       // node-llama-cpp's CPU default is at least 4 threads; on fewer cores they spin against
       // each other (measured: 30x slower on 2 cores), so default to the cores llama.cpp counts.
       const threads = options.threads ?? llama.cpuMathCores;
+      // A context never uses more than its Llama's limit (on a CPU, the math cores or 4): raise
+      // the limit to what DUCK_MODEL_THREADS asks for, or more threads would be asked in vain.
+      if (llama.maxThreads !== 0 && llama.maxThreads < threads) llama.maxThreads = threads;
       const context = await model.createContext({ contextSize: options.contextSize ?? 4096, sequences: options.sequences ?? 4, threads });
       const embedder = options.embeddings === false ? null : new EmbeddingEngine(model, embeddedEmbeddingModel(modelPath), { threads });
       return new EmbeddedModelClient(lib, llama, model, context, lib.resolveChatWrapper(model), modelPath, options.roleDefaults, embedder);
@@ -130,6 +133,11 @@ export class EmbeddedModelClient implements ModelClient {
       push({ type: 'usage', usage });
       push({ type: 'finish', reason: finishReason });
     });
+  }
+
+  /** CPU threads the chat context evaluates with (DUCK_MODEL_THREADS, or the engine's choice). */
+  get threads(): number {
+    return this.context.idealThreads;
   }
 
   /** The model itself embeds, in a context of its own (made on first use), beside the chat sequences. */
