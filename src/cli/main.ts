@@ -5,6 +5,7 @@ import { ask } from './commands/ask.js';
 import { audit } from './commands/audit.js';
 import { chat } from './commands/chat.js';
 import { memory } from './commands/memory.js';
+import { models, MODELS_USAGE } from './commands/models.js';
 import { serve } from './commands/serve.js';
 import { token } from './commands/token.js';
 import { inert } from './inert.js';
@@ -23,12 +24,13 @@ Usage:
                  one answer on stdout, for scripts (exit 0 ok, 1 failed, 3 needs approval)
   ducklm memory list|search "q"|add "text"|edit ID "text"|rm ID  [--workspace DIR] [--json]
                  see, add, correct and forget what ducklm remembers
+  ${MODELS_USAGE}
   ducklm audit [--limit N] [--json]
                  the commands ducklm ran or was refused, newest first
   ducklm token   print the API token that every request needs (created on first use)
   ducklm --version
 
-chat, ask, memory and audit talk to the server at --url, else DUCK_URL, else DUCK_HOST:DUCK_PORT;
+chat, ask, memory, models and audit talk to the server at --url, else DUCK_URL, else DUCK_HOST:DUCK_PORT;
 when nothing runs there (and no URL was given) they start one inside the command. The token is
 --token, else DUCK_API_TOKEN, else the token file. The workspace defaults to the current folder.
 
@@ -54,6 +56,8 @@ export async function main(argv: string[]): Promise<number | undefined> {
       return memory(rest);
     case 'audit':
       return audit(rest);
+    case 'models':
+      return models(rest);
     case '--version':
     case '-v':
       process.stdout.write(`${VERSION}\n`);

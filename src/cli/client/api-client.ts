@@ -51,6 +51,10 @@ export class ApiClient {
     return { created: response.status === 201, value: (await response.json()) as T };
   }
 
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.json<T>('PUT', path, body);
+  }
+
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.json<T>('PATCH', path, body);
   }
