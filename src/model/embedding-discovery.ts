@@ -65,7 +65,9 @@ async function probedEmbeddingModel(base: string, options: DetectOptions): Promi
   const listed = await probe(`${base}/models`, options);
   if (!answered(listed)) return { kind: 'unreachable' };
   const data = isObject(listed.body) && Array.isArray(listed.body.data) ? listed.body.data : [];
-  const ids = data.flatMap((m) => (isObject(m) && typeof m.id === 'string' ? [m.id] : []));
+  // A router (llama-server --models-dir) loads a model to answer for it: only those already loaded are asked.
+  const unloaded = (m: Record<string, unknown>) => isObject(m.status) && typeof m.status.value === 'string' && m.status.value !== 'loaded';
+  const ids = data.flatMap((m) => (isObject(m) && typeof m.id === 'string' && !unloaded(m) ? [m.id] : []));
   if (!ids.length || ids.length > MAX_PROBES) return { kind: 'none' };
   for (const id of ids) {
     const reply = await probe(`${base}/embeddings`, options, { model: id, input: ['duck'], encoding_format: 'float' });

@@ -98,10 +98,14 @@ describe('errors that fix themselves or say how', () => {
   });
 
   it('a server offering several models (a router) asks for a choice instead of failing on "local-main"', async () => {
-    const router = await fake({ flavor: 'llamacpp', chatModels: ['qwen3-4b', 'gemma-3-1b'] });
+    const router = await fake({ flavor: 'llamacpp', chatModels: ['qwen3-4b', 'gemma-3-1b'], router: true });
     const t = await appFinding([router.baseUrl]);
     const { json } = await t.get('/v1/models');
     expect(json.status).toMatchObject({ state: 'choose' });
+    expect(json.servers[0].models).toEqual([
+      { id: 'qwen3-4b', loaded: false },
+      { id: 'gemma-3-1b', loaded: false },
+    ]);
     expect(json.selection.unchosen).toHaveLength(5);
   });
 });

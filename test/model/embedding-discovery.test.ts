@@ -73,6 +73,13 @@ describe('an embedding model is found without configuration', () => {
     expect(embeddingCalls(server.probes)).toBe(0);
   });
 
+  it('a router (llama-server --models-dir) is never made to load a model just to be asked about embeddings', async () => {
+    const server = await fake(unused, { flavor: 'llamacpp', chatModels: ['alpha', 'beta'], router: true });
+    const client = clientFor(server.baseUrl, { server: 'auto' });
+    expect((await client.health()).embedding).toBeNull();
+    expect(embeddingCalls(server.probes)).toBe(0);
+  });
+
   it('DUCK_MODEL_EMBED wins: the named model is used and the server is not asked', async () => {
     const server = await fake(unused, { flavor: 'ollama', embeddingModels: ['nomic-embed-text:latest'] });
     const client = clientFor(server.baseUrl, { server: 'ollama', embeddingModel: 'mxbai-embed-large' });

@@ -48,6 +48,8 @@ export interface FakeServerOptions {
   chatModels?: string[];
   /** Listen on this port (default: any free one): a test can stop a server and start it again where it was. */
   port?: number;
+  /** llama-server's router mode (--models-dir): each model listed with `status.value`, unloaded until a chat or an embedding asks for it. */
+  router?: boolean;
 }
 
 export interface FakeReply {
@@ -106,6 +108,8 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
   let loading = opts.loading ?? false;
   const embeddingModels = opts.embeddingModels ?? [];
   const chatModels = opts.chatModels ?? ['fake-model'];
+  /** What a router has loaded: every model it was asked to answer or embed with. */
+  const loaded = new Set<string>();
   const requests: FakeRequest[] = [];
   const probes: string[] = [];
   const outcomes: Promise<RequestOutcome>[] = [];
@@ -127,7 +131,8 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     if (loading && !isChat) return sendJson(res, 503, LOADING_BODY);
     if (req.method === 'GET' && path === '/v1/models') {
       const ids = [...chatModels, ...embeddingModels.filter((m) => !chatModels.includes(m))];
-      return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: flavor.ownedBy })) });
+      const status = (id: string) => (opts.router ? { status: { value: loaded.has(id) ? 'loaded' : 'unloaded' } } : {});
+      return sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: flavor.ownedBy, ...status(id) })) });
     }
     if (opts.flavor === 'ollama' && req.method === 'GET' && path === '/api/tags') {
       return sendJson(res, 200, { models: [...chatModels, ...embeddingModels].map((name) => ({ name, model: name, size: 1 })) });
@@ -145,6 +150,7 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
     if (req.method === 'POST' && path === '/v1/embeddings') {
       // A tiny deterministic embedding: letter counts, so texts sharing words lie close together.
       const { input: raw, model } = JSON.parse(await readBody(req)) as { input: string[] | string; model: string };
+      loaded.add(model);
       if (model === 'fake-model' && !embeddingModels.includes(model)) {
         const refusal = embeddingRefusal(opts.flavor ?? 'openai');
         return sendJson(res, refusal.status, refusal.body);
@@ -164,6 +170,7 @@ export async function startFakeOpenAIServer(script: FakeScript, opts: FakeServer
       body,
     };
     requests.push(request);
+    loaded.add(request.model);
     void arrival(requests.length - 1);
     arrivals[requests.length - 1]?.(request);
     outcomes.push(new Promise((resolve) => res.once('close', () => resolve(res.writableFinished ? 'completed' : 'aborted'))));
