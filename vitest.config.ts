@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Many tests start real processes (ducklm serve, the CLI, llama-server, Chromium): on a busy
+    // 2-core machine a test of several such steps can need far more than it does alone.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -114,7 +114,7 @@ describe('ducklm memory and audit', () => {
     const list = await cli('list');
     expect(list.code).toBe(0);
     const [header, ...rows] = list.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^ID\s+TYPE\s+SCOPE\s+TEXT$/);
+    expect(header).toMatch(/^ID\s+TYPE\s+SCOPE\s+ABOUT\s+TEXT$/);
     expect(rows).toHaveLength(2);
     expect(rows.some((row) => row.startsWith(id!) && row.endsWith('The user is called Ann'))).toBe(true);
 
