@@ -35,7 +35,7 @@ describe('ducklm models pull', () => {
     expect(list.stdout).toMatch(/tiny\.gguf\s+435 KB\s+ready/);
     const json = await runCli(['models', 'list', '--local', '--json'], env);
     expect(JSON.parse(json.stdout)).toMatchObject({ models: [{ name: 'tiny.gguf', size: tiny.length, complete: true }], partial: [] });
-  });
+  }, 60_000);
 
   it('--help prints the usage and exits 0; a missing file is one clear line and exit 1', async () => {
     const dir = tempDir();
@@ -52,7 +52,7 @@ describe('ducklm models pull', () => {
     const bad = await runCli(['models', 'pull', 'file:///etc/passwd'], { DUCK_DATA_DIR: dir });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Only http(s) URLs and hf: URIs');
-  });
+  }, 60_000);
 
   it('shows a bar on a terminal; Ctrl-C stops cleanly and the same command resumes with Range', async () => {
     const big = buildTinyGguf({ embeddingLength: 512, feedForwardLength: 1024, blockCount: 2, headCount: 8 });
@@ -60,13 +60,13 @@ describe('ducklm models pull', () => {
     const dir = tempDir();
     const hold = server.holdFrom(CHUNK);
     const term = await startInTmux([process.execPath, BIN, 'models', 'pull', server.url('/big.gguf')], { env: { DUCK_DATA_DIR: dir, PATH: process.env.PATH ?? '', TERM: 'xterm-256color' } });
-    await term.waitFor(/\d+%\s+[\d.]+ MB \/ 19 MB/, { timeout: 15_000 });
+    await term.waitFor(/\d+%\s+[\d.]+ MB \/ 19 MB/, { timeout: 30_000 });
     // The first chunk is whole and recorded (ipull writes its record after the file's last byte).
     const record = join(dir, 'models', '.partial', 'big.gguf.ipull');
-    await vi.waitFor(() => expect(existsSync(record) && statSync(record).size > big.length).toBe(true), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(() => expect(existsSync(record) && statSync(record).size > big.length).toBe(true), { timeout: 30_000, interval: 20 });
     await term.sendKeys('C-c');
-    await term.waitFor('Stopped. Run the same command again to resume the download.');
-    expect(await term.waitForExit()).toBe(130);
+    await term.waitFor('Stopped. Run the same command again to resume the download.', { timeout: 20_000 });
+    expect(await term.waitForExit({ timeout: 20_000 })).toBe(130);
     hold.release();
 
     const seen = server.requests.length;
@@ -78,5 +78,5 @@ describe('ducklm models pull', () => {
     // The first line already counts the kept chunk.
     expect(again.stderr).toMatch(/downloaded\s+(2[7-9]|[3-9]\d|100)%/);
     expect(readFileSync(join(dir, 'models', 'big.gguf')).equals(big)).toBe(true);
-  }, 40_000);
+  }, 120_000);
 });

@@ -1,12 +1,14 @@
 // The Settings view's model downloads over HTTP: a real app on port 0 pulling from a local server.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { buildTinyGguf } from '../../scripts/make-tiny-gguf.mjs';
 import { FakeModelClient } from '../support/fake-model-client.js';
 import { startGgufServer } from '../support/gguf-server.js';
 import { startTestApp } from '../support/test-app.js';
 
 const tiny = buildTinyGguf();
+const CHUNK = 5 * 1024 * 1024;
 
 describe('model pull routes', () => {
   it('a pull answers 202 with an id, streams progress to done, and the model is listed', async () => {
@@ -34,9 +36,10 @@ describe('model pull routes', () => {
   });
 
   it('the same source pulled twice at once is a 409; DELETE cancels and keeps the partial for a resume', async () => {
-    const big = buildTinyGguf({ embeddingLength: 256, feedForwardLength: 1024, blockCount: 1 });
+    // Larger than ipull's 5 MiB chunks: it writes whole chunks, so the first one is what a resume keeps.
+    const big = buildTinyGguf({ embeddingLength: 512, feedForwardLength: 1024, blockCount: 2, headCount: 8 });
     const files = await startGgufServer({ '/big.gguf': { body: big } });
-    const hold = files.holdFrom(0);
+    const hold = files.holdFrom(CHUNK);
     const t = await startTestApp({ model: new FakeModelClient() });
 
     const first = await t.post('/v1/models/pull', { source: files.url('/big.gguf') });
@@ -45,9 +48,14 @@ describe('model pull routes', () => {
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('conflict');
 
+    // Cancelled once the first chunk is on disk with ipull's resume record after the file's last byte.
+    const progress = await t.follow(`/v1/models/pulls/${first.json.id}/stream`);
+    const record = join(t.dir, 'models', '.partial', 'big.gguf.ipull');
+    await vi.waitFor(() => expect(existsSync(record) && statSync(record).size > big.length).toBe(true), { timeout: 30_000, interval: 20 });
     const cancelled = await t.delete(`/v1/models/pulls/${first.json.id}`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.json).toMatchObject({ state: 'cancelled', error: { code: 'cancelled' } });
+    expect((await progress.waitFor('cancelled')).data.state).toBe('cancelled');
     expect((await t.delete(`/v1/models/pulls/${first.json.id}`)).status).toBe(409);
     hold.release();
     const local = (await t.get('/v1/models/local')).json;
@@ -59,7 +67,7 @@ describe('model pull routes', () => {
     expect(retry.status).toBe(202);
     const stream = await t.follow(`/v1/models/pulls/${retry.json.id}/stream`);
     expect((await stream.waitFor('done')).data.state).toBe('done');
-  });
+  }, 60_000);
 
   it('a failed download is a failed pull with its reason, and the server goes on', async () => {
     const files = await startGgufServer({ '/not-a-model.gguf': { body: Buffer.from('<html>sign in</html>') } });

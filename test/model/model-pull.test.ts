@@ -68,7 +68,7 @@ describe('pullModel', () => {
     const ranged = server.requests.filter((r) => r.method === 'GET' && r.range);
     expect(ranged.filter((r) => r.range === cutRequest.range).length).toBeGreaterThanOrEqual(2);
     expect(readFileSync(result.model.path).equals(big)).toBe(true);
-  });
+  }, 60_000);
 
   it('a stopped pull keeps its partial file and the next pull asks only for the missing ranges', async () => {
     const server = await startGgufServer({ '/big.gguf': { body: big } });
@@ -78,7 +78,7 @@ describe('pullModel', () => {
     const first = pullModel(server.url('/big.gguf'), { dataDir, signal: stop.signal });
     // ipull writes its resume record after the file's last byte once a chunk is complete.
     const record = join(partialFolder(dataDir), 'big.gguf.ipull');
-    await vi.waitFor(() => expect(existsSync(record) && statSync(record).size > big.length).toBe(true), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(() => expect(existsSync(record) && statSync(record).size > big.length).toBe(true), { timeout: 30_000, interval: 20 });
     stop.abort();
     expect((await pullError(first)).code).toBe('cancelled');
     hold.release();
@@ -96,7 +96,7 @@ describe('pullModel', () => {
     expect(progress.find((p) => p.phase === 'downloading')!.downloadedBytes).toBeGreaterThanOrEqual(CHUNK);
     expect(readFileSync(result.model.path).equals(big)).toBe(true);
     expect(listPartialModels(dataDir)).toEqual([]);
-  });
+  }, 60_000);
 
   it('a file that is not GGUF is refused and removed', async () => {
     const server = await startGgufServer({ '/fake.gguf': { body: randomBytes(200_000) } });
