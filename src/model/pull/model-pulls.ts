@@ -148,7 +148,7 @@ export class ModelPulls {
   }
 
   private settle(job: Job, change: Partial<PullStatus>): void {
-    Object.assign(job.status, change, { finished_at: this.now().toISOString() });
+    Object.assign(job.status, { phase: null }, change, { finished_at: this.now().toISOString() });
     this.emit(job);
     job.listeners.clear();
   }

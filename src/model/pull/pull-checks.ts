@@ -19,7 +19,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
  * a `resolve` URL with a redirect to its CDN carrying `X-Linked-ETag` (the file's sha256) and
  * `X-Linked-Size`; other servers may send `Repr-Digest`/`Digest: sha-256=<base64>` (RFC 9530/3230).
  * A plain ETag is not trusted as a checksum: most servers make it some other way.
- * A 404 or 410 fails the pull at once; an unreachable server too; anything else only means "nothing known".
+ * A 404 or 410 fails the pull at once; an unreachable server too; anything else (a 405, or a 403
+ * from a URL signed for GET only) only means "nothing known", and the download itself tells.
  */
 export async function upstreamFacts(url: string, signal?: AbortSignal): Promise<UpstreamFacts> {
   let response: Response;
@@ -30,7 +31,6 @@ export async function upstreamFacts(url: string, signal?: AbortSignal): Promise<
     throw new ModelPullError('unreachable', `Could not reach ${safeUrl(url)}: ${reason(error)}.`, { cause: error });
   }
   if (response.status === 404 || response.status === 410) throw new ModelPullError('upstream_not_found', `The server has no such file (HTTP ${response.status}): ${safeUrl(url)}`);
-  if (response.status === 401 || response.status === 403) throw new ModelPullError('upstream_error', `The server refused the download (HTTP ${response.status}); the file may need a token: ${safeUrl(url)}`);
   const linked = unquote(response.headers.get('x-linked-etag'));
   const sha256 = linked && SHA256.test(linked) ? linked : digestSha256(response.headers.get('repr-digest') ?? response.headers.get('digest'));
   const linkedSize = Number(response.headers.get('x-linked-size'));
