@@ -21,6 +21,7 @@ import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
+import { registerModelPullRoutes } from './routes/model-pull-routes.js';
 import { registerRuleRoutes } from './routes/rule-routes.js';
 import { registerSkillRoutes } from './routes/skill-routes.js';
 import { registerTaskRoutes } from './routes/task-routes.js';
@@ -101,6 +102,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerSkillRoutes(server, services);
   registerWorkspaceRoutes(server, services);
   registerModelRoutes(server, services);
+  registerModelPullRoutes(server, config.dataDir);
   registerWebPage(server);
 
   return {

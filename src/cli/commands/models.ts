@@ -3,6 +3,7 @@ import { ROLES, type Role } from '../../model/roles.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { ApiClient } from '../client/api-client.js';
 import { inert } from '../inert.js';
+import { isLocalModelCommand, localModelCommands, MODELS_PULL_USAGE } from './models-pull.js';
 import { CONNECTION_OPTIONS, printJson, withConnection } from '../options.js';
 import { formatTable } from '../table.js';
 import { styleFor } from '../terminal.js';
@@ -13,7 +14,8 @@ export const MODELS_USAGE = `ducklm models [list] [--json]
   ducklm models use MODEL [--server URL] [--role ROLE]
                  answer with MODEL from the next message on (saved in ducklm.config.json);
                  --server when more than one server offers it; --role for one role only
-                 (${ROLES.join(', ')})`;
+                 (${ROLES.join(', ')})
+  ${MODELS_PULL_USAGE}`;
 
 interface Overview {
   status: { state: string; where: string | null; model: string | null; detail: string };
@@ -25,6 +27,7 @@ const OPTIONS = { ...CONNECTION_OPTIONS, json: { type: 'boolean' }, server: { ty
 
 /** Finding and choosing the model from the terminal, as the page's Settings view does. */
 export async function models(args: string[]): Promise<number> {
+  if (isLocalModelCommand(args)) return localModelCommands(args);
   const [first, ...rest] = args;
   const sub = first === undefined || first.startsWith('-') ? 'list' : first;
   const { values, positionals } = parseArgs({ args: sub === first ? rest : args, options: OPTIONS, allowPositionals: true, strict: true });
