@@ -150,7 +150,8 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
     server: serverSetting(env.DUCK_MODEL_SERVER) ?? file?.server ?? 'auto',
     roles,
     embeddingModel: embeddingSetting(env.DUCK_MODEL_EMBED),
-    modelPath: env.DUCK_MODEL_PATH || file?.modelPath || null,
+    // A server named in the environment wins over a GGUF file chosen in the config file.
+    modelPath: env.DUCK_MODEL_PATH || (envBaseUrl ? null : file?.modelPath) || null,
     embedded: {
       contextSize: positiveInt('DUCK_MODEL_CONTEXT', env.DUCK_MODEL_CONTEXT, 4096),
       sequences: positiveInt('DUCK_MODEL_PARALLEL', env.DUCK_MODEL_PARALLEL, 4),
@@ -161,7 +162,7 @@ function modelConfig(env: NodeJS.ProcessEnv, file: ModelConfigFile | null): Mode
     discover: discoverSetting(env.DUCK_DISCOVER),
     sources: {
       baseUrl: envBaseUrl ? 'env' : file?.baseUrl ? 'file' : 'default',
-      modelPath: env.DUCK_MODEL_PATH ? 'env' : file?.modelPath ? 'file' : 'default',
+      modelPath: env.DUCK_MODEL_PATH ? 'env' : file?.modelPath && !envBaseUrl ? 'file' : 'default',
       models: modelSources,
     },
   };

@@ -8,6 +8,10 @@ import { writeModelSelection, type SelectionPatch } from './model-selection-file
 import { ROLES } from './roles.js';
 import { discoverServers, type FoundServer } from './server-discovery.js';
 import { NOT_CONFIGURED_MESSAGE, UnconfiguredModelClient } from './unconfigured-client.js';
+import { listLocalModels, localModelPath, type LocalModel } from './local-models.js';
+import { statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { UserError } from '../errors.js';
 
 /** What the header shows: a state a person can act on, and the words for it. */
 export interface ModelStatus {
@@ -69,15 +73,21 @@ export class ModelSetup {
     return this.refreshing;
   }
 
-  /** Saves a choice to the config file and uses it from the next call on. */
+  /**
+   * Saves a choice to the config file and uses it from the next call on. Choosing a server's
+   * model leaves a GGUF file chosen before, which would otherwise win; a GGUF file must exist.
+   */
   async save(patch: SelectionPatch): Promise<void> {
-    writeModelSelection(this.options.config.dataDir, patch);
+    const serverChoice = patch.baseUrl !== undefined || patch.model !== undefined || patch.roles !== undefined;
+    const effective = serverChoice && patch.modelPath === undefined ? { ...patch, modelPath: null } : patch;
+    if (effective.modelPath) effective.modelPath = ggufFile(this.options.config.dataDir, effective.modelPath);
+    writeModelSelection(this.options.config.dataDir, effective);
     this.base = loadConfig(this.options.env, readModelConfigFile(this.options.config.dataDir)).model;
     await this.refresh();
   }
 
-  overview(): { servers: FoundServer[]; choice: ModelChoice; status: ModelStatus } {
-    return { servers: this.servers, choice: this.choice, status: this.status() };
+  overview(): { servers: FoundServer[]; choice: ModelChoice; status: ModelStatus; local: LocalModel[] } {
+    return { servers: this.servers, choice: this.choice, status: this.status(), local: listLocalModels(this.options.config.dataDir) };
   }
 
   status(): ModelStatus {
@@ -145,4 +155,14 @@ export class ModelSetup {
     this.lastStatus = key;
     for (const watcher of this.watchers) watcher(status);
   }
+}
+
+/** A GGUF file to run in-process: a pulled model's name, or an absolute path to one. */
+function ggufFile(dataDir: string, given: string): string {
+  const pulled = localModelPath(dataDir, given);
+  if (pulled) return pulled;
+  if (!isAbsolute(given)) throw new UserError(`No pulled model is named "${given}": give its name as \`ducklm models local\` lists it, or an absolute path to a .gguf file.`);
+  const stats = statSync(given, { throwIfNoEntry: false });
+  if (!stats?.isFile() || !given.toLowerCase().endsWith('.gguf')) throw new UserError(`${given} is not a .gguf file.`);
+  return given;
 }

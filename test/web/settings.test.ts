@@ -6,7 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import { launchBrowser, screenshot, startWebStack } from '../support/browser.js';
+import { buildTinyGguf } from '../../scripts/make-tiny-gguf.mjs';
 import { startFakeOpenAIServer, type FakeScript } from '../support/fake-openai-server.js';
+import { startGgufServer } from '../support/gguf-server.js';
 import { afterThisTest } from '../support/temp-dir.js';
 import { openChat, sendMessage, text } from './chat-helpers.js';
 
@@ -69,5 +71,30 @@ describe('the model, from the page', () => {
     await page.getByTestId('composer').waitFor();
     await sendMessage(page, 'hello again');
     await expect.poll(() => text(page, 'answer'), { timeout: 15_000 }).toContain('Answered by gemma-3-1b.');
+  });
+
+  it('a GGUF pulled from Settings, with its progress, is then chosen and answers from inside ducklm', async () => {
+    const files = await startGgufServer({ '/tiny.gguf': { body: buildTinyGguf() } });
+    const stack = await startWebStack(script, {}, { discover: true });
+    await stack.model.close();
+    const page = await openChat(stack);
+    await page.getByTestId('model-status').click();
+    await page.getByTestId('settings-view').waitFor();
+
+    await page.getByTestId('pull-source').fill(files.url("/tiny.gguf"));
+    await page.getByTestId('pull-start').click();
+    await expect.poll(() => page.getByTestId('pull-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    const file = page.locator('[data-testid="settings-local-model"][data-name="tiny.gguf"]');
+    await file.getByRole('button', { name: 'Use' }).click();
+    await page.getByTestId('settings-saved').waitFor();
+    const chosen = await stack.api('GET', '/v1/models');
+    expect(chosen.selection).toMatchObject({ how: 'embedded', model_path_source: 'file' });
+    expect(chosen.selection.model_path).toMatch(/models\/tiny\.gguf$/);
+
+    await page.getByTestId('nav-chat').click();
+    await sendMessage(page, 'hello');
+    // Random weights write gibberish; what matters is that the embedded engine answered.
+    await page.getByTestId('generation-stats').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('setup-card').count()).toBe(0);
   });
 });

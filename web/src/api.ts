@@ -88,6 +88,7 @@ export interface ModelsOverview {
     loading: boolean;
     models: { id: string; kind?: 'chat' | 'embedding'; loaded?: boolean }[];
   }[];
+  local: { name: string; path: string; size: number; modified_at: string }[];
   selection: {
     how: 'embedded' | 'configured' | 'found' | 'none';
     base_url: string | null;
@@ -99,6 +100,18 @@ export interface ModelsOverview {
     notes: string[];
     locked: string[];
   };
+}
+
+/** A GGUF download the server runs (`POST /v1/models/pull`), as its stream reports it. */
+export interface PullStatus {
+  id: string;
+  source: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  downloaded_bytes: number;
+  total_bytes: number;
+  bytes_per_second: number;
+  model: { name: string; path: string } | null;
+  error: { code: string; message: string } | null;
 }
 
 export type ModelSelection = { base_url?: string | null; model?: string | null; roles?: Partial<Record<RoleName, string | null>>; model_path?: string | null };
@@ -118,6 +131,8 @@ export const api = {
   health: () => call<Health>('GET', '/v1/health'),
   models: (refresh = false) => call<ModelsOverview>('GET', `/v1/models${query({ refresh: refresh ? 1 : undefined })}`),
   chooseModel: (selection: ModelSelection) => call<ModelsOverview>('PUT', '/v1/models/selection', selection),
+  pullModel: (source: string) => call<PullStatus>('POST', '/v1/models/pull', { source }),
+  cancelPull: (id: string) => call<PullStatus>('DELETE', `/v1/models/pulls/${encodeURIComponent(id)}`),
   conversations: (workspace?: string, limit = 100) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit })}`),
   conversation: (id: string) => call<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
   task: (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`),
@@ -218,3 +233,7 @@ export const watchConversation = (conversationId: string, onEvent: (event: Conve
 /** The model's status now and at every change, until `signal` hangs up. */
 export const watchModelStatus = (onStatus: (status: ModelStatus) => void, signal?: AbortSignal) =>
   readStream('/v1/models/status/stream', { method: 'GET' }, (event) => onStatus(event as unknown as ModelStatus), signal);
+
+/** A pull's progress until it ends (`done`, `failed`, `cancelled`). */
+export const followPull = (id: string, onStatus: (status: PullStatus) => void, signal?: AbortSignal) =>
+  readStream(`/v1/models/pulls/${encodeURIComponent(id)}/stream`, { method: 'GET' }, (event) => onStatus(event as unknown as PullStatus), signal);

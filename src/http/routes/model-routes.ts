@@ -37,7 +37,7 @@ export function registerModelRoutes(app: FastifyInstance, { setup, streams }: Se
 }
 
 function describe(setup: ModelSetup) {
-  const { servers, choice, status } = setup.overview();
+  const { servers, choice, status, local } = setup.overview();
   const { config } = choice;
   const locked = [
     ...(config.sources.baseUrl === 'env' ? ['DUCK_MODEL_BASE_URL'] : []),
@@ -55,6 +55,8 @@ function describe(setup: ModelSetup) {
       loading: s.loading,
       models: s.models,
     })),
+    /** GGUF files pulled into the data folder, each usable by the embedded engine. */
+    local,
     selection: {
       how: choice.how,
       base_url: config.modelPath ? null : config.baseUrl,

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, type ModelSelection, type ModelsOverview, type ModelStatus, type RoleName } from '../api.js';
+import { api, followPull, type ModelSelection, type ModelsOverview, type ModelStatus, type PullStatus, type RoleName } from '../api.js';
 import { ErrorLine, LoadError } from './panel-error.js';
 import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
@@ -42,6 +42,8 @@ export function SettingsView({ status }: { status: ModelStatus | null }) {
       {data && <Locked overview={data} />}
       {data && <Servers overview={data} busy={choose.busy} onUse={(base_url, model) => void choose.run({ base_url, model }, `${model} on ${base_url}`)} />}
       {data && <Roles overview={data} busy={choose.busy} onChoose={(role, model) => void choose.run({ roles: { [role]: model } }, `${model} for ${ROLE_LABELS[role]}`)} />}
+      {data && <LocalModels overview={data} busy={choose.busy} onUse={(path, name) => void choose.run({ model_path: path }, `${name}, run inside ducklm`)} />}
+      <PullForm onPulled={overview.reload} />
       <p class="muted panel-intro">
         ducklm looks for model servers where they usually listen: llama-server on port 8080, Ollama on 11434, LM Studio on 1234, vLLM on 8000, and wherever <code>DUCK_MODEL_BASE_URL</code> or the config file points. A GGUF file can run inside ducklm instead: <code>DUCK_MODEL_PATH</code>.
       </p>
@@ -145,3 +147,73 @@ function Roles({ overview, busy, onChoose }: { overview: ModelsOverview; busy: b
     </details>
   );
 }
+
+/** GGUF files pulled into the data folder: run inside ducklm by the embedded engine. */
+function LocalModels({ overview, busy, onUse }: { overview: ModelsOverview; busy: boolean; onUse(path: string, name: string): void }) {
+  return (
+    <div class="settings-local">
+      <h2>GGUF files on this machine</h2>
+      {!overview.local.length && <p class="muted">None pulled yet.</p>}
+      <ul class="settings-models">
+        {overview.local.map((file) => (
+          <li key={file.path} data-testid="settings-local-model" data-name={file.name}>
+            <span>{file.name}</span>
+            <span class="muted">{megabytes(file.size)}</span>
+            {overview.selection.model_path === file.path ? (
+              <span class="muted">in use</span>
+            ) : (
+              <button type="button" disabled={busy} onClick={() => onUse(file.path, file.name)}>
+                Use
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Downloads a GGUF into the data folder, with its progress; an interrupted one resumes when pulled again. */
+function PullForm({ onPulled }: { onPulled(): void }) {
+  const [source, setSource] = useState('');
+  const [pull, setPull] = useState<PullStatus | null>(null);
+  const start = useAction(async () => {
+    const started = await api.pullModel(source.trim());
+    setPull(started);
+    await followPull(started.id, setPull);
+    onPulled();
+  });
+  const running = pull?.state === 'running';
+  const percent = pull && pull.total_bytes ? Math.floor((100 * pull.downloaded_bytes) / pull.total_bytes) : null;
+  return (
+    <form
+      class="settings-pull"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (source.trim()) start.run();
+      }}
+    >
+      <h2>Get a model</h2>
+      <label>
+        GGUF address (<code>https://…/model.gguf</code> or <code>hf:owner/repo/file.gguf</code>)
+        <input type="text" value={source} onInput={(e) => setSource((e.target as HTMLInputElement).value)} data-testid="pull-source" />
+      </label>
+      <button type="submit" class="primary" disabled={running || !source.trim()} data-testid="pull-start">
+        Pull
+      </button>
+      {running && (
+        <button type="button" onClick={() => void api.cancelPull(pull.id)}>
+          Stop
+        </button>
+      )}
+      {pull && (
+        <p class="muted" data-testid="pull-status" data-state={pull.state}>
+          {pull.state === 'running' && <progress max={100} value={percent ?? undefined} />} {pull.state === 'running' ? `${percent ?? 0} % · ${megabytes(pull.downloaded_bytes)}` : pull.state === 'done' ? `Pulled ${pull.model?.name ?? ''}.` : pull.state === 'cancelled' ? 'Stopped: pull again to resume.' : pull.error?.message}
+        </p>
+      )}
+      <ErrorLine error={start.error} />
+    </form>
+  );
+}
+
+const megabytes = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
