@@ -37,11 +37,13 @@ export class ModelNotFoundError extends ModelRequestError {
     readonly model: string,
     readonly offered: string[],
     baseUrl: string,
+    /** What the server said, kept: its words may tell more than ours. */
+    serverWords: string,
     status: number | null,
     options?: { cause?: unknown },
   ) {
     const list = offered.length > 12 ? `${offered.slice(0, 12).join(', ')} and ${offered.length - 12} more` : offered.join(', ');
-    super(`The model server at ${baseUrl} has no model "${model}". It offers: ${list}. Choose one in Settings, with \`ducklm models use <name>\`, or with DUCK_MODEL.`, status, options);
+    super(`The model server at ${baseUrl} has no model "${model}" (it said: ${serverWords}). It offers: ${list}. Choose one in Settings, with \`ducklm models use <name>\`, or with DUCK_MODEL.`, status, options);
   }
 }
 

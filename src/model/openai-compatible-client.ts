@@ -1,7 +1,7 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { DucklmError, ModelNotFoundError, ModelRequestError } from '../errors.js';
-import { buildChatBody, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
+import { buildChatBody, errorText, refusedField, type ChatBody, type OptionalField, type RoleDefaults } from './chat-request.js';
 import { finishReasonOf } from './finish-reason.js';
 import { findEmbeddingModel, type EmbeddingFinding } from './embedding-discovery.js';
 import { KeptAnswer } from './kept-answer.js';
@@ -282,18 +282,21 @@ export class OpenAICompatibleClient implements ModelClient {
   }
 
   /**
-   * toModelError; and when the server refused a model it does not have (404, or 400 from a router
-   * or Ollama), the error lists the models it does have, read from `/v1/models`.
+   * toModelError; and when the server refused a model it does not have (a 404, or a 400 that names
+   * the model, as llama-server's router does), the error lists the models it does have, read from
+   * `/v1/models`. Any other refusal keeps the server's words alone.
    */
   private async explain(error: unknown, model: string, signal: AbortSignal | undefined, timeoutMs?: number): Promise<unknown> {
     const mapped = this.toModelError(error, model, signal, timeoutMs);
-    if (!(mapped instanceof ModelRequestError) || (mapped.status !== 404 && mapped.status !== 400)) return mapped;
+    if (!(mapped instanceof ModelRequestError)) return mapped;
+    const words = error instanceof APIError ? errorText(error) : '';
+    if (mapped.status !== 404 && !(mapped.status === 400 && words.includes(model))) return mapped;
     const offered = await this.client.models
       .list({ timeout: HEALTH_TIMEOUT_MS, ...(signal ? { signal } : {}) })
       .then((page) => page.data.map((m) => m.id))
       .catch(() => null);
     if (!offered?.length || offered.includes(model)) return mapped;
-    return new ModelNotFoundError(model, offered, this.baseUrl, mapped.status, { cause: error });
+    return new ModelNotFoundError(model, offered, this.baseUrl, words, mapped.status, { cause: error });
   }
 
   private toModelError(error: unknown, model: string | null, signal: AbortSignal | undefined, timeoutMs = this.options.timeoutMs): unknown {

@@ -94,7 +94,7 @@ describe('errors that fix themselves or say how', () => {
     const t = await appFinding([], { DUCK_MODEL_BASE_URL: ollama.baseUrl, DUCK_MODEL: 'local-main' });
     const { error } = await answer(t);
     expect(error?.code).toBe('model_not_found');
-    expect(error?.message).toContain('has no model "local-main". It offers: qwen3:8b, llama3.2:3b');
+    expect(error?.message).toContain('has no model "local-main" (it said: model "local-main" not found, try pulling it first). It offers: qwen3:8b, llama3.2:3b');
   });
 
   it('a server offering several models (a router) asks for a choice instead of failing on "local-main"', async () => {

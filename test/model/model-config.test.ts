@@ -101,7 +101,18 @@ describe('loadConfig with the config file', () => {
       modelPath: null,
       embedded: { contextSize: 4096, sequences: 4, gpu: 'auto' },
       idleTimeoutMs: 120_000,
+      // Nothing said: ducklm looks where local servers usually listen, and may choose.
+      discover: ['http://127.0.0.1:8080/v1', 'http://127.0.0.1:11434/v1', 'http://127.0.0.1:1234/v1', 'http://127.0.0.1:8000/v1'],
+      sources: { baseUrl: 'default', modelPath: 'default', models: expect.objectContaining({ thinker: 'default' }) },
     });
+  });
+
+  it('DUCK_DISCOVER names where to look, or turns looking off; the environment is named as the source it is', () => {
+    expect(loadConfig({ DUCK_DISCOVER: 'off' }).model.discover).toEqual([]);
+    expect(loadConfig({ DUCK_DISCOVER: 'http://10.0.0.2:8080/v1, http://10.0.0.3:11434/' }).model.discover).toEqual(['http://10.0.0.2:8080/v1', 'http://10.0.0.3:11434']);
+    expect(() => loadConfig({ DUCK_DISCOVER: 'localhost:8080' })).toThrow(/DUCK_DISCOVER "localhost:8080"/);
+    const model = loadConfig({ DUCK_MODEL_BASE_URL: 'http://127.0.0.1:8080/v1', DUCK_MODEL_THINKER: 'big' }).model;
+    expect(model.sources).toEqual({ baseUrl: 'env', modelPath: 'default', models: expect.objectContaining({ thinker: 'env', action: 'default' }) });
   });
 
   it('DUCK_MODEL_PATH picks the embedded engine, sized by its variables, checked', () => {
