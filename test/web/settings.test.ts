@@ -73,7 +73,8 @@ describe('the model, from the page', () => {
     await expect.poll(() => text(page, 'answer'), { timeout: 15_000 }).toContain('Answered by gemma-3-1b.');
   });
 
-  it('a GGUF pulled from Settings, with its progress, is then chosen and answers from inside ducklm', async () => {
+  // The heaviest browser test: a download, then node-llama-cpp loading a model in the server and answering.
+  it('a GGUF pulled from Settings, with its progress, is then chosen and answers from inside ducklm', { timeout: 180_000 }, async () => {
     const files = await startGgufServer({ '/tiny.gguf': { body: buildTinyGguf() } });
     const stack = await startWebStack(script, {}, { discover: true });
     await stack.model.close();
@@ -83,7 +84,7 @@ describe('the model, from the page', () => {
 
     await page.getByTestId('pull-source').fill(files.url("/tiny.gguf"));
     await page.getByTestId('pull-start').click();
-    await expect.poll(() => page.getByTestId('pull-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => page.getByTestId('pull-status').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
     const file = page.locator('[data-testid="settings-local-model"][data-name="tiny.gguf"]');
     await file.getByRole('button', { name: 'Use' }).click();
     await page.getByTestId('settings-saved').waitFor();
@@ -94,7 +95,7 @@ describe('the model, from the page', () => {
     await page.getByTestId('nav-chat').click();
     await sendMessage(page, 'hello');
     // Random weights write gibberish; what matters is that the embedded engine answered.
-    await page.getByTestId('generation-stats').waitFor({ timeout: 60_000 });
+    await page.getByTestId('generation-stats').waitFor({ timeout: 150_000 });
     expect(await page.getByTestId('setup-card').count()).toBe(0);
   });
 });
