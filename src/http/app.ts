@@ -18,6 +18,7 @@ import { createErrorHandler } from './http-error.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerChatRoutes } from './routes/chat-routes.js';
+import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
@@ -96,6 +97,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerHealthRoutes(server, services);
   registerChatRoutes(server, services);
   registerTaskRoutes(server, services);
+  registerConversationRoutes(server, services);
   registerApprovalRoutes(server, services);
   registerMemoryRoutes(server, services);
   registerRuleRoutes(server, services);

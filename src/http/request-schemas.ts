@@ -96,7 +96,13 @@ export const clientName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).optional()
 
 export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
-export const conversationsQuery = limitQuery.extend({ workspace: workspacePath.optional() });
+/** `GET /v1/conversations`: one workspace's (or all), or with `q` a search of titles and messages across them. */
+export const conversationsQuery = limitQuery.extend({ workspace: workspacePath.optional(), q: z.string().trim().max(2000).optional() });
+
+/** `PATCH /v1/conversations/{id}`: a person's name for it, on one line. */
+export const conversationPatch = z
+  .object({ title: z.string().trim().min(1, 'title must not be empty').max(200).transform((t) => t.replace(/\s+/g, ' ')) })
+  .strict();
 
 /** `GET /v1/directories`: the folders inside one, for picking a workspace; default the home folder. */
 export const directoriesQuery = z.object({ path: workspacePath.optional(), hidden: flag.default(false) });

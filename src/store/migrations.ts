@@ -222,4 +222,60 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO memories_tri(rowid, text) VALUES (new.rowid, new.text);
   END;
   `,
+  /* 8 */ `
+  -- Conversations get a title (a person's rename, or one made from the first message) and are
+  -- searched by word forms: stemmed copies of titles and messages, indexed by FTS5 (filled in by
+  -- ConversationsRepo, which owns the stemmer, for rows that came before).
+  ALTER TABLE conversations ADD COLUMN title TEXT;
+  ALTER TABLE conversations ADD COLUMN title_source TEXT CHECK (title_source IN ('generated', 'person'));
+  ALTER TABLE conversations ADD COLUMN title_stemmed TEXT;
+  ALTER TABLE messages ADD COLUMN stemmed TEXT;
+  CREATE VIRTUAL TABLE conversations_fts USING fts5(
+    title_stemmed, content = 'conversations', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  CREATE VIRTUAL TABLE messages_fts USING fts5(
+    stemmed, content = 'messages', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+  );
+  -- Every row must be in an external-content index before a trigger may 'delete' it from there.
+  INSERT INTO conversations_fts(conversations_fts) VALUES ('rebuild');
+  INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+  CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO conversations_fts(rowid, title_stemmed) VALUES (new.rowid, new.title_stemmed);
+  END;
+  CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations BEGIN
+    INSERT INTO conversations_fts(conversations_fts, rowid, title_stemmed) VALUES ('delete', old.rowid, old.title_stemmed);
+  END;
+  CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title_stemmed ON conversations BEGIN
+    INSERT INTO conversations_fts(conversations_fts, rowid, title_stemmed) VALUES ('delete', old.rowid, old.title_stemmed);
+    INSERT INTO conversations_fts(rowid, title_stemmed) VALUES (new.rowid, new.title_stemmed);
+  END;
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts(rowid, stemmed) VALUES (new.id, new.stemmed);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, stemmed) VALUES ('delete', old.id, old.stemmed);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF stemmed ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, stemmed) VALUES ('delete', old.id, old.stemmed);
+    INSERT INTO messages_fts(rowid, stemmed) VALUES (new.id, new.stemmed);
+  END;
+
+  -- The command audit outlives chats: task_events loses its cascade from tasks, so deleting a
+  -- conversation can remove its tasks and their other events while the command_audit rows stay.
+  CREATE TABLE task_events_kept (
+    task_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    event_type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    first_seq INTEGER,
+    parts TEXT,
+    PRIMARY KEY (task_id, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO task_events_kept (task_id, seq, event_type, payload, created_at, first_seq, parts)
+    SELECT task_id, seq, event_type, payload, created_at, first_seq, parts FROM task_events;
+  DROP TABLE task_events;
+  ALTER TABLE task_events_kept RENAME TO task_events;
+  CREATE INDEX task_events_by_type ON task_events(event_type, created_at);
+  `,
 ];

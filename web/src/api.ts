@@ -5,7 +5,7 @@
 import { createParser } from 'eventsource-parser';
 import type { TaskEvent } from '../../src/events/task-event.js';
 import type { Approval } from '../../src/store/approvals-repo.js';
-import type { ConversationSummary, StoredMessage } from '../../src/store/conversations-repo.js';
+import type { ConversationMatch, ConversationSummary, StoredMessage } from '../../src/store/conversations-repo.js';
 import type { Lesson } from '../../src/store/experience-repo.js';
 import type { Memory } from '../../src/store/memory-repo.js';
 import type { StoredEvent } from '../../src/store/events-repo.js';
@@ -13,7 +13,7 @@ import type { MemoryLineage } from '../../src/memory/lineage.js';
 import type { Rule } from '../../src/store/rules-repo.js';
 
 /** A stored event (`GET /v1/tasks/{id}/events`, `/v1/audit/commands`): `event_type` and its `payload`. */
-export type { Approval, ConversationSummary, Lesson, Memory, MemoryLineage, Rule, StoredEvent, StoredMessage, TaskEvent };
+export type { Approval, ConversationMatch, ConversationSummary, Lesson, Memory, MemoryLineage, Rule, StoredEvent, StoredMessage, TaskEvent };
 export type CommandAudit = Extract<TaskEvent, { type: 'command_audit' }>;
 /** One `command_audit` row; fields added later may be missing from old rows. */
 export type AuditEntry = Omit<StoredEvent, 'payload'> & { payload: Partial<Omit<CommandAudit, 'type'>> };
@@ -119,6 +119,8 @@ export type ModelSelection = { base_url?: string | null; model?: string | null; 
 export interface ConversationDetail {
   conversation_id: string;
   workspace: string;
+  /** A person's name for it, or one made from its first message ("" before there is one). */
+  title: string;
   created_at: string;
   messages: StoredMessage[];
 }
@@ -135,6 +137,11 @@ export const api = {
   cancelPull: (id: string) => call<PullStatus>('DELETE', `/v1/models/pulls/${encodeURIComponent(id)}`),
   conversations: (workspace?: string, limit = 100) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit })}`),
   conversation: (id: string) => call<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
+  /** Titles and message text by word forms, best first; every workspace unless one is given. */
+  searchConversations: (q: string, workspace?: string, limit = 50) => call<{ conversations: ConversationMatch[] }>('GET', `/v1/conversations${query({ q, workspace, limit })}`),
+  renameConversation: (id: string, title: string) => call<ConversationSummary>('PATCH', `/v1/conversations/${encodeURIComponent(id)}`, { title }),
+  /** 409 while one of its tasks runs or waits for a decision; the command audit keeps its rows. */
+  deleteConversation: (id: string) => call<void>('DELETE', `/v1/conversations/${encodeURIComponent(id)}`),
   task: (taskId: string) => call<TaskInfo>('GET', `/v1/tasks/${encodeURIComponent(taskId)}`),
   /** Tasks paused for the person, across conversations, each with the approval it waits on. */
   waitingTasks: () => call<{ tasks: (TaskInfo & { approval: Approval | null })[] }>('GET', '/v1/tasks/waiting'),

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { resolveWorkspace } from '../../tools/workspace-path.js';
 import { HttpError } from '../http-error.js';
-import { conversationsQuery, limitQuery, parseInput } from '../request-schemas.js';
+import { limitQuery, parseInput } from '../request-schemas.js';
 import type { Services } from '../services.js';
 import { viaOf } from './chat-routes.js';
 
-export function registerTaskRoutes(app: FastifyInstance, { store, runtime, streams }: Services): void {
+export function registerTaskRoutes(app: FastifyInstance, { store, runtime }: Services): void {
   const { taskLog } = runtime.deps;
   const requireTask = (taskId: string) => {
     const task = store.tasks.get(taskId);
@@ -38,23 +37,7 @@ export function registerTaskRoutes(app: FastifyInstance, { store, runtime, strea
     return { task_id: request.params.taskId, outcome };
   });
 
-  app.get('/v1/conversations', async (request) => {
-    const { limit, workspace } = parseInput(conversationsQuery, request.query);
-    return { conversations: store.conversations.list(limit, workspace ? await resolveWorkspace(workspace) : undefined) };
-  });
-
-  // A page showing a conversation learns here of tasks started in it by any client.
-  app.get<{ Params: { conversationId: string } }>('/v1/conversations/:conversationId/stream', async (request, reply) => {
-    if (!store.conversations.get(request.params.conversationId)) throw new HttpError(404, 'not_found', `Unknown conversation: ${request.params.conversationId}`);
-    await streams.watchConversation(reply, request.params.conversationId, runtime.conversations);
-  });
-
-  app.get<{ Params: { conversationId: string } }>('/v1/conversations/:conversationId', async (request) => {
-    const conversation = store.conversations.get(request.params.conversationId);
-    if (!conversation) throw new HttpError(404, 'not_found', `Unknown conversation: ${request.params.conversationId}`);
-    return { conversation_id: conversation.id, workspace: conversation.workspace, created_at: conversation.created_at, messages: store.conversations.messages(conversation.id) };
-  });
-
+  // Reads task_events alone, never the tasks: audit rows outlive their deleted conversations.
   app.get('/v1/audit/commands', async (request) => {
     const { limit } = parseInput(limitQuery, request.query);
     return store.events.listByType('command_audit', limit);

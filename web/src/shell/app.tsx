@@ -52,8 +52,13 @@ export function App() {
     go({ view: 'chat', conversationId: null });
   }, []);
 
-  const selectConversation = useCallback((id: string | null) => {
+  // A search across workspaces may open a conversation of another one: the page moves there with it.
+  const selectConversation = useCallback((id: string | null, elsewhere?: string) => {
     setDrawerOpen(false);
+    if (elsewhere) {
+      localStorage.setItem(WORKSPACE_KEY, elsewhere);
+      setWorkspaceState(elsewhere);
+    }
     go({ view: 'chat', conversationId: id });
   }, []);
 
