@@ -7,7 +7,8 @@ import { CliError } from './cli-error.js';
 import type { ApiClient } from './client/api-client.js';
 import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
-import { followFromPause, latestConversation, showConversationEnd } from './resume-conversation.js';
+import { pickConversation } from './conversation-picker.js';
+import { followFromPause, showConversationEnd } from './resume-conversation.js';
 import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
 import { inert } from './inert.js';
@@ -65,7 +66,11 @@ export class ChatSession {
 
   async run(): Promise<number> {
     const { out, input } = this.o;
-    if (this.o.resume && !this.conversationId) this.conversationId = await latestConversation(this.o.api, this.o.workspace);
+    if (this.o.resume && !this.conversationId) {
+      const pick = await pickConversation(this.o.api, this.o.workspace, input, out);
+      if (pick === 'quit') return 0;
+      this.conversationId = pick.id;
+    }
     const messages = await this.greet();
     if (this.o.resume) {
       if (messages) await this.guard(() => this.resume(messages));
@@ -102,7 +107,11 @@ export class ChatSession {
   private async runTask(start: TaskStart, ownConversation: boolean): Promise<void> {
     const { out } = this.o;
     const outcome = await driveTask(this.deps, start);
-    if (ownConversation && outcome.conversationId) this.conversationId = outcome.conversationId;
+    if (ownConversation && outcome.conversationId && outcome.conversationId !== this.conversationId) {
+      this.conversationId = outcome.conversationId;
+      // Said once, when the conversation begins: what `--resume` takes to come back to it.
+      out.line(out.style.dim(`conversation ${inert(this.conversationId)} · ducklm chat --resume ${inert(this.conversationId)}`));
+    }
     if (outcome.kind === 'stopped') {
       this.interrupted = true;
       out.line(out.style.dim('(Ctrl-C again to quit)'));
@@ -212,7 +221,7 @@ export class ChatSession {
     const model = health?.model;
     if (model && !model.configured) out.line(yellow('No model server found or configured: start one, or choose one with `ducklm models` (or set DUCK_MODEL_BASE_URL / DUCK_MODEL_PATH).'));
     else if (model && !model.reachable) out.line(yellow(`The model server at ${inert(`${model.base_url}`)} does not answer${model.detail ? `: ${inert(model.detail)}` : ''}.`));
-    if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}.`));
+    if (conversation) out.line(dim(`Continuing a conversation of ${plural(conversation.messages.length, 'message')}. Its id: ${inert(this.conversationId!)}`));
     // --resume asks for its own conversation's paused task right away: no need to point at it.
     const last = conversation?.messages.at(-1);
     const others = this.o.resume && last?.role === 'user' ? pending.filter((task) => task.task_id !== last.task_id) : pending;

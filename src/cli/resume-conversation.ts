@@ -9,12 +9,6 @@ import type { TextOut } from './text-out.js';
 /** How much of the conversation `--resume` shows again: enough to see where it stood. */
 const SHOWN_MESSAGES = 6;
 
-/** The workspace's most recently active conversation, or null when it has none. */
-export async function latestConversation(api: ApiClient, workspace: string): Promise<string | null> {
-  const { conversations } = await api.get<{ conversations: { id: string }[] }>('/v1/conversations', { workspace, limit: 1 });
-  return conversations[0]?.id ?? null;
-}
-
 /**
  * Prints the end of the conversation as the chat showed it, and returns how to follow its last
  * task when that one has no answer yet (running, paused, or finishing right now): its whole log,

@@ -89,7 +89,8 @@ describe('ducklm chat follows tasks', () => {
     await vi.waitFor(async () => expect(await statusOf(stack, taskId)).toBe('completed'), { timeout: 10_000 });
     await proxy.restore();
 
-    const screen = await term.waitFor(/tok\/s.*\n\n› $/m, { timeout: 15_000 });
+    // A new conversation: its id follows the figures.
+    const screen = await term.waitFor(/tok\/s.*\nconversation conv_\w+ .*\n\n› $/m, { timeout: 15_000 });
     // One line, as if nothing had happened: no gap, no repeat, and the note about reconnecting is gone.
     expect(screen).toMatch(new RegExp(`^› tell me a story\\n(?:.*\\n)*?${STORY.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\d+ tokens`, 'm'));
     expect(occurrences(screen, 'Once upon')).toBe(1);

@@ -1,4 +1,3 @@
-import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { consolePrompts, describePausedTask } from '../approval-prompts.js';
 import { CliError, EXIT } from '../cli-error.js';
@@ -8,8 +7,11 @@ import { EventRenderer } from '../render-events.js';
 import { driveTask, type TaskPrompts } from '../task-driver.js';
 import { TextOut } from '../text-out.js';
 import { inert } from '../inert.js';
+import { PIPED_LIMIT, readPiped, withPipedContext } from '../piped-input.js';
 
 export const ASK_USAGE = 'ducklm ask "question" [--workspace DIR] [--conversation ID] [--reasoning on|off] [--url URL] [--token TOKEN]';
+
+export const ASK_OPTIONS = { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string' }, reasoning: { type: 'string' } } as const;
 
 /** Nobody to ask: the task stays paused and the command says how to go on. */
 const LEAVE_PAUSED: TaskPrompts = {
@@ -25,18 +27,14 @@ const LEAVE_PAUSED: TaskPrompts = {
 export async function ask(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string' }, reasoning: { type: 'string' } },
+    options: ASK_OPTIONS,
     allowPositionals: true,
     strict: true,
   });
-  let message = positionals.join(' ').trim();
-  // `echo "question" | ducklm ask`, or `ducklm ask -`.
-  if ((!message || message === '-') && !process.stdin.isTTY) message = (await text(process.stdin)).trim();
-  if (!message || message === '-') throw new CliError(`What should ducklm answer? Usage: ${ASK_USAGE}`);
   const workspace = workspaceArg(values.workspace);
   const reasoning = reasoningArg(values.reasoning);
-
   const { answer, info } = TextOut.pair(process.stdout, process.stderr);
+  const message = await questionOf(positionals.join(' ').trim(), info);
   // Thinking and speed are for a person watching, not for a log.
   const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty });
   const interactive = process.stdin.isTTY === true;
@@ -54,6 +52,8 @@ export async function ask(args: string[]): Promise<number> {
         },
         { path: '/v1/chat/stream', body: { message, workspace, ...(values.conversation ? { conversation_id: values.conversation } : {}), ...(reasoning ? { reasoning } : {}) } },
       );
+      // On stderr, never in the answer: how to go on with this conversation.
+      if (outcome.conversationId) info.line(info.style.dim(`conversation ${inert(outcome.conversationId)} · ducklm chat --resume ${inert(outcome.conversationId)}`));
       switch (outcome.kind) {
         case 'completed':
           return EXIT.ok;
@@ -70,6 +70,20 @@ export async function ask(args: string[]): Promise<number> {
       input?.close();
     }
   });
+}
+
+/**
+ * The question from the command line, with piped standard input as its context; or, without
+ * one (or with \`-\`), standard input is the question: \`echo "question" | ducklm ask\`.
+ */
+async function questionOf(given: string, info: TextOut): Promise<string> {
+  const fromArgs = given === '-' ? '' : given;
+  const piped = process.stdin.isTTY ? null : await readPiped(process.stdin);
+  if (piped?.cut) info.line(info.style.yellow(`Standard input is longer than ${PIPED_LIMIT} characters: only its first ${PIPED_LIMIT} are sent.`));
+  if (fromArgs && piped?.text.trim()) return withPipedContext(fromArgs, piped);
+  const question = fromArgs || piped?.text.trim();
+  if (!question) throw new CliError(`What should ducklm answer? Usage: ${ASK_USAGE}`);
+  return question;
 }
 
 /** Without a terminal, Ctrl-C is a signal. */

@@ -4,7 +4,9 @@ import { CONNECTION_OPTIONS, positiveIntArg, printJson, withConnection } from '.
 import { formatTable, localTime } from '../table.js';
 import { styleFor } from '../terminal.js';
 
-export const AUDIT_USAGE = 'ducklm audit [--limit N] [--json]';
+export const AUDIT_USAGE = 'ducklm audit [--limit N] [--json] [--url URL] [--token TOKEN]';
+
+export const AUDIT_OPTIONS = { ...CONNECTION_OPTIONS, limit: { type: 'string', short: 'n' }, json: { type: 'boolean' } } as const;
 
 type CommandAudit = Omit<Extract<TaskEvent, { type: 'command_audit' }>, 'type'>;
 
@@ -15,7 +17,7 @@ interface AuditRow {
 
 /** The audit trail of commands, run or refused, newest first. */
 export async function audit(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { ...CONNECTION_OPTIONS, limit: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args, options: AUDIT_OPTIONS, strict: true });
   const limit = positiveIntArg('limit', values.limit, 20);
   return withConnection(values, async ({ api }) => {
     const rows = await api.get<AuditRow[]>('/v1/audit/commands', { limit });

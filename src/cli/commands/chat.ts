@@ -7,11 +7,19 @@ import { TextOut } from '../text-out.js';
 
 export const CHAT_USAGE = 'ducklm chat [--workspace DIR] [--conversation ID | --resume [ID]] [--reasoning on|off] [--url URL] [--token TOKEN]';
 
+export const CHAT_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  workspace: { type: 'string', short: 'w' },
+  conversation: { type: 'string', short: 'c' },
+  resume: { type: 'boolean', short: 'r' },
+  reasoning: { type: 'string' },
+} as const;
+
 /** `ducklm chat`: an interactive session in the terminal. */
 export async function chat(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { ...CONNECTION_OPTIONS, workspace: { type: 'string', short: 'w' }, conversation: { type: 'string', short: 'c' }, resume: { type: 'boolean', short: 'r' }, reasoning: { type: 'string' } },
+    options: CHAT_OPTIONS,
     // `--resume ID`: parseArgs has no optional option values, so the ID comes as a positional.
     allowPositionals: true,
     strict: true,

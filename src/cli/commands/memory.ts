@@ -16,7 +16,7 @@ export const MEMORY_USAGE = `ducklm memory list [--workspace DIR] [--scope S] [-
 
 type ListedMemory = Memory & { score?: number };
 
-const OPTIONS = {
+export const MEMORY_OPTIONS = {
   ...CONNECTION_OPTIONS,
   workspace: { type: 'string', short: 'w' },
   scope: { type: 'string' },
@@ -29,7 +29,7 @@ const OPTIONS = {
 /** What ducklm remembers, for the person to see, add to, correct and forget. */
 export async function memory(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: rest, options: MEMORY_OPTIONS, allowPositionals: true, strict: true });
   const scope = oneOf('scope', values.scope, MEMORY_SCOPES);
   const type = oneOf('type', values.type, MEMORY_TYPES);
   const limit = positiveIntArg('limit', values.limit, 100);

@@ -5,9 +5,13 @@ import { resolveApiToken } from '../../http/security/api-token.js';
 import { assertListenAllowed, isWildcardHost, urlHost } from '../../http/security/allowed-hosts.js';
 import { loadConfigWithFile } from '../../model/model-config-file.js';
 
+export const SERVE_USAGE = 'ducklm serve [--host HOST] [--port PORT] [--allow-remote]';
+
+export const SERVE_OPTIONS = { host: { type: 'string' }, port: { type: 'string' }, 'allow-remote': { type: 'boolean' } } as const;
+
 /** `ducklm serve`: the HTTP API, until SIGINT or SIGTERM. */
 export async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { host: { type: 'string' }, port: { type: 'string' }, 'allow-remote': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args, options: SERVE_OPTIONS, strict: true });
   const config = loadConfigWithFile();
   if (values.host) config.host = values.host;
   if (values.port) config.port = parsePort(values.port);
