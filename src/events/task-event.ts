@@ -52,11 +52,30 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action_directive'), ...base, step: z.number().int(), intent: z.string(), risk_level: risk, actions: z.array(z.object({ tool: z.string(), args, reason: z.string() })) }),
   z.object({ type: z.literal('directive_invalid'), ...base, step: z.number().int(), message: z.string(), raw: z.string() }),
   z.object({ type: z.literal('action_step_limit'), ...base, steps: z.number().int() }),
-  z.object({ type: z.literal('tool_call_started'), ...base, call_id: z.string(), tool: z.string(), args }),
+  // `approved_by_rule`: it ran without asking because of this "always allow" rule of the person's.
+  z.object({
+    type: z.literal('tool_call_started'),
+    ...base,
+    call_id: z.string(),
+    tool: z.string(),
+    args,
+    approved_by_rule: z.object({ rule_id: z.string(), tool: z.string(), kind: z.enum(['command', 'path']), pattern: z.string(), workspace: z.string() }).optional(),
+  }),
   z.object({ type: z.literal('tool_call_finished'), ...base, call_id: z.string(), tool: z.string(), ok: z.boolean(), output: z.string(), truncated: z.boolean() }),
   // `needs_password`: a sudo command, which asks for the password after approval and is never "always allowed".
   z.object({ type: z.literal('tool_approval_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), risk_level: risk, action_type: actionType, needs_password: z.boolean().default(false), status: z.literal('waiting_for_approval') }),
-  z.object({ type: z.literal('tool_password_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), attempt: z.number().int(), status: z.literal('waiting_for_password') }),
+  // `attempt` of `max_attempts`: a password sudo refused asks again, up to that many times.
+  z.object({
+    type: z.literal('tool_password_requested'),
+    ...base,
+    approval_id: z.string(),
+    tool: z.string(),
+    args,
+    reason: z.string(),
+    attempt: z.number().int(),
+    max_attempts: z.number().int().optional(),
+    status: z.literal('waiting_for_password'),
+  }),
   z.object({ type: z.literal('tool_denied'), ...base, approval_id: z.string(), tool: z.string(), args }),
   z.object({ type: z.literal('task_resumed'), ...base, approval_id: z.string(), decision: z.string() }),
   // A person decided on an approval (on any client: `via` names it), or a Stop denied it.

@@ -1,13 +1,14 @@
 import type { ActionType } from '../tools/risk.js';
 import type { AnyTool, ApprovalDecision, ToolContext } from '../tools/tool.js';
 import type { SkillSource } from '../skills/skill-library.js';
+import type { Rule } from '../store/rules-repo.js';
 import { turnHistory, type TaskContext } from './task-context.js';
 
 export type AskDecision = Extract<ApprovalDecision, { kind: 'ask' }>;
 
 export type Resolution =
   | { kind: 'allow'; approvedBy: 'automatic' }
-  | { kind: 'allow'; approvedBy: 'rule'; ruleId: string }
+  | { kind: 'allow'; approvedBy: 'rule'; rule: Rule }
   | { kind: 'ask'; decision: AskDecision };
 
 /**
@@ -98,5 +99,5 @@ export async function resolveApproval(ctx: TaskContext, tool: AnyTool, input: un
   const rule = target ? ctx.deps.store.rules.match(ctx.state.workspace, tool.name, target) : undefined;
   if (!rule) return { kind: 'ask', decision };
   if (guarded(decision.actionType)) return { kind: 'ask', decision: { ...decision, reason: `${decision.reason} ${TAINT_NOTE}` } };
-  return { kind: 'allow', approvedBy: 'rule', ruleId: rule.id };
+  return { kind: 'allow', approvedBy: 'rule', rule };
 }

@@ -20,6 +20,9 @@ export function awaitApprovalPhase(ctx: TaskContext, step: Extract<Step, { kind:
   return { kind: 'done' };
 }
 
+/** How often a person may mistype the sudo password before the command counts as failed. */
+export const MAX_PASSWORD_ATTEMPTS = 3;
+
 /** The `await_password` phase: an approved sudo command waits once more, for the password, which is never saved. */
 export function awaitPasswordPhase(ctx: TaskContext, step: Extract<Step, { kind: 'await_password' }>): Step {
   const retry = ctx.state.passwordAttempts > 0;
@@ -31,6 +34,7 @@ export function awaitPasswordPhase(ctx: TaskContext, step: Extract<Step, { kind:
       args: step.action.args,
       reason: `${retry ? 'sudo did not accept that password; try again. ' : ''}sudo needs your password. It is passed to sudo once, on standard input, and never stored.`,
       attempt: ctx.state.passwordAttempts + 1,
+      max_attempts: MAX_PASSWORD_ATTEMPTS,
       status: 'waiting_for_password',
     });
     endTurn(ctx, 'waiting_for_password', append);

@@ -7,6 +7,7 @@ import type { PreparedRun } from './start-task.js';
 import type { Step } from './steps.js';
 import type { TaskContext } from './task-context.js';
 import { taskStateSchema, type TaskState } from './task-state.js';
+import { MAX_PASSWORD_ATTEMPTS } from './pause.js';
 import { executeTool, recordDenial, resolveAction, toolContext } from './tool-execution.js';
 
 /** `continue`: a person decided on the approval; the task resumes from its saved state. */
@@ -75,8 +76,6 @@ export async function resumePhase(ctx: TaskContext, step: Extract<Step, { kind: 
   return { kind: 'run_approved', approval };
 }
 
-const MAX_PASSWORD_ATTEMPTS = 3;
-
 /** The `run_approved` phase: the approved action runs, then the rest of its plan without planning again. */
 export async function runApprovedPhase(ctx: TaskContext, step: Extract<Step, { kind: 'run_approved' }>): Promise<Step> {
   const { approval, password } = step;
@@ -94,6 +93,11 @@ export async function runApprovedPhase(ctx: TaskContext, step: Extract<Step, { k
     ctx.emitter.emit({ type: 'password_attempt', approval_id: approval.approval_id, attempt, accepted: !result?.authFailed });
     // A mistyped password is not a reason to give up: the approval stands, ask again.
     if (result?.authFailed && ++ctx.state.passwordAttempts < MAX_PASSWORD_ATTEMPTS) return { kind: 'await_password', approvalId: approval.approval_id, action: pending.action };
+    // Out of attempts: the command counts as failed, and that (not each attempt) is what the model hears.
+    if (result?.authFailed) {
+      const output = `sudo did not accept the password ${MAX_PASSWORD_ATTEMPTS} times; the command did not run.`;
+      ctx.state.observations.push({ tool: pending.action.tool, args: pending.action.args, ok: false, output, truncated: false });
+    }
   }
   ctx.deps.store.approvals.transition(approval.approval_id, 'allowed', 'used');
   ctx.state.pending = null;

@@ -3,12 +3,13 @@ import type { TaskEvent } from '../events/task-event.js';
 import type { AnyTool, ApprovalDecision, AuditSubject, ToolContext, ToolResult } from '../tools/tool.js';
 import { redactSecrets } from '../tools/redact.js';
 import type { RiskLevel } from '../tools/risk.js';
+import type { Rule } from '../store/rules-repo.js';
 import { resolveApproval } from './approval-resolver.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import type { TaskContext } from './task-context.js';
 import type { PlannedAction } from './task-state.js';
 
-export type ApprovedBy = { by: 'person' } | { by: 'automatic' } | { by: 'rule'; ruleId: string };
+export type ApprovedBy = { by: 'person' } | { by: 'automatic' } | { by: 'rule'; rule: Rule };
 
 export function toolContext(ctx: TaskContext, plannerRisk: RiskLevel): ToolContext {
   return toolContextFor(ctx.deps, ctx.state.workspace, ctx.signal, plannerRisk);
@@ -31,7 +32,7 @@ export async function runPlannedAction(ctx: TaskContext, action: PlannedAction, 
   const toolCtx = toolContext(ctx, plannerRisk);
   const resolution = await resolveApproval(ctx, resolved.tool, resolved.input, toolCtx);
   if (resolution.kind === 'ask') return { kind: 'ask', decision: resolution.decision };
-  await executeTool(ctx, resolved.tool, resolved.input, action, toolCtx, resolution.approvedBy === 'rule' ? { by: 'rule', ruleId: resolution.ruleId } : { by: 'automatic' });
+  await executeTool(ctx, resolved.tool, resolved.input, action, toolCtx, resolution.approvedBy === 'rule' ? { by: 'rule', rule: resolution.rule } : { by: 'automatic' });
   return { kind: 'ran' };
 }
 
@@ -65,7 +66,9 @@ export async function executeTool(
   password?: string,
 ): Promise<ToolResult> {
   const callId = randomUUID();
-  ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: tool.name, args: action.args });
+  // A call no one was asked about because of a rule says which rule, so the person can see (and undo) it.
+  const rule = approvedBy.by === 'rule' ? { rule_id: approvedBy.rule.id, tool: approvedBy.rule.tool, kind: approvedBy.rule.kind, pattern: approvedBy.rule.pattern, workspace: approvedBy.rule.workspace } : undefined;
+  ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: tool.name, args: action.args, ...(rule ? { approved_by_rule: rule } : {}) });
   let result: ToolResult;
   try {
     result = await tool.execute(input, password === undefined ? toolCtx : { ...toolCtx, password });
@@ -83,18 +86,22 @@ export async function executeTool(
     output: result.output.slice(0, maxEventOutputChars),
     truncated: result.truncated || result.output.length > maxEventOutputChars,
   });
-  ctx.state.observations.push({
-    tool: tool.name,
-    args: action.args,
-    ok: result.ok,
-    output: result.output.slice(0, maxObservationChars),
-    truncated: result.truncated || result.output.length > maxObservationChars,
-  });
-  if (result.output) ctx.state.tainted = true;
+  // A password sudo refused is the person's typo, not a result: the model never sees the attempt
+  // (the password phase asks again, or reports the command as failed once attempts run out).
+  if (!result.authFailed) {
+    ctx.state.observations.push({
+      tool: tool.name,
+      args: action.args,
+      ok: result.ok,
+      output: result.output.slice(0, maxObservationChars),
+      truncated: result.truncated || result.output.length > maxObservationChars,
+    });
+    if (result.output) ctx.state.tainted = true;
+  }
   if (tool.auditSubject) {
     await emitAudit(ctx, tool.auditSubject(input, toolCtx), {
       approved_by: approvedBy.by,
-      ...(approvedBy.by === 'rule' ? { rule_id: approvedBy.ruleId } : {}),
+      ...(approvedBy.by === 'rule' ? { rule_id: approvedBy.rule.id } : {}),
       outcome: result.command?.outcome ?? 'ran',
       exit_code: result.command?.exitCode ?? null,
       duration_ms: result.command ? Math.round(result.command.durationMs) : null,

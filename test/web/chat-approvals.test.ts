@@ -96,8 +96,11 @@ describe('approving what ducklm runs, in the web page', () => {
     await input.press('Enter');
 
     await page.getByTestId('password-retry').waitFor();
-    expect(await page.getByTestId('password-retry').textContent()).toContain('That password was not accepted');
+    expect(await page.getByTestId('password-retry').textContent()).toContain('Wrong password: sudo did not accept it. Try again (attempt 2 of 3).');
     expect(await input.inputValue()).toBe('');
+    // The refused run is a note, not a failed command; the model was not asked anything.
+    expect(await page.getByTestId('tool-call').count()).toBe(0);
+    expect(await page.locator('.timeline-note').filter({ hasText: 'The sudo password was not accepted (attempt 1)' }).count()).toBe(1);
     await input.fill(password);
     await page.getByTestId('password-submit').click();
 

@@ -1,5 +1,6 @@
+import { APPROVAL_KEYS, ariaShortcut } from './send-gate.js';
 import type { TimelineActions } from './tool-timeline.js';
-import type { ApprovalItem } from './turn-model.js';
+import type { ApprovalItem, Decision } from './turn-model.js';
 
 const OUTCOME: Record<Exclude<ApprovalItem['state'], 'pending' | 'deciding'>, string> = {
   allowed: '✓ Allowed',
@@ -7,6 +8,13 @@ const OUTCOME: Record<Exclude<ApprovalItem['state'], 'pending' | 'deciding'>, st
   denied: '✕ Denied',
   cancelled: 'Cancelled: the task was stopped before it ran',
 };
+
+/** The shortcut's letter on its button; the name read out stays the button's words (aria-keyshortcuts says the key). */
+const Key = ({ decision }: { decision: Decision }) => (
+  <kbd class="shortcut" aria-hidden="true">
+    {APPROVAL_KEYS[decision].key.toUpperCase()}
+  </kbd>
+);
 
 const commandOf = (item: ApprovalItem) => (typeof item.args.command === 'string' ? item.args.command : null);
 
@@ -18,7 +26,7 @@ export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: T
   const canAlways = !item.needsPassword;
   const disabled = !actions.canAct;
   return (
-    <div class={`approval-card risk-${item.riskLevel} ${item.state}`} data-testid="approval-card" data-state={item.state} role="group" aria-label="Approval">
+    <div class={`approval-card risk-${item.riskLevel} ${item.state}`} data-testid="approval-card" data-state={item.state} data-approval-id={item.id} role="group" aria-label="Approval" tabIndex={-1}>
       <div class="approval-head">
         <strong>{pending || item.state === 'deciding' ? 'ducklm asks before it runs this' : 'Asked before running'}</strong>
         <span class={`badge risk risk-${item.riskLevel}`} data-testid="approval-risk">
@@ -39,16 +47,22 @@ export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: T
       </p>
       {pending && (
         <div class="approval-actions">
-          <button type="button" class="primary" disabled={disabled} onClick={() => actions.onDecide(item.id, 'allow_once')}>
-            Allow once
+          <button type="button" class="primary" disabled={disabled} aria-keyshortcuts={ariaShortcut('allow_once')} onClick={() => actions.onDecide(item.id, 'allow_once')}>
+            Allow once <Key decision="allow_once" />
           </button>
           {canAlways && (
-            <button type="button" disabled={disabled} title="Allow this exact command in this workspace from now on" onClick={() => actions.onDecide(item.id, 'allow_always')}>
-              Always allow
+            <button
+              type="button"
+              disabled={disabled}
+              title="Allow this exact command in this workspace from now on"
+              aria-keyshortcuts={ariaShortcut('allow_always')}
+              onClick={() => actions.onDecide(item.id, 'allow_always')}
+            >
+              Always allow <Key decision="allow_always" />
             </button>
           )}
-          <button type="button" class="danger" disabled={disabled} onClick={() => actions.onDecide(item.id, 'deny')}>
-            Deny
+          <button type="button" class="danger" disabled={disabled} aria-keyshortcuts={ariaShortcut('deny')} onClick={() => actions.onDecide(item.id, 'deny')}>
+            Deny <Key decision="deny" />
           </button>
         </div>
       )}

@@ -4,6 +4,7 @@ import { EmptyState } from './empty-state.js';
 import { loadConversation } from './history.js';
 import { MessageList, type TurnActions } from './message-list.js';
 import { PasswordDialog } from './password-dialog.js';
+import { decisionForKey, pendingApproval, sendGate } from './send-gate.js';
 import { StageLine } from './stage-line.js';
 import { isPaused, type Turn } from './turn-model.js';
 import { useConversationWatch } from './use-conversation-watch.js';
@@ -62,11 +63,30 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
 
   const promptTurn = !busy ? [...turns].reverse().find((t) => t.password && t.status === 'waiting_for_password' && passwordKey(t) !== dismissedPrompt) : undefined;
   const canStop = busy || Boolean(last && last.taskId && (isPaused(last.status) || last.status === 'running'));
+  const gate = sendGate({ turns, busy, loading });
+  const asking = busy ? null : pendingApproval(turns);
 
-  // Focus goes back to the message box after each turn (not while the password dialog asks).
+  // Focus goes back to the message box after each turn (not while the password dialog asks). An
+  // approval that waits takes the focus instead, so its one-letter shortcuts work at once.
   useEffect(() => {
-    if (!busy && !promptTurn && !loading) textarea.current?.focus();
-  }, [busy, loading, Boolean(promptTurn)]);
+    if (busy || promptTurn || loading) return;
+    const card = asking && scroller.current?.querySelector<HTMLElement>(`[data-approval-id="${CSS.escape(asking.item.id)}"]`);
+    if (card) card.focus();
+    else textarea.current?.focus();
+  }, [busy, loading, Boolean(promptTurn), asking?.item.id]);
+
+  // Keyboard approval: O allow once, A always allow, D deny (see send-gate.ts for when they count).
+  useEffect(() => {
+    if (!asking) return;
+    const onKey = (event: KeyboardEvent) => {
+      const decision = decisionForKey(event);
+      if (!decision || (decision === 'allow_always' && asking.item.needsPassword)) return;
+      event.preventDefault();
+      void stream.decide(asking.turn, asking.item.id, decision);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [asking?.turn, asking?.item]);
 
   const stop = useCallback(() => stream.stop(), []);
   useEffect(() => {
@@ -84,7 +104,7 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
 
   const send = async () => {
     const message = draft.trim();
-    if (!message || busy) return;
+    if (!message || !sendGate({ turns, busy, loading }).open) return;
     setStartError(null);
     setDraft('');
     stick();
@@ -144,6 +164,7 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
           busy={busy}
           canStop={canStop}
           disabled={loading}
+          gate={gate}
           reasoning={reasoning}
           onReasoning={setReasoningChoice}
           textarea={textarea}

@@ -1,5 +1,6 @@
 import type { RefObject } from 'preact';
 import { useLayoutEffect } from 'preact/hooks';
+import type { SendGate } from './send-gate.js';
 
 interface Props {
   value: string;
@@ -10,7 +11,10 @@ interface Props {
   busy: boolean;
   /** There is something to stop (a running, paused or followed task). */
   canStop: boolean;
+  /** The text field is off (the conversation is still loading). */
   disabled: boolean;
+  /** Whether sending is allowed now, and why not: the one rule for the button, Enter and submit. */
+  gate: SendGate;
   reasoning: boolean;
   onReasoning(on: boolean): void;
   textarea: RefObject<HTMLTextAreaElement>;
@@ -19,7 +23,10 @@ interface Props {
 const FIELD_SIZING = typeof CSS !== 'undefined' && CSS.supports('field-sizing', 'content');
 
 /** The message box: Enter sends, Shift+Enter breaks the line, and it grows with its text. */
-export function Composer({ value, onInput, onSend, onStop, busy, canStop, disabled, reasoning, onReasoning, textarea }: Props) {
+export function Composer({ value, onInput, onSend, onStop, busy, canStop, disabled, gate, reasoning, onReasoning, textarea }: Props) {
+  const canSend = gate.open && value.trim() !== '';
+  const waiting = !gate.open && gate.message && gate.why !== 'loading' ? gate.message : null;
+
   // Where CSS cannot size the field to its content, measure it (CSSOM, which the CSP allows).
   useLayoutEffect(() => {
     const field = textarea.current;
@@ -31,7 +38,7 @@ export function Composer({ value, onInput, onSend, onStop, busy, canStop, disabl
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
-    if (!busy && !disabled && value.trim()) onSend();
+    if (canSend) onSend();
   };
 
   return (
@@ -39,7 +46,7 @@ export function Composer({ value, onInput, onSend, onStop, busy, canStop, disabl
       class="composer"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!busy && value.trim()) onSend();
+        if (canSend) onSend();
       }}
     >
       <label class="visually-hidden" for="composer-input">
@@ -52,10 +59,16 @@ export function Composer({ value, onInput, onSend, onStop, busy, canStop, disabl
         value={value}
         placeholder="Ask ducklm… (Enter sends, Shift+Enter for a new line)"
         disabled={disabled}
+        aria-describedby={waiting ? 'composer-waiting' : undefined}
         data-testid="composer"
         onInput={(event) => onInput(event.currentTarget.value)}
         onKeyDown={onKeyDown}
       />
+      {waiting && (
+        <p id="composer-waiting" class="composer-waiting" data-testid="composer-waiting">
+          {waiting}
+        </p>
+      )}
       <div class="composer-bar">
         <label class="switch" title="Let the model think before it answers (slower, often better)">
           <input type="checkbox" role="switch" checked={reasoning} data-testid="reasoning-switch" onChange={(event) => onReasoning(event.currentTarget.checked)} />
@@ -68,7 +81,7 @@ export function Composer({ value, onInput, onSend, onStop, busy, canStop, disabl
           </button>
         )}
         {!busy && (
-          <button type="submit" class="primary" data-testid="send" disabled={disabled || !value.trim()}>
+          <button type="submit" class="primary" data-testid="send" disabled={!canSend} title={waiting ?? undefined}>
             Send
           </button>
         )}

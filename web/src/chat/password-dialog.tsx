@@ -42,7 +42,8 @@ export function PasswordDialog({ request, onSubmit, onDismiss }: Props) {
         <h2 id="password-title">sudo needs your password</h2>
         {retry && (
           <p class="inline-error" role="alert" data-testid="password-retry">
-            That password was not accepted. Try again.
+            Wrong password: sudo did not accept it. Try again
+            {request.maxAttempts ? ` (attempt ${request.attempt} of ${request.maxAttempts})` : ''}.
           </p>
         )}
         <p class="muted">To run:</p>

@@ -1,5 +1,5 @@
 import { ApprovalCard } from './approval-card.js';
-import type { Decision, NoteItem, TimelineItem, ToolCallItem } from './turn-model.js';
+import type { Decision, NoteItem, RuleNote, TimelineItem, ToolCallItem } from './turn-model.js';
 
 /** What a call was given, as a person would type it: the command line, else compact JSON. */
 export function argsText(args: Record<string, unknown>): string {
@@ -10,6 +10,17 @@ export function argsText(args: Record<string, unknown>): string {
 }
 
 const SHORT_OUTPUT_LINES = 12;
+
+/** Which of the person's rules let a call run unasked, in their words: "always allow `ls` in this workspace". */
+function RuleLine({ rule }: { rule: RuleNote }) {
+  const what = rule.kind === 'command' ? '' : `${rule.tool.replace(/_/g, ' ')} in `;
+  return (
+    <p class="tool-rule muted" data-testid="tool-rule" title={`Rule ${rule.rule_id} for ${rule.workspace}; it can be removed under Audit, Rules`}>
+      Ran without asking, under your rule: always allow {what}
+      <code>{rule.pattern}</code> in this workspace
+    </p>
+  );
+}
 
 function ToolCall({ item }: { item: ToolCallItem }) {
   const lines = item.output ? item.output.split('\n').length : 0;
@@ -31,6 +42,7 @@ function ToolCall({ item }: { item: ToolCallItem }) {
           </span>
         )}
       </div>
+      {item.rule && <RuleLine rule={item.rule} />}
       {item.output && (
         <details class="tool-output" open={openAtFirst}>
           <summary>

@@ -19,7 +19,11 @@ export interface ToolCallItem {
   state: 'running' | 'ok' | 'failed';
   output: string;
   truncated: boolean;
+  /** It ran without asking, under this "always allow" rule of the person's. */
+  rule?: RuleNote;
 }
+
+export type RuleNote = NonNullable<Extract<TaskEvent, { type: 'tool_call_started' }>['approved_by_rule']>;
 
 export interface ApprovalItem {
   kind: 'approval';
@@ -55,6 +59,8 @@ export interface PasswordRequest {
   args: Record<string, unknown>;
   reason: string;
   attempt: number;
+  /** How many tries sudo gets before the command counts as failed (absent in older logs). */
+  maxAttempts?: number;
 }
 
 export interface Turn {
@@ -123,6 +129,15 @@ function updateApproval(items: TimelineItem[], approvalId: string, change: (item
   return items.map((item) => (item.kind === 'approval' && item.id === approvalId ? change(item) : item));
 }
 
+/** The last tool call, when it failed: the run sudo refused for a wrong password. */
+function dropRefusedCall(turn: Turn): Turn {
+  let index = turn.items.length - 1;
+  while (index >= 0 && turn.items[index]!.kind !== 'tool') index--;
+  const call = turn.items[index];
+  if (!call || call.kind !== 'tool' || call.state !== 'failed') return turn;
+  return { ...turn, items: turn.items.filter((_, i) => i !== index) };
+}
+
 function note(turn: Turn, tone: NoteItem['tone'], text: string, detail?: string): Turn {
   const item: NoteItem = { kind: 'note', id: `n${turn.items.length}`, tone, text, ...(detail ? { detail } : {}) };
   return { ...turn, items: [...turn.items, item] };
@@ -160,7 +175,16 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
     case 'action_step_limit':
       return note(t, 'warn', `Stopped acting after ${plural(event.steps, 'step')}`);
     case 'tool_call_started': {
-      const item: ToolCallItem = { kind: 'tool', id: event.call_id, tool: event.tool, args: event.args, state: 'running', output: '', truncated: false };
+      const item: ToolCallItem = {
+        kind: 'tool',
+        id: event.call_id,
+        tool: event.tool,
+        args: event.args,
+        state: 'running',
+        output: '',
+        truncated: false,
+        ...(event.approved_by_rule ? { rule: event.approved_by_rule } : {}),
+      };
       return { ...t, items: [...t.items, item], stage: { stage: 'running_tool', detail: describeCall(event.tool, event.args) } };
     }
     case 'tool_call_finished':
@@ -187,9 +211,9 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
       return { ...t, status: 'waiting_for_approval', items: [...t.items.filter((i) => !(i.kind === 'approval' && i.id === item.id)), item] };
     }
     case 'tool_password_requested': {
-      const { approval_id: approvalId, tool, args, reason, attempt } = event;
+      const { approval_id: approvalId, tool, args, reason, attempt, max_attempts: maxAttempts } = event;
       const items = updateApproval(t.items, approvalId, (a) => (a.state === 'pending' || a.state === 'deciding' ? { ...a, state: 'allowed' } : a));
-      return { ...t, items, status: 'waiting_for_password', password: { approvalId, tool, args, reason, attempt } };
+      return { ...t, items, status: 'waiting_for_password', password: { approvalId, tool, args, reason, attempt, ...(maxAttempts ? { maxAttempts } : {}) } };
     }
     case 'tool_denied':
       return { ...t, items: updateApproval(t.items, event.approval_id, (a) => ({ ...a, state: 'denied', resumable: false })) };
@@ -210,7 +234,8 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
     }
     case 'password_attempt':
       if (event.accepted) return { ...t, password: null, status: isPaused(t.status) ? 'running' : t.status };
-      return note(t, 'warn', 'The sudo password was not accepted');
+      // The refused run was sudo saying no, not the command: a note replaces its failed call.
+      return note(dropRefusedCall(t), 'warn', `The sudo password was not accepted (attempt ${event.attempt})`);
     case 'cancel_requested':
     case 'local_stopping':
       return isTerminal(t.status) ? t : { ...t, stopping: true };
