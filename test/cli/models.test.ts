@@ -3,20 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, startServe } from '../support/cli-process.js';
-import { startFakeOpenAIServer, type FakeScript } from '../support/fake-openai-server.js';
+import { startFakeOpenAIServer } from '../support/fake-openai-server.js';
+import { namingScript } from '../support/naming-script.js';
 import { afterThisTest, tempDir } from '../support/temp-dir.js';
 
 beforeAll(assertBuilt);
 
 const TOKEN = 'models-test-token-0123456789-abcdef';
 
-const script: FakeScript = ({ model, body }) => {
-  const format = (body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
-  if (format === 'action_directive') return { content: JSON.stringify({ answer_now: true }) };
-  if (format === 'recall_verdict') return { content: JSON.stringify({ answer_now: true, relevant_ids: [] }) };
-  if (format === 'memory_decision') return { content: JSON.stringify({ should_store: false }) };
-  return { content: `Answered by ${model}.` };
-};
+const script = namingScript;
 
 describe('ducklm models', () => {
   it('lists the servers found with their models, and `use` makes the next answer come from the chosen one', async () => {

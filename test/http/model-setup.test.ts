@@ -2,17 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeScript, type FakeServerOptions } from '../support/fake-openai-server.js';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeServerOptions } from '../support/fake-openai-server.js';
+import { namingScript } from '../support/naming-script.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-/** Answers every role: a plan that needs no tool, a recall verdict, a quiet memory policy, and the answer naming its model. */
-const script: FakeScript = ({ model, body }) => {
-  const format = (body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
-  if (format === 'action_directive') return { content: JSON.stringify({ answer_now: true }) };
-  if (format === 'recall_verdict') return { content: JSON.stringify({ answer_now: true, relevant_ids: [] }) };
-  if (format === 'memory_decision') return { content: JSON.stringify({ should_store: false }) };
-  return { content: `Answered by ${model}.` };
-};
+const script = namingScript;
 
 const servers: FakeOpenAIServer[] = [];
 afterEach(async () => {

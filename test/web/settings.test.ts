@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import { launchBrowser, screenshot, startWebStack } from '../support/browser.js';
 import { buildTinyGguf } from '../../scripts/make-tiny-gguf.mjs';
-import { startFakeOpenAIServer, type FakeScript } from '../support/fake-openai-server.js';
+import { startFakeOpenAIServer } from '../support/fake-openai-server.js';
+import { namingScript } from '../support/naming-script.js';
 import { startGgufServer } from '../support/gguf-server.js';
 import { afterThisTest } from '../support/temp-dir.js';
 import { openChat, sendMessage, text } from './chat-helpers.js';
@@ -17,14 +18,7 @@ beforeAll(async () => {
   await launchBrowser();
 });
 
-/** Every structured role gets a fitting reply; the answer names the model that wrote it. */
-const script: FakeScript = ({ model, body }) => {
-  const format = (body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
-  if (format === 'action_directive') return { content: JSON.stringify({ answer_now: true }) };
-  if (format === 'recall_verdict') return { content: JSON.stringify({ answer_now: true, relevant_ids: [] }) };
-  if (format === 'memory_decision') return { content: JSON.stringify({ should_store: false }) };
-  return { content: `Answered by ${model}.` };
-};
+const script = namingScript;
 
 const state = (page: import('playwright-core').Page) => page.getByTestId('model-status').getAttribute('data-state');
 
