@@ -76,6 +76,9 @@ function modelsOf(body: unknown): ListedModel[] {
   });
 }
 
+/** Ollama models' kinds by server root and name, as `/api/show` said. */
+const OLLAMA_KINDS = new Map<string, ModelKind>();
+
 /** What kind each model is, where the server's own API says. */
 async function nativeKinds(root: string, dialect: ServerDialect, options: DetectOptions): Promise<Map<string, Partial<ListedModel>>> {
   const kinds = new Map<string, Partial<ListedModel>>();
@@ -91,12 +94,18 @@ async function nativeKinds(root: string, dialect: ServerDialect, options: Detect
     const tags = await probe(`${root}/api/tags`, options);
     const models = isObject(tags?.body) && Array.isArray(tags.body.models) ? tags.body.models : [];
     const names = models.flatMap((m) => (isObject(m) && typeof m.name === 'string' ? [m.name] : [])).slice(0, 32);
-    const shown = await Promise.all(names.map((name) => probe(`${root}/api/show`, options, { model: name })));
-    names.forEach((name, i) => {
+    // A model's capabilities do not change: each is asked once, not at every look (a watched status looks every few seconds).
+    const unknown = names.filter((name) => !OLLAMA_KINDS.has(`${root} ${name}`));
+    const shown = await Promise.all(unknown.map((name) => probe(`${root}/api/show`, options, { model: name })));
+    unknown.forEach((name, i) => {
       const body = shown[i]?.status === 200 ? shown[i]!.body : null;
       const capabilities = isObject(body) && Array.isArray(body.capabilities) ? body.capabilities : null;
-      if (capabilities) kinds.set(name, { kind: capabilities.includes('completion') ? 'chat' : capabilities.includes('embedding') ? 'embedding' : 'chat' });
+      if (capabilities) OLLAMA_KINDS.set(`${root} ${name}`, capabilities.includes('completion') ? 'chat' : capabilities.includes('embedding') ? 'embedding' : 'chat');
     });
+    for (const name of names) {
+      const kind = OLLAMA_KINDS.get(`${root} ${name}`);
+      if (kind) kinds.set(name, { kind });
+    }
   }
   return kinds;
 }
