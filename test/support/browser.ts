@@ -43,6 +43,8 @@ export interface WebStack {
   model: FakeOpenAIServer;
   /** A fresh workspace folder, already chosen as the page's default (the server's working directory). */
   workspace: string;
+  /** The server's data folder (DUCK_DATA_DIR): its config file, pulled models. */
+  dataDir: string;
   /** A new browser context (own cookies and storage) with one page, closed after the test. */
   newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
   /** Calls the API with the token, for arranging and checking state beside the page. */
@@ -74,6 +76,7 @@ export async function startWebStack(script: FakeScript, env: NodeJS.ProcessEnv =
     token,
     model,
     workspace,
+    dataDir: join(dir, 'data'),
     async newPage(viewport = LAPTOP) {
       const context = await b.newContext({ viewport });
       afterThisTest(() => context.close());

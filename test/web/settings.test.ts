@@ -3,6 +3,8 @@
  * back, a first message without a chosen model shows a setup card, and a model chosen in
  * Settings answers the next message, with no restart.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import { launchBrowser, screenshot, startWebStack } from '../support/browser.js';
@@ -70,8 +72,10 @@ describe('the model, from the page', () => {
   // The heaviest browser test: a download, then node-llama-cpp loading a model in the server and answering.
   it('a GGUF pulled from Settings, with its progress, is then chosen and answers from inside ducklm', { timeout: 180_000 }, async () => {
     const files = await startGgufServer({ '/tiny.gguf': { body: buildTinyGguf() } });
-    const stack = await startWebStack(script, {}, { discover: true });
+    // A byte-level vocabulary needs room for the system text; short answers, as a user would set for a small model.
+    const stack = await startWebStack(script, { DUCK_MODEL_CONTEXT: '8192', DUCK_MODEL_GPU: 'off' }, { discover: true });
     await stack.model.close();
+    writeFileSync(join(stack.dataDir, 'ducklm.config.json'), JSON.stringify({ roles: { thinker: { maxTokens: 48 }, memory_policy: { maxTokens: 160 }, critic: { maxTokens: 48 } } }));
     const page = await openChat(stack);
     await page.getByTestId('model-status').click();
     await page.getByTestId('settings-view').waitFor();
@@ -84,6 +88,8 @@ describe('the model, from the page', () => {
     await page.getByTestId('settings-saved').waitFor();
     const chosen = await stack.api('GET', '/v1/models');
     expect(chosen.selection).toMatchObject({ how: 'embedded', model_path_source: 'file' });
+    // The choice joined what the file said before.
+    expect(JSON.parse(readFileSync(join(stack.dataDir, 'ducklm.config.json'), 'utf8')).roles.thinker).toEqual({ maxTokens: 48 });
     expect(chosen.selection.model_path).toMatch(/models\/tiny\.gguf$/);
 
     await page.getByTestId('nav-chat').click();
