@@ -5,10 +5,8 @@
  * asked once.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, watchModelStatus, type Health, type ModelStatus } from '../api.js';
-
-const FIRST_DELAY_MS = 500;
-const MAX_DELAY_MS = 5000;
+import { api, watchModelStatus, type Health, type ModelStatus } from '../api.js';
+import { watchWithRetry } from '../watch-with-retry.js';
 
 export function fromHealth(health: Health | null): ModelStatus | null {
   const model = health?.model;
@@ -23,28 +21,22 @@ export function useModelStatus(enabled: boolean): ModelStatus | null {
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();
-    void (async () => {
-      let delay = FIRST_DELAY_MS;
-      while (!controller.signal.aborted) {
-        try {
-          await watchModelStatus((next) => {
-            delay = FIRST_DELAY_MS;
-            setStatus(next);
-          }, controller.signal);
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 409) {
-            api.health().then((health) => setStatus(fromHealth(health)), () => setStatus(null));
-            return;
-          }
-          if (error instanceof ApiError && error.status < 500) return;
-        }
-        if (controller.signal.aborted) return;
-        // The ducklm server itself is gone or restarting: say nothing known, and try again.
-        setStatus(null);
-        await new Promise((resolve) => window.setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, MAX_DELAY_MS);
-      }
-    })();
+    void watchWithRetry(
+      (onMessage, signal) =>
+        watchModelStatus((next) => {
+          onMessage();
+          setStatus(next);
+        }, signal),
+      controller.signal,
+      {
+        // The ducklm server itself is gone or restarting: nothing is known until it is back.
+        onDrop: () => setStatus(null),
+        // No model setup (a model given in code): health, asked once.
+        onClientError: (error) => {
+          if (error.status === 409) api.health().then((health) => setStatus(fromHealth(health)), () => setStatus(null));
+        },
+      },
+    );
     return () => controller.abort();
   }, [enabled]);
   return status;
