@@ -72,7 +72,16 @@ export class ToolError extends DucklmError {
 export class NotFoundError extends DucklmError {}
 
 /** The thing exists but is not in a state that allows the request (double continue, undecided approval). */
-export class ConflictError extends DucklmError {}
+export class ConflictError extends DucklmError {
+  constructor(
+    message: string,
+    /** What a client can act on: `conflict`, or a narrower reason such as `conversation_busy`. */
+    readonly code = 'conflict',
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
 
 /** A task's process stopped under it (the server shut down or died): it can never finish. */
 export class InterruptedError extends DucklmError {}

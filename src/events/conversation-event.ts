@@ -6,6 +6,13 @@ import { z } from 'zod';
  * sequence number; on connecting, the tasks still running or paused are sent again.
  */
 export const conversationEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('task_started'), conversation_id: z.string(), task_id: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('task_started'),
+    conversation_id: z.string(),
+    task_id: z.string(),
+    message: z.string(),
+    /** Retry or edit: the task whose exchange, with every later one, this task replaces. */
+    replaces: z.string().optional(),
+  }),
 ]);
 export type ConversationEvent = z.infer<typeof conversationEventSchema>;

@@ -21,7 +21,7 @@ export class HttpError extends Error {
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof NotFoundError) return new HttpError(404, 'not_found', error.message);
-  if (error instanceof ConflictError) return new HttpError(409, 'conflict', error.message);
+  if (error instanceof ConflictError) return new HttpError(409, error.code, error.message, error.details);
   if (error instanceof UserError) return new HttpError(422, 'unprocessable', error.message);
   // The database is full or held by another process: the server is fine, try again later.
   if (isStorageFault(error) && STORAGE_UNAVAILABLE.has(error.code.split('_').slice(0, 2).join('_'))) {

@@ -11,7 +11,14 @@ export const chatBody = z.object({
   conversation_id: id.optional(),
   debug: z.boolean().default(false),
   reasoning: z.enum(['on', 'off']).optional(),
-});
+  /**
+   * Retry or edit-and-resend: the task whose exchange (its user message and answer) this message
+   * replaces, with every later exchange of the conversation. Needs `conversation_id`.
+   */
+  replaces: id.optional(),
+  /** A question asked once (`ducklm ask`): its conversation stays out of the default list. */
+  one_off: z.boolean().default(false),
+}).refine((body) => !body.replaces || body.conversation_id, { message: 'replaces needs the conversation_id of the task it replaces', path: ['replaces'] });
 
 export const continueBody = z.object({ approval_id: id });
 
@@ -96,8 +103,16 @@ export const clientName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).optional()
 
 export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
-/** `GET /v1/conversations`: one workspace's (or all), or with `q` a search of titles and messages across them. */
-export const conversationsQuery = limitQuery.extend({ workspace: workspacePath.optional(), q: z.string().trim().max(2000).optional() });
+/**
+ * `GET /v1/conversations`: one workspace's (or all), or with `q` a search of titles and messages
+ * across them. `kind` chooses between chats (the default), one-off questions asked
+ * with `ducklm ask`, or both; a search (`q`) looks through both unless a kind is given.
+ */
+export const conversationsQuery = limitQuery.extend({
+  workspace: workspacePath.optional(),
+  q: z.string().trim().max(2000).optional(),
+  kind: z.enum(['chat', 'one_off', 'all']).optional(),
+});
 
 /** `PATCH /v1/conversations/{id}`: a person's name for it, on one line. */
 export const conversationPatch = z

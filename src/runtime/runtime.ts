@@ -43,7 +43,13 @@ export class Runtime {
 
   async startTask(request: ChatRequest): Promise<StartedRun> {
     const run = this.launch(await prepareTask(this.deps, request));
-    this.conversations.tell({ type: 'task_started', conversation_id: run.conversationId, task_id: run.taskId, message: request.message });
+    this.conversations.tell({
+      type: 'task_started',
+      conversation_id: run.conversationId,
+      task_id: run.taskId,
+      message: request.message,
+      ...(request.replaces ? { replaces: request.replaces } : {}),
+    });
     return run;
   }
 

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors.js';
+import { conversationBusy } from '../store/conversations-repo.js';
 import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
 import { taintFromPrompt } from './approval-resolver.js';
@@ -15,6 +16,10 @@ export interface ChatRequest {
   conversationId?: string;
   debug: boolean;
   reasoning?: 'on' | 'off';
+  /** Retry or edit-and-resend: the task whose exchange, and all after it, this message replaces. */
+  replaces?: string;
+  /** Asked once (`ducklm ask`): a new conversation stays out of the default list. */
+  oneOff?: boolean;
 }
 
 /** A task created (or claimed to resume) and ready to run: the driver starts it at `first`. */
@@ -34,7 +39,7 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
   if (request.conversationId && !store.conversations.get(request.conversationId)) {
     throw new NotFoundError(`Unknown conversation: ${request.conversationId}`);
   }
-  const conversationId = request.conversationId ?? store.conversations.create(workspace).id;
+  const conversationId = request.conversationId ?? store.conversations.create(workspace, request.oneOff).id;
   const taskId = newId('task');
   const state: TaskState = {
     version: 1,
@@ -55,6 +60,11 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     calls: [],
   };
   store.db.transaction(() => {
+    // One task at a time in a conversation: a message sent past a paused one would strand it.
+    const unfinished = store.conversations.unfinishedTasks(conversationId);
+    if (unfinished.length) throw conversationBusy(unfinished, 'send your message');
+    if (request.replaces) store.conversations.replaceFrom(conversationId, request.replaces);
+    if (!request.oneOff) store.conversations.keepAsChat(conversationId);
     store.tasks.create({ id: taskId, conversation_id: conversationId, workspace, message: request.message, state: JSON.stringify(state) });
     store.conversations.addMessage(conversationId, taskId, 'user', request.message, 'completed');
   })();

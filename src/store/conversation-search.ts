@@ -35,7 +35,7 @@ export function searchConversations(db: Db, q: string, limit: number, workspace?
     .prepare(
       `SELECT m.conversation_id AS id, m.content AS content, bm25(messages_fts) AS score FROM messages_fts
        JOIN messages m ON m.id = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id
-       WHERE messages_fts MATCH @match AND (@workspace IS NULL OR c.workspace = @workspace)
+       WHERE messages_fts MATCH @match AND m.status <> 'replaced' AND (@workspace IS NULL OR c.workspace = @workspace)
        ORDER BY score LIMIT @max`,
     )
     .all(params) as { id: string; content: string; score: number }[];

@@ -1,3 +1,4 @@
+import { ConflictError, NotFoundError } from '../errors.js';
 import { stemmedText } from '../memory/text.js';
 import { generatedTitle } from './conversation-title.js';
 import { searchConversations } from './conversation-search.js';
@@ -12,6 +13,8 @@ export interface Conversation {
   title: string | null;
   /** Who named it: made from the first message, or a person (whose name is never replaced). */
   title_source: 'generated' | 'person' | null;
+  /** Asked once (`ducklm ask`): left out of the default list until someone chats in it. */
+  one_off: boolean;
 }
 
 /** One line of the conversations list: enough to show and pick it. */
@@ -23,6 +26,7 @@ export interface ConversationSummary {
   /** A person's name for it, or one made from the first message ("" before there is one). */
   title: string;
   message_count: number;
+  one_off: boolean;
 }
 
 /** A conversation found by a search: where it matched and how well. */
@@ -32,14 +36,40 @@ export interface ConversationMatch extends ConversationSummary {
   snippet: string | null;
 }
 
+/** Which conversations a list shows: chats (the default list), one-off questions, or both. */
+export type ConversationKind = 'chat' | 'one_off' | 'all';
+
+/** A task of the conversation that is not finished: running, or paused for the person. */
+export interface UnfinishedTask {
+  id: string;
+  status: string;
+}
+
+/**
+ * Nothing more happens in a conversation while one of its tasks runs or waits for the person:
+ * a new message would be answered without it, and a delete would pull it away. `then` says what
+ * the person can do once it is over.
+ */
+export function conversationBusy(tasks: UnfinishedTask[], then: string): ConflictError {
+  const task = tasks[0]!;
+  const what = task.status === 'running' ? 'is still running' : 'waits for your decision';
+  return new ConflictError(`A task in this conversation ${what} (${task.id}); stop it or answer it first, then ${then}.`, 'conversation_busy', { tasks });
+}
+
 /** Why a conversation cannot be deleted now: its unfinished tasks. */
-export type DeleteOutcome = { deleted: true } | { deleted: false; reason: 'not_found' } | { deleted: false; reason: 'unfinished'; tasks: { id: string; status: string }[] };
+export type DeleteOutcome = { deleted: true } | { deleted: false; reason: 'not_found' } | { deleted: false; reason: 'unfinished'; tasks: UnfinishedTask[] };
 
 const SUMMARY_SELECT = `SELECT c.id, c.workspace, c.created_at,
          COALESCE((SELECT MAX(m.created_at) FROM messages m WHERE m.conversation_id = c.id), c.created_at) AS updated_at,
          COALESCE(c.title, '') AS title,
-         (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count
+         (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.status <> 'replaced') AS message_count,
+         c.one_off = 1 AS one_off
        FROM conversations c`;
+
+const KIND_WHERE: Record<ConversationKind, string> = { chat: 'c.one_off = 0', one_off: 'c.one_off = 1', all: '1' };
+
+/** SQLite gives 0 and 1; the API says false and true. */
+const withBoolean = <T extends { one_off: unknown }>(row: T): T => ({ ...row, one_off: row.one_off === 1 || row.one_off === true });
 
 export interface StoredMessage {
   role: 'user' | 'assistant';
@@ -56,33 +86,71 @@ export class ConversationsRepo {
     this.backfill();
   }
 
-  create(workspace: string): Conversation {
-    const row = { id: newId('conv'), workspace, created_at: nowIso(), title: null, title_source: null };
-    this.db.prepare('INSERT INTO conversations (id, workspace, created_at) VALUES (@id, @workspace, @created_at)').run(row);
+  create(workspace: string, oneOff = false): Conversation {
+    const row = { id: newId('conv'), workspace, created_at: nowIso(), title: null, title_source: null, one_off: oneOff };
+    this.db.prepare('INSERT INTO conversations (id, workspace, created_at, one_off) VALUES (?, ?, ?, ?)').run(row.id, workspace, row.created_at, oneOff ? 1 : 0);
     return row;
   }
 
   get(id: string): Conversation | undefined {
-    return this.db.prepare('SELECT id, workspace, created_at, title, title_source FROM conversations WHERE id = ?').get(id) as Conversation | undefined;
+    const row = this.db.prepare('SELECT id, workspace, created_at, title, title_source, one_off FROM conversations WHERE id = ?').get(id) as Conversation | undefined;
+    return row && withBoolean(row);
   }
 
   summary(id: string): ConversationSummary | undefined {
-    return this.db.prepare(`${SUMMARY_SELECT} WHERE c.id = ?`).get(id) as ConversationSummary | undefined;
+    const row = this.db.prepare(`${SUMMARY_SELECT} WHERE c.id = ?`).get(id) as ConversationSummary | undefined;
+    return row && withBoolean(row);
   }
 
-  /** Most recently active first; `workspace` narrows to one workspace. */
-  list(limit: number, workspace?: string): ConversationSummary[] {
-    return this.db
-      .prepare(`${SUMMARY_SELECT} WHERE (@workspace IS NULL OR c.workspace = @workspace) ORDER BY updated_at DESC, c.rowid DESC LIMIT @limit`)
+  /** Most recently active first; `workspace` narrows to one workspace, `kind` to chats or one-off questions. */
+  list(limit: number, workspace?: string, kind: ConversationKind = 'chat'): ConversationSummary[] {
+    const rows = this.db
+      .prepare(
+        `${SUMMARY_SELECT} WHERE (@workspace IS NULL OR c.workspace = @workspace) AND ${KIND_WHERE[kind]}
+         ORDER BY updated_at DESC, c.rowid DESC LIMIT @limit`,
+      )
       .all({ workspace: workspace ?? null, limit }) as ConversationSummary[];
+    return rows.map(withBoolean);
   }
 
   /** Titles and message text searched by word forms, best match first; every workspace unless one is given. */
-  search(q: string, limit: number, workspace?: string): ConversationMatch[] {
-    return searchConversations(this.db, q, limit, workspace).flatMap((hit) => {
-      const summary = this.summary(hit.id);
-      return summary ? [{ ...summary, score: hit.score, snippet: hit.snippet }] : [];
-    });
+  search(q: string, limit: number, workspace?: string, kind: ConversationKind = 'all'): ConversationMatch[] {
+    return searchConversations(this.db, q, kind === 'all' ? limit : Math.max(limit * 4, 100), workspace)
+      .flatMap((hit) => {
+        const summary = this.summary(hit.id);
+        return summary && (kind === 'all' || summary.one_off === (kind === 'one_off')) ? [{ ...summary, score: hit.score, snippet: hit.snippet }] : [];
+      })
+      .slice(0, limit);
+  }
+
+  /** Tasks of the conversation still running or waiting for the person. */
+  unfinishedTasks(id: string): UnfinishedTask[] {
+    return this.db
+      .prepare(`SELECT id, status FROM tasks WHERE conversation_id = ? AND status IN ('running', 'waiting_for_approval', 'waiting_for_password') ORDER BY created_at, rowid`)
+      .all(id) as UnfinishedTask[];
+  }
+
+  /** A message sent as part of a chat makes a one-off question's conversation a chat. */
+  keepAsChat(id: string): void {
+    this.db.prepare('UPDATE conversations SET one_off = 0 WHERE id = ? AND one_off = 1').run(id);
+  }
+
+  /**
+   * Retry and edit-and-resend: the exchange of `taskId` (its user message and answer) and every
+   * later message of the conversation are marked `replaced`. They stay stored (and their tasks'
+   * logs and the command audit with them) but leave the conversation as shown, searched, and seen
+   * by the model. A title made from a replaced first message is made again from the new one.
+   */
+  replaceFrom(conversationId: string, taskId: string): void {
+    this.db.transaction(() => {
+      const first = this.db
+        .prepare(`SELECT MIN(id) AS id FROM messages WHERE conversation_id = ? AND task_id = ? AND status <> 'replaced'`)
+        .get(conversationId, taskId) as { id: number | null };
+      if (first.id === null) throw new NotFoundError(`Conversation ${conversationId} has no exchange of task ${taskId} to replace.`);
+      this.db.prepare(`UPDATE messages SET status = 'replaced' WHERE conversation_id = ? AND id >= ?`).run(conversationId, first.id);
+      const kept = this.db.prepare(`SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ? AND role = 'user' AND status <> 'replaced'`).get(conversationId) as { n: number };
+      if (!kept.n) this.db.prepare(`UPDATE conversations SET title = NULL, title_stemmed = NULL, title_source = NULL WHERE id = ? AND title_source = 'generated'`).run(conversationId);
+    })();
   }
 
   /** A person names the conversation; that name is kept over any made from a message. Null when unknown. */
@@ -101,9 +169,7 @@ export class ConversationsRepo {
   delete(id: string): DeleteOutcome {
     return this.db.transaction((): DeleteOutcome => {
       if (!this.get(id)) return { deleted: false, reason: 'not_found' };
-      const unfinished = this.db
-        .prepare(`SELECT id, status FROM tasks WHERE conversation_id = ? AND status IN ('running', 'waiting_for_approval', 'waiting_for_password')`)
-        .all(id) as { id: string; status: string }[];
+      const unfinished = this.unfinishedTasks(id);
       if (unfinished.length) return { deleted: false, reason: 'unfinished', tasks: unfinished };
       this.db
         .prepare(`DELETE FROM task_events WHERE event_type <> 'command_audit' AND task_id IN (SELECT id FROM tasks WHERE conversation_id = ?)`)
@@ -168,9 +234,10 @@ export class ConversationsRepo {
     this.db.prepare("UPDATE messages SET model_content = ? WHERE task_id = ? AND role = 'user'").run(modelContent, taskId);
   }
 
+  /** The conversation as shown: replaced exchanges left out. */
   messages(conversationId: string): StoredMessage[] {
     return this.db
-      .prepare('SELECT role, content, status, task_id, created_at FROM messages WHERE conversation_id = ? ORDER BY id')
+      .prepare(`SELECT role, content, status, task_id, created_at FROM messages WHERE conversation_id = ? AND status <> 'replaced' ORDER BY id`)
       .all(conversationId) as StoredMessage[];
   }
 

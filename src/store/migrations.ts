@@ -278,4 +278,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE task_events_kept RENAME TO task_events;
   CREATE INDEX task_events_by_type ON task_events(event_type, created_at);
   `,
+  `
+  -- Issue 16: a question asked once (with ducklm ask) keeps its conversation out of the default list,
+  -- until a message sent there as a chat makes it one.
+  ALTER TABLE conversations ADD COLUMN one_off INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

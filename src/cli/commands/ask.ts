@@ -50,7 +50,7 @@ export async function ask(args: string[]): Promise<number> {
           onRepeatedInterrupt: () => process.exit(EXIT.interrupted),
           say: (line) => info.line(info.style.dim(line)),
         },
-        { path: '/v1/chat/stream', body: { message, workspace, ...(values.conversation ? { conversation_id: values.conversation } : {}), ...(reasoning ? { reasoning } : {}) } },
+        { path: '/v1/chat/stream', body: { message, workspace, one_off: true, ...(values.conversation ? { conversation_id: values.conversation } : {}), ...(reasoning ? { reasoning } : {}) } },
       );
       // On stderr, never in the answer: how to go on with this conversation.
       if (outcome.conversationId) info.line(info.style.dim(`conversation ${inert(outcome.conversationId)} · ducklm chat --resume ${inert(outcome.conversationId)}`));

@@ -30,6 +30,8 @@ export function registerChatRoutes(app: FastifyInstance, { runtime, store, strea
       debug: body.debug,
       ...(body.conversation_id ? { conversationId: body.conversation_id } : {}),
       ...(body.reasoning ? { reasoning: body.reasoning } : {}),
+      ...(body.replaces ? { replaces: body.replaces } : {}),
+      oneOff: body.one_off,
     });
     await streams.follow(reply, run.taskId, { after: run.after, until: 'pause', debug: body.debug });
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { conversationBusy } from '../../store/conversations-repo.js';
 import { resolveWorkspace } from '../../tools/workspace-path.js';
 import { HttpError } from '../http-error.js';
 import { conversationPatch, conversationsQuery, parseInput } from '../request-schemas.js';
@@ -12,9 +13,9 @@ const unknown = (id: string) => new HttpError(404, 'not_found', `Unknown convers
 export function registerConversationRoutes(app: FastifyInstance, { store, runtime, streams }: Services): void {
   // With `q`: titles and message text by word forms, best first, in every workspace unless one is given.
   app.get('/v1/conversations', async (request) => {
-    const { limit, workspace, q } = parseInput(conversationsQuery, request.query);
+    const { limit, workspace, q, kind } = parseInput(conversationsQuery, request.query);
     const where = workspace ? await resolveWorkspace(workspace) : undefined;
-    return { conversations: q ? store.conversations.search(q, limit, where) : store.conversations.list(limit, where) };
+    return { conversations: q ? store.conversations.search(q, limit, where, kind ?? 'all') : store.conversations.list(limit, where, kind ?? 'chat') };
   });
 
   // A page showing a conversation learns here of tasks started in it by any client.
@@ -31,6 +32,7 @@ export function registerConversationRoutes(app: FastifyInstance, { store, runtim
       workspace: conversation.workspace,
       title: conversation.title ?? '',
       created_at: conversation.created_at,
+      one_off: conversation.one_off,
       messages: store.conversations.messages(conversation.id),
     };
   });
@@ -47,8 +49,6 @@ export function registerConversationRoutes(app: FastifyInstance, { store, runtim
     const outcome = store.conversations.delete(request.params.conversationId);
     if (outcome.deleted) return reply.status(204).send();
     if (outcome.reason === 'not_found') throw unknown(request.params.conversationId);
-    const [task] = outcome.tasks;
-    const what = task!.status === 'running' ? 'is still running' : 'waits for your decision';
-    throw new HttpError(409, 'conversation_busy', `A task in this conversation ${what} (${task!.id}); stop it or answer it first, then delete the conversation.`, { tasks: outcome.tasks });
+    throw conversationBusy(outcome.tasks, 'delete the conversation');
   });
 }
