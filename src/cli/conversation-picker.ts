@@ -16,6 +16,8 @@ interface ListedConversation {
   /** The first thing the person asked (or the title the server gave it). */
   title: string;
   message_count: number;
+  /** Asked with `ducklm ask`: the page leaves these out of its list; the terminal marks them. */
+  one_off?: boolean;
 }
 
 /** The conversation chosen (null: the workspace has none), or `quit` (Ctrl-C or Ctrl-D at the question). */
@@ -27,12 +29,13 @@ export type Pick = { id: string | null } | 'quit';
  * newest). Elsewhere, or with one or none, the newest is taken, as before.
  */
 export async function pickConversation(api: ApiClient, workspace: string, input: ConsoleInput, out: TextOut): Promise<Pick> {
-  const { conversations } = await api.get<{ conversations: ListedConversation[] }>('/v1/conversations', { workspace, limit: input.terminal ? OFFERED : 1 });
+  // Questions asked with `ducklm ask` are offered too: the terminal is where they were asked.
+  const { conversations } = await api.get<{ conversations: ListedConversation[] }>('/v1/conversations', { workspace, kind: 'all', limit: input.terminal ? OFFERED : 1 });
   if (conversations.length <= 1 || !input.terminal) return { id: conversations[0]?.id ?? null };
   const { dim, bold, yellow } = out.style;
   out.line(dim('Recent conversations in this workspace:'));
   conversations.forEach((c, i) => {
-    out.line(`  ${bold(String(i + 1))}  ${inert(shortTitle(c.title))}  ${dim(`${plural(c.message_count, 'message')} · ${localTime(c.updated_at)}`)}`);
+    out.line(`  ${bold(String(i + 1))}  ${inert(shortTitle(c.title))}  ${dim(`${plural(c.message_count, 'message')} · ${c.one_off ? 'asked once · ' : ''}${localTime(c.updated_at)}`)}`);
   });
   for (;;) {
     const reply = await input.readLine(`Which one? [1-${conversations.length}, Enter: 1] › `, { remember: false });

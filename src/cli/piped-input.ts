@@ -1,14 +1,12 @@
 /**
  * Standard input for `ducklm ask`: the question itself (`echo "question" | ducklm ask`), or
- * context for the question given on the command line (`git diff | ducklm ask "write a commit
- * message"`), sent after it in a fenced block that says where it came from.
+ * text attached to the question given on the command line (`git diff | ducklm ask "write a commit
+ * message"`), which the server keeps apart from the question as untrusted (runtime/attachment.ts).
  */
+import { ATTACHMENT_LIMIT } from '../runtime/attachment.js';
 
-/**
- * The server takes a message of up to 100 000 characters; the question and the fence need some
- * of them. Longer input is cut here, said on stderr and in the message, instead of refused there.
- */
-export const PIPED_LIMIT = 80_000;
+/** What the server takes as an attachment. Longer input is cut here, and said, instead of refused there. */
+export const PIPED_LIMIT = ATTACHMENT_LIMIT;
 
 export interface PipedText {
   text: string;
@@ -31,15 +29,4 @@ export async function readPiped(stream: NodeJS.ReadableStream & { destroy?(): vo
     }
   }
   return { text, cut: false };
-}
-
-/**
- * The question, then the piped text in a fence longer than any run of backticks inside it, so
- * that nothing in the input can close the block early and pass for the person's own words.
- */
-export function withPipedContext(question: string, piped: PipedText): string {
-  const longestRun = Math.max(0, ...(piped.text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  const note = piped.cut ? ` (cut: only its first ${PIPED_LIMIT.toLocaleString('en-US').replaceAll(',', ' ')} characters)` : '';
-  return `${question}\n\nStandard input${note}:\n${fence}stdin\n${piped.text.replace(/\n$/, '')}\n${fence}`;
 }

@@ -1,5 +1,6 @@
 import { ROLES } from '../model/roles.js';
 import { z } from 'zod';
+import { attachmentSchema } from '../runtime/attachment.js';
 import { MEMORY_SCOPES, MEMORY_TYPES } from '../store/memory-repo.js';
 import { HttpError } from './http-error.js';
 
@@ -18,6 +19,8 @@ export const chatBody = z.object({
   replaces: id.optional(),
   /** A question asked once (`ducklm ask`): its conversation stays out of the default list. */
   one_off: z.boolean().default(false),
+  /** Text attached to the message without being written by the person (piped standard input): untrusted. */
+  attachment: attachmentSchema.optional(),
 }).refine((body) => !body.replaces || body.conversation_id, { message: 'replaces needs the conversation_id of the task it replaces', path: ['replaces'] });
 
 export const continueBody = z.object({ approval_id: id });

@@ -25,7 +25,7 @@ const GUARDED_AFTER_UNTRUSTED_INPUT: ReadonlySet<ActionType> = new Set([
 ]);
 
 const TAINT_NOTE =
-  'This task has read file or command output, or its prompt carries text that came from the workspace (a workspace skill, or a memory, lesson or earlier turn made from such text), so writes, deletions, network use and privileged actions ask again even where a rule allows them.';
+  'This task has read file or command output, or its prompt carries text that came from the workspace or was attached to the message (a workspace skill, piped standard input, or a memory, lesson or earlier turn made from such text), so writes, deletions, network use and privileged actions ask again even where a rule allows them.';
 
 /**
  * Untrusted text also enters a prompt before any tool runs: a skill file from the workspace's
@@ -35,7 +35,8 @@ const TAINT_NOTE =
  */
 export function taintFromPrompt(ctx: TaskContext, skillSource: SkillSource | null): void {
   if (ctx.state.tainted) return;
-  if (skillSource === 'workspace') {
+  // Attached text (piped standard input) was passed along, not written, by the person.
+  if (skillSource === 'workspace' || ctx.state.attachment) {
     ctx.state.tainted = true;
     return;
   }

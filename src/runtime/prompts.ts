@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../model/model-client.js';
 import type { StoredMessage } from '../store/conversations-repo.js';
 import type { ToolRegistry } from '../tools/registry.js';
+import { attachmentBlock } from './attachment.js';
 import type { Observation, TaskState } from './task-state.js';
 
 /**
@@ -112,7 +113,8 @@ function lessonsBlock(state: TaskState): string | null {
 
 /** The answer's last message: the user's, with the skill, memories and tool results the answer rests on. */
 export function answerTurn(state: TaskState): ChatMessage {
-  return lastTurn(state.message, skillBlock(state), memoriesBlock(state), observationsBlock(state.observations));
+  const attached = state.attachment ? attachmentBlock(state.attachment) : null;
+  return lastTurn(state.message, attached, skillBlock(state), memoriesBlock(state), observationsBlock(state.observations));
 }
 
 /** The answer's last message with a role's own tail: every call of the turn shares all but that tail. */

@@ -3,6 +3,7 @@ import { conversationBusy } from '../store/conversations-repo.js';
 import { newId } from '../store/ids.js';
 import { resolveWorkspace } from '../tools/workspace-path.js';
 import { taintFromPrompt } from './approval-resolver.js';
+import { shownWithAttachment, type Attachment } from './attachment.js';
 import { findMemories } from './find-memories.js';
 import type { RuntimeDeps } from './runtime-deps.js';
 import { SpeculativeAnswer } from './speculative-answer.js';
@@ -20,6 +21,8 @@ export interface ChatRequest {
   replaces?: string;
   /** Asked once (`ducklm ask`): a new conversation stays out of the default list. */
   oneOff?: boolean;
+  /** Text attached to the message (piped standard input): untrusted. */
+  attachment?: Attachment;
 }
 
 /** A task created (or claimed to resume) and ready to run: the driver starts it at `first`. */
@@ -44,6 +47,7 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
   const state: TaskState = {
     version: 1,
     message: request.message,
+    attachment: request.attachment ?? null,
     workspace,
     conversationId,
     reasoning: request.reasoning ?? null,
@@ -66,7 +70,8 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     if (request.replaces) store.conversations.replaceFrom(conversationId, request.replaces);
     if (!request.oneOff) store.conversations.keepAsChat(conversationId);
     store.tasks.create({ id: taskId, conversation_id: conversationId, workspace, message: request.message, state: JSON.stringify(state) });
-    store.conversations.addMessage(conversationId, taskId, 'user', request.message, 'completed');
+    const shown = request.attachment ? shownWithAttachment(request.message, request.attachment) : request.message;
+    store.conversations.addMessage(conversationId, taskId, 'user', shown, 'completed');
   })();
   return { taskId, conversationId, state, first: { kind: 'prepare' }, after: 0 };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RISK_LEVELS } from '../tools/risk.js';
+import { attachmentSchema } from './attachment.js';
 
 export const plannedActionSchema = z.object({
   tool: z.string(),
@@ -40,6 +41,8 @@ export type ModelCallStat = z.infer<typeof modelCallStatSchema>;
 export const taskStateSchema = z.object({
   version: z.literal(1),
   message: z.string(),
+  /** Text attached to the message (piped standard input): untrusted, see attachment.ts. */
+  attachment: attachmentSchema.nullable().default(null),
   workspace: z.string(),
   conversationId: z.string(),
   reasoning: z.enum(['on', 'off']).nullable(),

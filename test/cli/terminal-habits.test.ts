@@ -47,28 +47,35 @@ describe('--help', () => {
 });
 
 describe('ducklm ask and standard input', () => {
-  it('adds piped standard input to the question as a fenced block, and shows the conversation id on stderr only', async () => {
+  it('attaches piped standard input to the question as untrusted text, shown as a fenced block, and shows the conversation id on stderr only', async () => {
     const stack = await startCliStack(commandScript(null, { content: 'Add a greeting.' }));
     // A diff holding a fence of its own must not close the block early.
     const diff = 'diff --git a/x.md b/x.md\n+```\n+hello\n+```\n';
     const r = await runCli(['ask', 'write a commit message', '--url', stack.url], stack.clientEnv, { cwd: stack.workspace, input: diff });
     expect(r).toMatchObject({ code: 0, stdout: 'Add a greeting.\n' });
-    expect(thinkerSaw(stack)).toContain('write a commit message\n\nStandard input:\n````stdin\ndiff --git a/x.md b/x.md\n+```\n+hello\n+```\n````');
+    // The model gets it in an envelope that says it is data passed along, not the person's words.
+    expect(thinkerSaw(stack)).toContain('write a commit message\n\nThe user attached standard input for the message above.');
+    expect(thinkerSaw(stack)).toContain('<untrusted_attachment>\ndiff --git a/x.md b/x.md\n+```\n+hello\n+```\n</untrusted_attachment>');
 
     const id = conversationIdIn(r.stderr);
-    const { conversations } = await stack.api('GET', '/v1/conversations');
+    // An asked question stays out of the default list, but is there for the asking.
+    expect((await stack.api('GET', '/v1/conversations')).conversations).toEqual([]);
+    const { conversations } = await stack.api('GET', '/v1/conversations?kind=one_off');
     expect(id).toBe(conversations[0].id);
+    // The conversation shows it apart from the question, in a fence nothing in it can close.
+    const shown = await stack.api('GET', `/v1/conversations/${id}`);
+    expect(shown.messages[0].content).toBe('write a commit message\n\nAttached standard input:\n````\ndiff --git a/x.md b/x.md\n+```\n+hello\n+```\n````');
     expect(r.stdout).not.toContain('conv_');
   });
 
-  it('cuts piped input at 80 000 characters, and says so on stderr and to the model', async () => {
+  it('cuts piped input at 100 000 characters, and says so on stderr and to the model', async () => {
     const stack = await startCliStack(commandScript(null, { content: 'A long log.' }));
-    const input = `${'a'.repeat(80_000)}TAIL-NOT-SENT\n`;
+    const input = `${'a'.repeat(100_000)}TAIL-NOT-SENT\n`;
     const r = await runCli(['ask', 'summarise this log', '--url', stack.url], stack.clientEnv, { cwd: stack.workspace, input });
     expect(r).toMatchObject({ code: 0, stdout: 'A long log.\n' });
-    expect(r.stderr).toContain('Standard input is longer than 80000 characters: only its first 80000 are sent.');
+    expect(r.stderr).toContain('Standard input is longer than 100000 characters: only its first 100000 are sent.');
     const saw = thinkerSaw(stack);
-    expect(saw).toContain('Standard input (cut: only its first 80 000 characters):');
+    expect(saw).toContain('The user attached standard input (cut: only its first 100000 characters)');
     expect(saw).not.toContain('TAIL-NOT-SENT');
   });
 
@@ -77,7 +84,7 @@ describe('ducklm ask and standard input', () => {
     const r = await runCli(['ask', '--url', stack.url], stack.clientEnv, { cwd: stack.workspace, input: 'what do ducks say?\n' });
     expect(r).toMatchObject({ code: 0, stdout: 'Quack.\n' });
     expect(thinkerSaw(stack)).toContain('what do ducks say?');
-    expect(thinkerSaw(stack)).not.toContain('Standard input');
+    expect(thinkerSaw(stack)).not.toContain('attached');
   });
 });
 
@@ -104,7 +111,7 @@ describe('resuming a conversation by its id', () => {
     const picker = await stack.chat(['--resume']);
     const list = await picker.waitFor('Which one? [1-2, Enter: 1] › ');
     expect(list).toMatch(/^ {2}1 {2}the newer question {2}4 messages · /m);
-    expect(list).toMatch(/^ {2}2 {2}the older question \\x1b\[2J {2}2 messages · /m);
+    expect(list).toMatch(/^ {2}2 {2}the older question \\x1b\[2J {2}2 messages · asked once · /m);
     await picker.typeLine('7');
     await picker.waitFor('A number from 1 to 2, please.');
     await picker.typeLine('2');

@@ -7,7 +7,8 @@ import { EventRenderer } from '../render-events.js';
 import { driveTask, type TaskPrompts } from '../task-driver.js';
 import { TextOut } from '../text-out.js';
 import { inert } from '../inert.js';
-import { PIPED_LIMIT, readPiped, withPipedContext } from '../piped-input.js';
+import type { Attachment } from '../../runtime/attachment.js';
+import { PIPED_LIMIT, readPiped } from '../piped-input.js';
 
 export const ASK_USAGE = 'ducklm ask "question" [--workspace DIR] [--conversation ID] [--reasoning on|off] [--url URL] [--token TOKEN]';
 
@@ -34,7 +35,7 @@ export async function ask(args: string[]): Promise<number> {
   const workspace = workspaceArg(values.workspace);
   const reasoning = reasoningArg(values.reasoning);
   const { answer, info } = TextOut.pair(process.stdout, process.stderr);
-  const message = await questionOf(positionals.join(' ').trim(), info);
+  const { message, attachment } = await questionOf(positionals.join(' ').trim(), info);
   // Thinking and speed are for a person watching, not for a log.
   const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty });
   const interactive = process.stdin.isTTY === true;
@@ -50,7 +51,7 @@ export async function ask(args: string[]): Promise<number> {
           onRepeatedInterrupt: () => process.exit(EXIT.interrupted),
           say: (line) => info.line(info.style.dim(line)),
         },
-        { path: '/v1/chat/stream', body: { message, workspace, one_off: true, ...(values.conversation ? { conversation_id: values.conversation } : {}), ...(reasoning ? { reasoning } : {}) } },
+        { path: '/v1/chat/stream', body: { message, workspace, one_off: true, ...(attachment ? { attachment } : {}), ...(values.conversation ? { conversation_id: values.conversation } : {}), ...(reasoning ? { reasoning } : {}) } },
       );
       // On stderr, never in the answer: how to go on with this conversation.
       if (outcome.conversationId) info.line(info.style.dim(`conversation ${inert(outcome.conversationId)} · ducklm chat --resume ${inert(outcome.conversationId)}`));
@@ -73,17 +74,17 @@ export async function ask(args: string[]): Promise<number> {
 }
 
 /**
- * The question from the command line, with piped standard input as its context; or, without
+ * The question from the command line, with piped standard input attached to it; or, without
  * one (or with \`-\`), standard input is the question: \`echo "question" | ducklm ask\`.
  */
-async function questionOf(given: string, info: TextOut): Promise<string> {
+async function questionOf(given: string, info: TextOut): Promise<{ message: string; attachment?: Attachment }> {
   const fromArgs = given === '-' ? '' : given;
   const piped = process.stdin.isTTY ? null : await readPiped(process.stdin);
   if (piped?.cut) info.line(info.style.yellow(`Standard input is longer than ${PIPED_LIMIT} characters: only its first ${PIPED_LIMIT} are sent.`));
-  if (fromArgs && piped?.text.trim()) return withPipedContext(fromArgs, piped);
+  if (fromArgs && piped?.text.trim()) return { message: fromArgs, attachment: { label: 'standard input', text: piped.text, cut: piped.cut } };
   const question = fromArgs || piped?.text.trim();
   if (!question) throw new CliError(`What should ducklm answer? Usage: ${ASK_USAGE}`);
-  return question;
+  return { message: question };
 }
 
 /** Without a terminal, Ctrl-C is a signal. */

@@ -32,6 +32,7 @@ export function registerChatRoutes(app: FastifyInstance, { runtime, store, strea
       ...(body.reasoning ? { reasoning: body.reasoning } : {}),
       ...(body.replaces ? { replaces: body.replaces } : {}),
       oneOff: body.one_off,
+      ...(body.attachment ? { attachment: body.attachment } : {}),
     });
     await streams.follow(reply, run.taskId, { after: run.after, until: 'pause', debug: body.debug });
   });
