@@ -164,13 +164,15 @@ export class ConversationsRepo {
   /**
    * Deletes the conversation, its messages, its tasks with their approvals and events, except the
    * command audit's rows: the audit outlives chats (migration 8 keeps task_events apart from tasks).
-   * A conversation with a task running or waiting for the person is left alone.
+   * A conversation with a task running or waiting for the person is left alone. `alsoDelete`
+   * runs in the same transaction (the memories only this conversation could see).
    */
-  delete(id: string): DeleteOutcome {
+  delete(id: string, alsoDelete: () => void = () => {}): DeleteOutcome {
     return this.db.transaction((): DeleteOutcome => {
       if (!this.get(id)) return { deleted: false, reason: 'not_found' };
       const unfinished = this.unfinishedTasks(id);
       if (unfinished.length) return { deleted: false, reason: 'unfinished', tasks: unfinished };
+      alsoDelete();
       this.db
         .prepare(`DELETE FROM task_events WHERE event_type <> 'command_audit' AND task_id IN (SELECT id FROM tasks WHERE conversation_id = ?)`)
         .run(id);

@@ -202,6 +202,15 @@ export class MemoryRepo {
     })();
   }
 
+  /**
+   * A conversation was deleted: the memories only it could see go with it (and their history).
+   * Memories of wider scope learned there stay; the Memories view shows where each came from.
+   */
+  deleteConversationScoped(conversationId: string): number {
+    const ids = this.db.prepare(`SELECT id FROM memories WHERE scope = 'conversation' AND conversation_id = ?`).all(conversationId) as { id: string }[];
+    return ids.filter(({ id }) => this.delete(id)).length;
+  }
+
   /** Whether a view sees any current (not superseded) memory: asked every turn, so it stops at the first. */
   hasAny(view: MemoryView): boolean {
     const w = memoryWhere({ view });

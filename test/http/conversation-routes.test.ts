@@ -78,6 +78,11 @@ describe('deleting a conversation', () => {
     const r = await t.stream('/v1/chat/stream', { message: 'list the files', workspace: t.dir });
     const { conversation_id: id, task_id: taskId } = firstOf(r, 'done') as { conversation_id: string; task_id: string };
     const keep = await chat(t, 'a conversation that stays');
+    // A memory only this conversation could see goes with it; one of wider scope learned there stays.
+    const mine = await t.post('/v1/memory', { text: 'In this chat the build folder is called out.', scope: 'conversation', conversation_id: id });
+    const other = await t.post('/v1/memory', { text: 'In the kept chat we use tabs.', scope: 'conversation', conversation_id: keep });
+    const global = await t.post('/v1/memory', { text: 'The user likes short answers.', scope: 'global' });
+    expect([mine.status, other.status, global.status]).toEqual([201, 201, 201]);
     const audit = (await t.get('/v1/audit/commands')).json;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ task_id: taskId, event_type: 'command_audit', payload: { command: 'ls -la' } });
@@ -93,6 +98,7 @@ describe('deleting a conversation', () => {
     const left = t.app.store.db.prepare('SELECT event_type FROM task_events WHERE task_id = ?').all(taskId);
     expect(left).toEqual([{ event_type: 'command_audit' }]);
     expect(t.app.store.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(id)).toEqual({ n: 0 });
+    expect(t.app.store.memories.all(10).map((m) => m.id).sort()).toEqual([other.json.id, global.json.id].sort());
 
     expect((await send(t, 'DELETE', `/v1/conversations/${id}`)).status).toBe(404);
     expect((await send(t, 'DELETE', '/v1/conversations/conv_nope')).json.error.code).toBe('not_found');

@@ -46,7 +46,8 @@ export function registerConversationRoutes(app: FastifyInstance, { store, runtim
 
   // The command audit keeps its rows; a task still running or waiting for the person is not pulled away.
   app.delete<ById>('/v1/conversations/:conversationId', async (request, reply) => {
-    const outcome = store.conversations.delete(request.params.conversationId);
+    const id = request.params.conversationId;
+    const outcome = store.conversations.delete(id, () => store.memories.deleteConversationScoped(id));
     if (outcome.deleted) return reply.status(204).send();
     if (outcome.reason === 'not_found') throw unknown(request.params.conversationId);
     throw conversationBusy(outcome.tasks, 'delete the conversation');
