@@ -29,7 +29,7 @@ describe('ducklm ask', () => {
     expect(r.stderr).not.toContain('Thinking about ducks');
     expect(r.stderr).not.toContain('\x1b[');
     // The workspace is the current folder, resolved on this side.
-    const { conversations } = await stack.api('GET', '/v1/conversations');
+    const { conversations } = await stack.api('GET', '/v1/conversations?kind=one_off');
     expect(conversations[0].workspace).toBe(stack.workspace);
   });
 

@@ -26,13 +26,13 @@ export default class SummaryReporter implements Reporter {
     const tests: { name: string; ms: number }[] = [];
     const collect = (task: Task, path: string): void => {
       if (task.type === 'test') tests.push({ name: `${path} > ${task.name}`, ms: task.result?.duration ?? 0 });
-      task.tasks?.forEach((t) => collect(t, task.type === 'suite' ? `${path} > ${task.name}` : path));
+      task.tasks?.forEach((t) => collect(t, task.type === 'suite' ? [path, task.name].filter(Boolean).join(' > ') : path));
     };
     for (const file of files) {
       // A file that failed to load has no tests but is a failure all the same.
       if (file.result?.state === 'fail' && !file.tasks?.length) counts.failed++;
       visit(file);
-      collect(file, file.name ?? '');
+      collect(file, '');
     }
     const slowFiles = [...files].sort((a, b) => (b.result?.duration ?? 0) - (a.result?.duration ?? 0)).slice(0, SLOWEST);
     const slowTests = tests.sort((a, b) => b.ms - a.ms).slice(0, SLOWEST);
