@@ -139,6 +139,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('memory_stored'), ...base, memory_id: z.string(), text: z.string(), scope: z.string() }),
   z.object({ type: z.literal('memory_policy_failed'), ...base, message: z.string() }),
+  // The conversation's first exchange named it (the memory policy's call gives the title).
+  z.object({ type: z.literal('conversation_titled'), ...base, conversation_id: z.string(), title: z.string() }),
   // A changed fact rewrote an existing memory in place.
   z.object({ type: z.literal('memory_updated'), ...base, memory_id: z.string(), text: z.string(), previous_text: z.string() }),
   // A new memory replaced an old one, which stays in history but is no longer recalled.

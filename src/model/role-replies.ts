@@ -73,6 +73,12 @@ export const memoryDecisionSchema = z.object({
   importance: z.number().min(0).max(1).default(0.5),
   scope: z.enum(MEMORY_SCOPES).default('workspace'),
   metadata: z.record(z.string(), z.unknown()).default({}),
+  /** Asked with a conversation's first exchange only: a short name for the conversation. */
+  title: z
+    .string()
+    .max(200)
+    .nullish()
+    .transform((v) => v?.trim() || undefined),
 });
 export type MemoryDecision = z.infer<typeof memoryDecisionSchema>;
 
@@ -102,8 +108,14 @@ const recallWire = z.union([
 export const ROLE_FORMATS = {
   action: actionFormat([]),
   recall: responseFormat('recall_verdict', recallWire),
-  memory_policy: responseFormat('memory_decision', memoryDecisionSchema),
+  memory_policy: responseFormat('memory_decision', memoryDecisionSchema.omit({ title: true })),
 };
+
+/**
+ * The memory policy's format for a conversation's first exchange: the same decision, then a
+ * title the grammar makes it write (a few words; the call's token bound leaves room for them).
+ */
+export const FIRST_EXCHANGE_FORMAT = responseFormat('memory_decision', memoryDecisionSchema.extend({ title: z.string().min(1).max(80) }));
 
 /** The first keys a deciding role may start with, and the route each means. */
 export const ROUTE_KEYS = {

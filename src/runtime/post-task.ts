@@ -3,7 +3,8 @@ import { backfillVectors, MemoryVectors } from '../memory/embeddings.js';
 import { recallEmbedder } from './recall-embedder.js';
 import { keepLesson } from '../memory/lessons.js';
 import { applyMemoryDecision, resolveTarget, type WriteOutcome } from '../memory/memory-writer.js';
-import { memoryDecisionSchema } from '../model/role-replies.js';
+import { FIRST_EXCHANGE_FORMAT, memoryDecisionSchema } from '../model/role-replies.js';
+import { cleanTitle } from '../store/conversation-title.js';
 import { errorSummary } from './background-jobs.js';
 import { callRole } from './model-calls.js';
 import { criticMessages, memoryPolicyMessages } from './prompts.js';
@@ -55,7 +56,14 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
     const existing = store.memories.hasAny(view)
       ? (await hybridCandidates(store.memories, embedder, { view }, ctx.state.message, { limit: POLICY_CANDIDATES, signal: ctx.signal })).map((c) => c.memory)
       : [];
-    const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, turnHistory(ctx), ctx.deps.tools, ctx.answer, existing), memoryDecisionSchema, { temperature: 0 });
+    const history = turnHistory(ctx);
+    // A conversation still named after its first message gets a real title from its first exchange.
+    const askTitle = !history.length && store.conversations.get(ctx.state.conversationId)?.title_source === 'generated';
+    const decision = await callStructured(ctx, 'memory_policy', memoryPolicyMessages(ctx.state, history, ctx.deps.tools, ctx.answer, existing, askTitle), memoryDecisionSchema, {
+      temperature: 0,
+      ...(askTitle ? { format: FIRST_EXCHANGE_FORMAT } : {}),
+    });
+    if (askTitle && decision.title) nameConversation(ctx, decision.title);
     const target = resolveTarget(decision.target_id, existing);
     ctx.emitter.emit({
       type: 'memory_policy_decision',
@@ -74,6 +82,15 @@ async function rememberExchange(ctx: TaskContext): Promise<void> {
     if (embedder) await backfillVectors(store.memories, vectors, embedder, { view }, ctx.signal);
   } catch (error) {
     reportFailure(ctx, 'memory_policy_failed', error);
+  }
+}
+
+/** The model's title, kept unless a person has named the conversation meanwhile. */
+function nameConversation(ctx: TaskContext, proposed: string): void {
+  const title = cleanTitle(proposed);
+  if (!title) return;
+  if (ctx.deps.store.conversations.retitle(ctx.state.conversationId, title)) {
+    ctx.emitter.emit({ type: 'conversation_titled', conversation_id: ctx.state.conversationId, title });
   }
 }
 

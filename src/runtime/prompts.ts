@@ -148,9 +148,11 @@ function afterAnswer(state: TaskState, history: StoredMessage[], tools: ToolRegi
  * The memory policy sees the kept memories this exchange most likely touches, numbered, so a
  * changed fact can update or supersede one of them instead of piling up beside it.
  */
-export function memoryPolicyMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, existing: { text: string }[] = []): ChatMessage[] {
+export function memoryPolicyMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string, existing: { text: string }[] = [], askTitle = false): ChatMessage[] {
   const kept = existing.length ? `Kept memories that may be related:\n${existing.map((m, i) => `${i}: ${m.text}`).join('\n')}\n\n` : '';
-  return afterAnswer(state, history, tools, answer, `${kept}[memory policy]`);
+  // The first exchange also names the conversation, in the same call: no extra request, a few tokens more.
+  const title = askTitle ? '\nThis was the conversation\'s first exchange: also reply "title", a name for the conversation in 2 to 6 words, in the user\'s language.' : '';
+  return afterAnswer(state, history, tools, answer, `${kept}[memory policy]${title}`);
 }
 
 export function criticMessages(state: TaskState, history: StoredMessage[], tools: ToolRegistry, answer: string): ChatMessage[] {

@@ -24,3 +24,13 @@ export function cutAtWord(text: string, max: number): string {
   const cut = space >= max / 2 ? head.slice(0, space) : head;
   return `${cut.replace(/[\s,;:.!?-]+$/u, '')}…`;
 }
+
+/**
+ * A title a model proposed, made fit to show: one line, without the quotes, markdown marks or
+ * "Title:" models like to add, cut at a word. Empty when nothing is left.
+ */
+export function cleanTitle(proposed: string): string {
+  const unwrap = (text: string) => text.replace(/^[\s"'`*#_«“„]+|[\s"'`*#_»”.]+$/gu, '');
+  const line = unwrap(unwrap(proposed.replace(/[\p{Cc}\p{Cf}]/gu, ' ').replace(/\s+/g, ' ')).replace(/^title\s*:/i, ''));
+  return /[\p{L}\p{N}]/u.test(line) ? cutAtWord(line, GENERATED_TITLE_LENGTH) : '';
+}

@@ -205,6 +205,15 @@ export class ConversationsRepo {
     })();
   }
 
+  /** A title a model made from the first exchange; a person's title is never replaced. True when kept. */
+  retitle(id: string, title: string): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE conversations SET title = ?, title_source = 'generated', title_stemmed = ? WHERE id = ? AND (title_source IS NULL OR title_source = 'generated')`)
+        .run(title, stemmedText(title), id).changes === 1
+    );
+  }
+
   /** A title made from `message`, unless the conversation already has one. */
   private giveTitle(conversationId: string, message: string): void {
     const title = generatedTitle(message);
