@@ -251,6 +251,7 @@ describe('questions asked once (ducklm ask)', () => {
     await toggle.click();
     await expect.poll(titles).toEqual(['What time is it in Tokyo?']);
     expect(await toggle.textContent()).toBe('Back to chats');
+    await screenshot(page, 'conversations-one-off');
 
     await page.getByTestId('conversation-item').click();
     await page.getByTestId('answer').filter({ hasText: 'Noted.' }).waitFor();
