@@ -5,7 +5,7 @@
 import { createParser } from 'eventsource-parser';
 import type { TaskEvent } from '../../src/events/task-event.js';
 import type { Approval } from '../../src/store/approvals-repo.js';
-import type { ConversationMatch, ConversationSummary, StoredMessage } from '../../src/store/conversations-repo.js';
+import type { ConversationKind, ConversationMatch, ConversationSummary, StoredMessage } from '../../src/store/conversations-repo.js';
 import type { Lesson } from '../../src/store/experience-repo.js';
 import type { Memory } from '../../src/store/memory-repo.js';
 import type { StoredEvent } from '../../src/store/events-repo.js';
@@ -13,7 +13,7 @@ import type { MemoryLineage } from '../../src/memory/lineage.js';
 import type { Rule } from '../../src/store/rules-repo.js';
 
 /** A stored event (`GET /v1/tasks/{id}/events`, `/v1/audit/commands`): `event_type` and its `payload`. */
-export type { Approval, ConversationMatch, ConversationSummary, Lesson, Memory, MemoryLineage, Rule, StoredEvent, StoredMessage, TaskEvent };
+export type { Approval, ConversationKind, ConversationMatch, ConversationSummary, Lesson, Memory, MemoryLineage, Rule, StoredEvent, StoredMessage, TaskEvent };
 export type CommandAudit = Extract<TaskEvent, { type: 'command_audit' }>;
 /** One `command_audit` row; fields added later may be missing from old rows. */
 export type AuditEntry = Omit<StoredEvent, 'payload'> & { payload: Partial<Omit<CommandAudit, 'type'>> };
@@ -122,6 +122,8 @@ export interface ConversationDetail {
   /** A person's name for it, or one made from its first message ("" before there is one). */
   title: string;
   created_at: string;
+  /** Asked once with `ducklm ask`; chatting in it makes it a chat. */
+  one_off: boolean;
   messages: StoredMessage[];
 }
 
@@ -135,7 +137,8 @@ export const api = {
   chooseModel: (selection: ModelSelection) => call<ModelsOverview>('PUT', '/v1/models/selection', selection),
   pullModel: (source: string) => call<PullStatus>('POST', '/v1/models/pull', { source }),
   cancelPull: (id: string) => call<PullStatus>('DELETE', `/v1/models/pulls/${encodeURIComponent(id)}`),
-  conversations: (workspace?: string, limit = 100) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit })}`),
+  /** Chats by default; `one_off`: the questions asked once with `ducklm ask`. */
+  conversations: (workspace?: string, limit = 100, kind?: ConversationKind) => call<{ conversations: ConversationSummary[] }>('GET', `/v1/conversations${query({ workspace, limit, kind })}`),
   conversation: (id: string) => call<ConversationDetail>('GET', `/v1/conversations/${encodeURIComponent(id)}`),
   /** Titles and message text by word forms, best first; every workspace unless one is given. */
   searchConversations: (q: string, workspace?: string, limit = 50) => call<{ conversations: ConversationMatch[] }>('GET', `/v1/conversations${query({ q, workspace, limit })}`),
@@ -168,7 +171,8 @@ export const api = {
   deleteRule: (id: string) => call<void>('DELETE', `/v1/rules/${encodeURIComponent(id)}`),
 };
 
-export type ChatRequest = { message: string; workspace: string; conversation_id?: string; reasoning?: 'on' | 'off' };
+/** `replaces` (with `conversation_id`): retry or edit-and-resend, the new turn takes that task's exchange and every later one. */
+export type ChatRequest = { message: string; workspace: string; conversation_id?: string; reasoning?: 'on' | 'off'; replaces?: string };
 
 /** Calls `onEvent` with each event and its log sequence number (the SSE `id`; null if the server sent none). */
 export type OnTaskEvent = (event: TaskEvent, seq: number | null) => void;

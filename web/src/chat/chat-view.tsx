@@ -4,6 +4,7 @@ import { EmptyState } from './empty-state.js';
 import { loadConversation } from './history.js';
 import { MessageList, type TurnActions } from './message-list.js';
 import { PasswordDialog } from './password-dialog.js';
+import { canRetry } from './replace-turns.js';
 import { decisionForKey, pendingApproval, sendGate } from './send-gate.js';
 import { StageLine } from './stage-line.js';
 import { isPaused, type Turn } from './turn-model.js';
@@ -34,9 +35,11 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
   const [loading, setLoading] = useState(conversationId !== null);
   const [loadError, setLoadError] = useState<string | null>(null);
   // A task started in this conversation elsewhere (another tab, the terminal) shows up here live.
-  useConversationWatch(loading ? null : conversationId, (event) => stream.taskStarted(event.task_id, event.message));
+  useConversationWatch(loading ? null : conversationId, (event) => stream.taskStarted(event.task_id, event.message, event.replaces));
   const [reasoning, setReasoning] = useState(() => localStorage.getItem(REASONING_KEY) !== 'off');
   const [dismissedPrompt, setDismissedPrompt] = useState<string | null>(null);
+  /** The user message being edited (at most one), and its text so far: kept if sending it fails. */
+  const [edit, setEdit] = useState<{ key: string; text: string } | null>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useStickToBottom(scroller, turns);
@@ -47,6 +50,7 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
     stream.reset([], conversationId);
     setStartError(null);
     setLoadError(null);
+    setEdit(null);
     if (conversationId === null) return;
     let live = true;
     setLoading(true);
@@ -102,16 +106,41 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
     return () => document.removeEventListener('keydown', onKey);
   }, [canStop]);
 
+  /** Every way of sending (the composer, Retry, an edit) goes through the gate and here. */
+  const start = (message: string, replaces?: Turn) => {
+    setStartError(null);
+    stick();
+    return stream.send(message, workspace, reasoning ? 'on' : 'off', replaces?.taskId ?? undefined);
+  };
+
   const send = async () => {
     const message = draft.trim();
-    if (!message || !sendGate({ turns, busy, loading }).open) return;
-    setStartError(null);
+    if (!message || !gate.open) return;
     setDraft('');
-    stick();
-    const failure = await stream.send(message, workspace, reasoning ? 'on' : 'off');
+    const failure = await start(message);
     if (failure) {
       // The request never started: the person gets their text back, and the reason.
       setDraft((current) => current || message);
+      setStartError(failure);
+    }
+  };
+
+  const retry = async (turn: Turn) => {
+    if (!gate.open || !canRetry(turn, turns)) return;
+    setEdit(null);
+    const failure = await start(turn.userText, turn);
+    if (failure) setStartError(failure);
+  };
+
+  const sendEdit = async () => {
+    const turn = edit && turns.find((t) => t.key === edit.key);
+    const message = edit?.text.trim();
+    if (!turn || !message || !gate.open) return;
+    setEdit(null);
+    const failure = await start(message, turn);
+    // Refused (busy elsewhere, gone, offline): the turns are back, and so is the box with the text.
+    if (failure) {
+      setEdit((current) => current ?? { key: turn.key, text: edit.text });
       setStartError(failure);
     }
   };
@@ -126,6 +155,19 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
     onDecide: (turn, approvalId, decision) => void stream.decide(turn, approvalId, decision),
     onContinue: (turn, approvalId) => void stream.continueTask(turn, approvalId),
     onOpenPassword: () => setDismissedPrompt(null),
+    replace: { hidden: busy || loading, closed: gate.open ? null : gate.message },
+    onRetry: (turn) => void retry(turn),
+    edit,
+    onEdit: (turn) => {
+      setStartError(null);
+      setEdit({ key: turn.key, text: turn.userText });
+    },
+    onEditInput: (text) => setEdit((current) => current && { ...current, text }),
+    onEditSend: () => void sendEdit(),
+    onEditCancel: () => {
+      setEdit(null);
+      textarea.current?.focus();
+    },
   };
 
   return (

@@ -1,23 +1,6 @@
 import { useMemo } from 'preact/hooks';
+import { copyText } from './copy-text.js';
 import { renderMarkdown } from './markdown.js';
-
-/** Copies text; the async Clipboard API first, a selection + execCommand where it is missing. */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.className = 'visually-hidden';
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    return ok;
-  }
-}
 
 function onCopyClick(event: MouseEvent): void {
   const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button[data-copy-code]');

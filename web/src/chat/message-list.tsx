@@ -1,6 +1,9 @@
+import { CopyButton } from './copy-button.js';
+import { EditBox } from './edit-box.js';
 import { GenerationStatsView } from './generation-stats.js';
 import { MarkdownView } from './markdown-view.js';
 import { ReasoningPanel } from './reasoning-panel.js';
+import { canEdit, canRetry, replaceNotice } from './replace-turns.js';
 import { ToolTimeline, type TimelineActions } from './tool-timeline.js';
 import { isTerminal, type Decision, type Turn } from './turn-model.js';
 
@@ -9,9 +12,30 @@ export interface TurnActions {
   onDecide(turn: Turn, approvalId: string, decision: Decision): void;
   onContinue(turn: Turn, approvalId: string): void;
   onOpenPassword(turn: Turn): void;
+  /**
+   * Retry and edit send a message, so they follow the composer's rule (send-gate.ts): `hidden`
+   * while a turn streams or the conversation loads, `closed` says why not while a person is asked.
+   */
+  replace: { hidden: boolean; closed: string | null };
+  onRetry(turn: Turn): void;
+  /** The one user message being edited, and its text so far. */
+  edit: { key: string; text: string } | null;
+  onEdit(turn: Turn): void;
+  onEditInput(text: string): void;
+  onEditSend(): void;
+  onEditCancel(): void;
 }
 
-function TurnView({ turn, actions }: { turn: Turn; actions: TurnActions }) {
+interface TurnViewProps {
+  turn: Turn;
+  actions: TurnActions;
+  /** Offer Retry: the last turn, ended. */
+  retry: boolean;
+  /** When this message is edited: what sending takes away beyond its answer. */
+  notice: string | null;
+}
+
+function TurnView({ turn, actions, retry, notice }: TurnViewProps) {
   const timelineActions: TimelineActions = {
     canAct: actions.canAct,
     onDecide: (approvalId, decision) => actions.onDecide(turn, approvalId, decision),
@@ -21,11 +45,34 @@ function TurnView({ turn, actions }: { turn: Turn; actions: TurnActions }) {
   const stopped = turn.status === 'cancelled';
   const reasoningLive = !finished && turn.stage?.stage === 'answering' && !turn.answer;
   const hasAssistant = turn.items.length > 0 || turn.reasoning || turn.answer || turn.error || turn.password || finished;
+  const { replace, edit } = actions;
+  const editing = edit?.key === turn.key;
   return (
     <article class={`turn status-${turn.status}`} data-task-id={turn.taskId ?? undefined}>
-      <div class="message user" data-testid="message-user">
-        {turn.userText}
-      </div>
+      {editing ? (
+        <EditBox text={edit.text} notice={notice} closed={replace.closed} onInput={actions.onEditInput} onSend={actions.onEditSend} onCancel={actions.onEditCancel} />
+      ) : (
+        <div class="user-side">
+          <div class="message user" data-testid="message-user">
+            {turn.userText}
+          </div>
+          <div class="message-actions">
+            <CopyButton text={turn.userText} what="your message" testId="copy-message" />
+            {canEdit(turn) && !replace.hidden && (
+              <button
+                type="button"
+                class="message-action"
+                disabled={Boolean(replace.closed)}
+                title={replace.closed ?? 'Change this message and send it again in its place'}
+                onClick={() => actions.onEdit(turn)}
+                data-testid="edit-message"
+              >
+                Edit
+              </button>
+            )}
+          </div>
+        </div>
+      )}
       {hasAssistant && (
         <div class="message assistant" data-testid="message-assistant" data-status={turn.status}>
           {turn.items.length > 0 && <ToolTimeline items={turn.items} actions={timelineActions} />}
@@ -57,6 +104,23 @@ function TurnView({ turn, actions }: { turn: Turn; actions: TurnActions }) {
               {n.detail && <span class="muted">: {n.detail}</span>}
             </p>
           ))}
+          {finished && (turn.answer || (retry && !replace.hidden)) && (
+            <div class="message-actions">
+              {turn.answer && <CopyButton text={turn.answer} what="the answer" testId="copy-answer" />}
+              {retry && !replace.hidden && (
+                <button
+                  type="button"
+                  class="message-action"
+                  disabled={Boolean(replace.closed)}
+                  title={replace.closed ?? "Ask the same again; the new answer takes this one's place"}
+                  onClick={() => actions.onRetry(turn)}
+                  data-testid="retry"
+                >
+                  Retry
+                </button>
+              )}
+            </div>
+          )}
         </div>
       )}
     </article>
@@ -71,7 +135,13 @@ export function MessageList({ turns, busy, actions }: { turns: Turn[]; busy: boo
   return (
     <div class="messages" role="log" aria-live="polite" aria-busy={busy} aria-label="Conversation" data-testid="messages">
       {turns.map((turn) => (
-        <TurnView key={turn.key} turn={turn} actions={actions} />
+        <TurnView
+          key={turn.key}
+          turn={turn}
+          actions={actions}
+          retry={canRetry(turn, turns)}
+          notice={actions.edit?.key === turn.key ? replaceNotice(turns, turn.key) : null}
+        />
       ))}
     </div>
   );

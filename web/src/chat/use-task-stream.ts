@@ -11,6 +11,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, chatStream, continueStream, passwordStream, type ChatRequest, type OnTaskEvent, type TaskEvent } from '../api.js';
+import { turnsBefore, turnsFrom } from './replace-turns.js';
 import { followTask, type FollowEnd, type Follower } from './task-follower.js';
 import { applyLogged, isTerminal, newTurn, type Decision, type Turn, type TurnEvent } from './turn-model.js';
 
@@ -31,8 +32,11 @@ export interface TaskStream {
   reconnecting: boolean;
   /** The conversation the turns belong to (null: a new one, created by the first turn). */
   conversationId(): string | null;
-  /** Sends a message; resolves with an error message when the request could not even start. */
-  send(message: string, workspace: string, reasoning: 'on' | 'off'): Promise<string | null>;
+  /**
+   * Sends a message; resolves with an error message when the request could not even start.
+   * `replaces` (retry, edit): the task whose turn, with every later one, the new turn replaces.
+   */
+  send(message: string, workspace: string, reasoning: 'on' | 'off', replaces?: string): Promise<string | null>;
   decide(turn: Turn, approvalId: string, decision: Decision): Promise<void>;
   continueTask(turn: Turn, approvalId: string): Promise<void>;
   /** The password is used for this one request and not kept anywhere. */
@@ -41,8 +45,8 @@ export interface TaskStream {
   stop(): void;
   /** Shows another conversation; a stream is detached, never stopped. */
   reset(turns: Turn[], conversationId: string | null): void;
-  /** Another client started a task in this conversation. */
-  taskStarted(taskId: string, message: string): void;
+  /** Another client started a task in this conversation; `replaces`: it retried or edited that task's turn. */
+  taskStarted(taskId: string, message: string, replaces?: string): void;
 }
 
 const DECIDED: Record<Decision, 'allowed' | 'allowed_always' | 'denied'> = { allow_once: 'allowed', allow_always: 'allowed_always', deny: 'denied' };
@@ -171,15 +175,18 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
     const actions = {
       conversationId: () => conversation.current,
 
-      async send(message: string, workspace: string, reasoning: 'on' | 'off') {
+      async send(message: string, workspace: string, reasoning: 'on' | 'off', replaces?: string) {
         const last = turnsNow.current.at(-1);
         if (attached.current?.own || last?.status === 'sending' || last?.status === 'running') return 'Wait for the current answer, or stop it first.';
+        // The replaced turns leave at once; they come back if the server refuses the message.
+        const replaced = replaces ? turnsFrom(turnsNow.current, replaces) : [];
+        if (replaces && (!replaced.length || !conversation.current)) return 'That message is no longer part of this conversation.';
         const key = `local-${++localIds}`;
-        setTurns((list) => [...list, newTurn(key, message)]);
-        const request: ChatRequest = { message, workspace, reasoning, ...(conversation.current ? { conversation_id: conversation.current } : {}) };
+        setTurns((list) => [...(replaces ? turnsBefore(list, replaces) : list), newTurn(key, message)]);
+        const request: ChatRequest = { message, workspace, reasoning, ...(conversation.current ? { conversation_id: conversation.current } : {}), ...(replaces ? { replaces } : {}) };
         const end = await attach(key, null, 'pause', (onEvent, signal) => chatStream(request, onEvent, signal));
         if (end.kind !== 'failed' || !end.beforeAnyEvent) return null;
-        setTurns((list) => list.filter((turn) => turn.key !== key));
+        setTurns((list) => [...list.filter((turn) => turn.key !== key), ...replaced]);
         return describeFailure(end.error).message;
       },
 
@@ -243,13 +250,19 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
         setTurns(next);
       },
 
-      /** A task another client started in this conversation: it becomes the last turn, followed live. */
-      taskStarted(taskId: string, message: string) {
+      /**
+       * A task another client started in this conversation: it becomes the last turn, followed
+       * live. A retry or an edit made there (`replaces`) takes the replaced turns away here too.
+       */
+      taskStarted(taskId: string, message: string, replaces?: string) {
         const last = turnsNow.current.at(-1);
         // This page's own message is on its way (its task id still unknown): that is the task.
         if (last?.status === 'sending' || attached.current?.follower.taskId === taskId) return;
         if (turnsNow.current.some((t) => t.taskId === taskId)) return;
-        setTurns((list) => (list.some((t) => t.taskId === taskId) ? list : [...list, { ...newTurn(taskId, message), taskId, status: 'running' }]));
+        const kept = (list: Turn[]) => (replaces ? turnsBefore(list, replaces) : list);
+        // A stream still bringing a replaced turn's last notes has nothing left to show.
+        if (attached.current && !kept(turnsNow.current).some((t) => t.key === attached.current!.key)) detach();
+        setTurns((list) => (list.some((t) => t.taskId === taskId) ? list : [...kept(list), { ...newTurn(taskId, message), taskId, status: 'running' }]));
       },
 
       /** Follows the last turn when it is live and nothing streams it (after a load, a pause, another tab's start). */

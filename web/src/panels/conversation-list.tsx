@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ConversationMatch, type ConversationSummary } from '../api.js';
 import { ConfirmBar } from './confirm.js';
 import { useFocusOnMount } from './focus.js';
@@ -23,24 +23,52 @@ const SEARCH_DELAY_MS = 250;
 
 type Row = ConversationSummary & Partial<Pick<ConversationMatch, 'snippet'>>;
 
+/** Chats (the default), or the questions asked once with `ducklm ask`, which would crowd the chats out. */
+type Kind = 'chat' | 'one_off';
+
+/** What a load brought: rows of one list or of a search, so that one is never shown as the other. */
+interface Shown {
+  what: Kind | 'search';
+  rows: Row[];
+}
+
 /**
  * The conversations of the current workspace, most recently active first; a search looks through
- * titles and messages of every workspace. Each can be renamed in place or deleted after a confirm.
+ * titles and messages of every workspace, both kinds. Each can be renamed in place or deleted
+ * after a confirm.
  */
 export function ConversationList({ workspace, selectedId, onSelect, version }: ConversationListProps) {
   const [search, setSearch] = useState('');
+  const [kind, setKind] = useState<Kind>('chat');
   const q = useDebounced(search.trim(), SEARCH_DELAY_MS);
   const searching = search.trim() !== '';
-  const list = useLoad<Row[]>(() => (q ? api.searchConversations(q) : api.conversations(workspace)).then((r) => r.conversations), [workspace, version, q]);
-  // While the box is being cleared the last search's results are not shown as the workspace's list.
-  const stale = !searching && q !== '';
-  const rows = !stale && list.data ? list.data : [];
+  const list = useLoad<Shown>(
+    () => (q ? api.searchConversations(q).then((r) => ({ what: 'search' as const, rows: r.conversations })) : api.conversations(workspace, 100, kind).then((r) => ({ what: kind, rows: r.conversations }))),
+    [workspace, version, q, kind],
+  );
+  // While the box is being cleared, or the kind changes, the last results are not shown as the new list.
+  const current = list.data?.what === (searching ? 'search' : kind);
+  const rows = current ? list.data!.rows : [];
+  const listed = !searching && current;
+
+  // Chatting in a question asked once makes it a chat (the server moves it): the list follows it there.
+  const oneOffIds = useRef(new Set<string>());
+  useEffect(() => {
+    if (list.data?.what !== 'one_off') return;
+    const ids = new Set(list.data.rows.map((c) => c.id));
+    if (selectedId && oneOffIds.current.has(selectedId) && !ids.has(selectedId)) setKind('chat');
+    oneOffIds.current = ids;
+  }, [list.data]);
+  const switchKind = (next: Kind) => {
+    oneOffIds.current = new Set();
+    setKind(next);
+  };
 
   const removed = (id: string) => {
-    list.mutate((items) => items.filter((c) => c.id !== id));
+    list.mutate((shown) => ({ ...shown, rows: shown.rows.filter((c) => c.id !== id) }));
     if (id === selectedId) onSelect(null);
   };
-  const renamed = (summary: ConversationSummary) => list.mutate((items) => items.map((c) => (c.id === summary.id ? { ...c, title: summary.title } : c)));
+  const renamed = (summary: ConversationSummary) => list.mutate((shown) => ({ ...shown, rows: shown.rows.map((c) => (c.id === summary.id ? { ...c, title: summary.title } : c)) }));
 
   return (
     <div class="conversations" data-testid="conversations" aria-busy={list.loading}>
@@ -60,11 +88,19 @@ export function ConversationList({ workspace, selectedId, onSelect, version }: C
           />
         </label>
       </div>
+      {!searching && (
+        <p class="conversations-kind">
+          {kind === 'one_off' && <span class="conversations-kind-title">Questions asked once (ducklm ask)</span>}
+          <button type="button" class="panel-link-button muted" onClick={() => switchKind(kind === 'chat' ? 'one_off' : 'chat')} data-testid="conversations-kind" data-kind={kind}>
+            {kind === 'chat' ? 'Show questions asked once (ducklm ask)' : 'Back to chats'}
+          </button>
+        </p>
+      )}
       <LoadError what="conversations" error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data && <p class="muted panel-note">Loading conversations…</p>}
-      {!searching && !q && list.data && !rows.length && (
+      {list.loading && !current && <p class="muted panel-note">Loading conversations…</p>}
+      {listed && !q && !rows.length && (
         <p class="muted panel-note" data-testid="conversations-empty">
-          No conversations in this workspace yet.
+          {kind === 'chat' ? 'No conversations in this workspace yet.' : 'No questions asked once in this workspace.'}
         </p>
       )}
       {searching && q === search.trim() && !list.loading && !rows.length && (
@@ -72,7 +108,7 @@ export function ConversationList({ workspace, selectedId, onSelect, version }: C
           No conversation mentions “{q}”.
         </p>
       )}
-      <ul class="conversation-items" data-mode={searching ? 'search' : 'list'}>
+      <ul class="conversation-items" data-mode={searching ? 'search' : 'list'} data-kind={searching ? undefined : kind}>
         {rows.map((c) => (
           <ConversationRow key={c.id} row={c} here={c.workspace === workspace} selected={c.id === selectedId} onSelect={onSelect} onRenamed={renamed} onDeleted={removed} />
         ))}
