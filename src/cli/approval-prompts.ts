@@ -39,7 +39,7 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
     },
 
     async password(request) {
-      if (request.attempt > 1) out.line(yellow(`sudo did not accept that password; try again (attempt ${request.attempt}).`));
+      if (request.attempt > 1) out.line(yellow(passwordRetryLine(request.attempt, request.max_attempts)));
       else {
         out.line(`${yellow('🔒')} ${inert(request.reason)}`);
         out.line(dim('Typing shows nothing. Enter sends it; Ctrl-C ends the task.'));
@@ -52,6 +52,13 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
       }
     },
   };
+}
+
+/** Said when sudo refused the last password and the server asks again, as the web's password dialog says it. */
+export function passwordRetryLine(attempt: number, maxAttempts?: number): string {
+  const count = maxAttempts ? `attempt ${attempt} of ${maxAttempts}${attempt === maxAttempts ? ', the last' : ''}` : `attempt ${attempt}`;
+  // The line above it (the log's password_attempt) already says that sudo refused it.
+  return `Wrong password, try again (${count}).`;
 }
 
 /**

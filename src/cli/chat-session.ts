@@ -4,10 +4,12 @@ import type { StoredMessage } from '../store/conversations-repo.js';
 import { VERSION } from '../version.js';
 import { consolePrompts } from './approval-prompts.js';
 import { CliError } from './cli-error.js';
+import { busyHint } from './conversation-busy.js';
 import type { ApiClient } from './client/api-client.js';
 import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
 import { pickConversation } from './conversation-picker.js';
+import { editNote, fromEditLine, nthLastTurn, retryNote, toEditLine, type Turn } from './replace-exchange.js';
 import { followFromPause, showConversationEnd } from './resume-conversation.js';
 import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
@@ -99,9 +101,15 @@ export class ChatSession {
         if ((await this.guard(command)) === 'quit') return 0;
         continue;
       }
-      const body = { message: text, workspace: this.o.workspace, ...(this.conversationId ? { conversation_id: this.conversationId } : {}), ...(this.reasoning ? { reasoning: this.reasoning } : {}) };
-      await this.guard(() => this.runTask({ path: '/v1/chat/stream', body }, true));
+      await this.guard(() => this.send(text));
     }
+  }
+
+  /** A message to the conversation; `replaces`: the task whose exchange (and every later one) it takes the place of. */
+  private send(message: string, replaces?: string): Promise<void> {
+    const conversation = this.conversationId ? { conversation_id: this.conversationId, ...(replaces ? { replaces } : {}) } : {};
+    const body = { message, workspace: this.o.workspace, ...conversation, ...(this.reasoning ? { reasoning: this.reasoning } : {}) };
+    return this.runTask({ path: '/v1/chat/stream', body }, true);
   }
 
   private async runTask(start: TaskStart, ownConversation: boolean): Promise<void> {
@@ -126,9 +134,12 @@ export class ChatSession {
       return await body();
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
+      const { out } = this.o;
       this.deps.renderer.endLine();
-      this.o.out.line(this.o.out.style.red(`✗ ${inert(error.message)}`));
-      this.o.out.line();
+      out.line(out.style.red(`✗ ${inert(error.message)}`));
+      const hint = busyHint(error);
+      if (hint) out.line(out.style.dim(hint));
+      out.line();
     }
   }
 
@@ -158,6 +169,10 @@ export class ChatSession {
         };
       case '/pending':
         return () => this.reviewPending();
+      case '/retry':
+        return () => this.retry();
+      case '/edit':
+        return () => this.edit(rest[0]);
       default:
         // "/etc/hosts: what is in it?" is a message, not a command.
         return null;
@@ -170,12 +185,58 @@ export class ChatSession {
     const rows = [
       ['/new', 'start a new conversation'],
       ['/reasoning on|off', `let the model think first, or not (now: ${this.reasoning ?? 'its default'})`],
+      ['/retry', 'send your last message again, in place of its answer'],
+      ['/edit [N]', 'edit your last message (N: the Nth-last) and send it in place of it and what followed'],
       ['/pending', 'review tasks that wait for your approval'],
       ['/help', 'this list'],
       ['/quit', 'leave (or Ctrl-D, or Ctrl-C twice)'],
     ];
     for (const [name, what] of rows) out.line(`  ${bold(name!.padEnd(18))} ${what}`);
     out.line(dim('  Ctrl-C stops an answer. Anything else is sent as a message.'));
+  }
+
+  /** The conversation's last message of the person's, sent again: its new answer replaces the old one (or the failure). */
+  private async retry(): Promise<void> {
+    const turn = await this.turn(1, 'retry');
+    if (!turn) return;
+    this.o.out.line(this.o.out.style.dim(retryNote(turn)));
+    await this.send(turn.message, turn.taskId);
+  }
+
+  /**
+   * The person's Nth-last message on the prompt line, to change and send in its place (the
+   * exchanges after it go too). A multi-line message shows its line breaks as ↵ and keeps them.
+   */
+  private async edit(arg: string | undefined): Promise<void> {
+    const { out, input } = this.o;
+    const n = arg === undefined ? 1 : /^[1-9]\d*$/.test(arg) ? Number(arg) : NaN;
+    if (Number.isNaN(n)) throw new CliError('/edit edits your last message; /edit 2 the one before it, and so on.');
+    const turn = await this.turn(n, 'edit');
+    if (!turn) return;
+    out.line(out.style.dim(editNote(turn.later)));
+    const reply = await input.readLine(`${out.style.yellow('edit ›')} `, { prefill: toEditLine(turn.message) });
+    const message = reply.kind === 'line' ? fromEditLine(reply.text) : '';
+    if (!message) {
+      out.line(out.style.dim('Kept as it was.'));
+      return;
+    }
+    await this.send(message, turn.taskId);
+  }
+
+  /** The person's Nth-last message, or null (said why) when the conversation has none such. */
+  private async turn(n: number, what: 'retry' | 'edit'): Promise<Turn | null> {
+    const { out, api } = this.o;
+    const { dim } = out.style;
+    if (!this.conversationId) {
+      out.line(dim(`Nothing to ${what} yet: this conversation has no message.`));
+      return null;
+    }
+    const { messages } = await api.get<{ messages: StoredMessage[] }>(`/v1/conversations/${encodeURIComponent(this.conversationId)}`);
+    const turn = nthLastTurn(messages, n);
+    if (turn) return turn;
+    const count = messages.filter((m) => m.role === 'user').length;
+    out.line(dim(count === 0 ? `Nothing to ${what} yet: this conversation has no message.` : `This conversation has only ${plural(count, 'message')} of yours.`));
+    return null;
   }
 
   /** Where the conversation stood; a task still running is followed live, a paused one asks, as /pending does. */

@@ -11,12 +11,21 @@ export type LineResult = { kind: 'line'; text: string } | { kind: 'interrupt'; t
 export interface ConsoleInput {
   /** Standard input is a terminal (else lines come from a pipe or file). */
   readonly terminal: boolean;
-  /** `remember: false` keeps the answer out of the up-arrow history (approval answers). */
-  readLine(prompt: string, options?: { remember?: boolean }): Promise<LineResult>;
+  /**
+   * `remember: false` keeps the answer out of the up-arrow history (approval answers). `prefill`
+   * is put on the line to be edited (one line, nothing a terminal would obey); from a pipe the
+   * next line is read as the edited text.
+   */
+  readLine(prompt: string, options?: ReadLineOptions): Promise<LineResult>;
   readSecret(prompt: string): Promise<SecretResult>;
   /** Calls `onInterrupt` on every Ctrl-C (or SIGINT) until the returned function is called. */
   watchInterrupts(onInterrupt: () => void): () => void;
   close(): void;
+}
+
+export interface ReadLineOptions {
+  remember?: boolean;
+  prefill?: string;
 }
 
 export interface ConsoleInputOptions {
@@ -49,7 +58,7 @@ class TerminalInput extends BaseInput implements ConsoleInput {
   private history: string[] = [];
 
   // A line editor per prompt: while a task streams no editor is open, so typing does not echo into the answer.
-  readLine(prompt: string, { remember = true } = {}): Promise<LineResult> {
+  readLine(prompt: string, { remember = true, prefill }: ReadLineOptions = {}): Promise<LineResult> {
     const { input, output } = this.options;
     const rl = createInterface({ input, output, terminal: true, history: remember ? [...this.history] : [], historySize: remember ? 500 : 0, removeHistoryDuplicates: true });
     return new Promise((resolve) => {
@@ -76,6 +85,8 @@ class TerminalInput extends BaseInput implements ConsoleInput {
       this.onInterrupt = () => rl.emit('SIGINT');
       rl.setPrompt(prompt);
       rl.prompt();
+      // As if typed: the cursor ends after it, and every editing key works on it.
+      if (prefill) rl.write(prefill);
     });
   }
 

@@ -1,5 +1,6 @@
 import type { GenerationStats, TaskEvent } from '../events/task-event.js';
 import { inert } from './inert.js';
+import { ruleNote } from './rule-note.js';
 import type { TextOut } from './text-out.js';
 
 export interface RenderTargets {
@@ -66,6 +67,7 @@ export class EventRenderer {
         return this.notice(yellow(`stopped acting after ${plural(event.steps, 'step')}`));
       case 'tool_call_started':
         this.notice(`${cyan('▸')} ${bold(inert(event.tool))}: ${describeAction(event.args)}`);
+        if (event.approved_by_rule) info.line(`  ${dim(ruleNote(event.approved_by_rule))}`);
         info.status('  … running', { terminalOnly: true });
         return;
       case 'tool_call_finished': {

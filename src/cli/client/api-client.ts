@@ -1,12 +1,14 @@
 import { CliError } from '../cli-error.js';
 import { taskFrames, type TaskFrame } from './sse.js';
 
-/** An `{error: {code, message}}` answer of the API. */
+/** An `{error: {code, message, details?}}` answer of the API. */
 export class ApiError extends CliError {
   constructor(
     message: string,
     readonly status: number,
     readonly code: string,
+    /** What a client can act on, as the server sent it (e.g. the tasks that keep a conversation busy). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -99,15 +101,17 @@ export class ApiClient {
 async function apiError(response: Response): Promise<ApiError> {
   let code = 'http_error';
   let message = `The server answered ${response.status} ${response.statusText}.`;
+  let details: unknown;
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
     if (typeof body.error?.code === 'string') code = body.error.code;
     if (typeof body.error?.message === 'string') message = body.error.message;
+    details = body.error?.details;
   } catch {
     // Not our JSON: keep the status line.
   }
   if (response.status === 401) message = UNAUTHORIZED_HINT;
-  return new ApiError(message, response.status, code);
+  return new ApiError(message, response.status, code, details);
 }
 
 /** A short, human reason for a failed connection: "connection refused", "host not found", ... */
