@@ -73,7 +73,11 @@ export class TaskStreams {
         const { type, ...payload } = event;
         write(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
       };
-      for (const task of this.store.tasks.unfinishedOf(conversationId)) send({ type: 'task_started', conversation_id: conversationId, task_id: task.id, message: task.message });
+      // Sent again as first told, `replaces` included: a client that missed a retry drops the replaced turns.
+      for (const task of this.store.tasks.unfinishedOf(conversationId)) {
+        const replaces = replacedBy(this.store.tasks.get(task.id)?.state);
+        send({ type: 'task_started', conversation_id: conversationId, task_id: task.id, message: task.message, ...(replaces ? { replaces } : {}) });
+      }
       return watch.watch(conversationId, send);
     });
   }
@@ -122,5 +126,15 @@ export class TaskStreams {
   /** Ends every stream (the server is stopping); clients resume from their last id elsewhere or later. */
   closeAll(): void {
     for (const end of [...this.streams]) end();
+  }
+}
+
+/** The task a saved task state replaced (retry, edit), if any. */
+function replacedBy(state: string | undefined): string | null {
+  try {
+    const replaces = (JSON.parse(state ?? '{}') as { replaces?: unknown }).replaces;
+    return typeof replaces === 'string' ? replaces : null;
+  } catch {
+    return null;
   }
 }

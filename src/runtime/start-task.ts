@@ -9,7 +9,7 @@ import type { RuntimeDeps } from './runtime-deps.js';
 import { SpeculativeAnswer } from './speculative-answer.js';
 import type { Step } from './steps.js';
 import type { TaskContext } from './task-context.js';
-import type { TaskState } from './task-state.js';
+import { taskStateSchema, type TaskState } from './task-state.js';
 
 export interface ChatRequest {
   message: string;
@@ -43,11 +43,13 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     throw new NotFoundError(`Unknown conversation: ${request.conversationId}`);
   }
   const conversationId = request.conversationId ?? store.conversations.create(workspace, request.oneOff).id;
+  const { message, attachment } = request.replaces ? retried(deps, request, request.replaces) : request;
   const taskId = newId('task');
   const state: TaskState = {
     version: 1,
-    message: request.message,
-    attachment: request.attachment ?? null,
+    message,
+    attachment: attachment ?? null,
+    replaces: request.replaces ?? null,
     workspace,
     conversationId,
     reasoning: request.reasoning ?? null,
@@ -69,11 +71,24 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     if (unfinished.length) throw conversationBusy(unfinished, 'send your message');
     if (request.replaces) store.conversations.replaceFrom(conversationId, request.replaces);
     if (!request.oneOff) store.conversations.keepAsChat(conversationId);
-    store.tasks.create({ id: taskId, conversation_id: conversationId, workspace, message: request.message, state: JSON.stringify(state) });
-    const shown = request.attachment ? shownWithAttachment(request.message, request.attachment) : request.message;
+    store.tasks.create({ id: taskId, conversation_id: conversationId, workspace, message, state: JSON.stringify(state) });
+    const shown = attachment ? shownWithAttachment(message, attachment) : message;
     store.conversations.addMessage(conversationId, taskId, 'user', shown, 'completed');
   })();
   return { taskId, conversationId, state, first: { kind: 'prepare' }, after: 0 };
+}
+
+/**
+ * A retry sends the replaced message as the conversation showed it. Then the new task takes the
+ * replaced one's own input, so text that came attached stays an attachment (untrusted) rather
+ * than becoming words of the person's. An edited message is taken as the person wrote it.
+ */
+function retried(deps: RuntimeDeps, request: ChatRequest, replaces: string): Pick<ChatRequest, 'message' | 'attachment'> {
+  const task = deps.store.tasks.get(replaces);
+  const shown = deps.store.conversations.messages(task?.conversation_id ?? '').find((m) => m.task_id === replaces && m.role === 'user');
+  if (!task || task.conversation_id !== request.conversationId || shown?.content !== request.message) return request;
+  const state = taskStateSchema.safeParse(JSON.parse(task.state));
+  return state.success ? { message: state.data.message, ...(state.data.attachment ? { attachment: state.data.attachment } : {}) } : request;
 }
 
 /**

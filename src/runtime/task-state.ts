@@ -43,6 +43,8 @@ export const taskStateSchema = z.object({
   message: z.string(),
   /** Text attached to the message (piped standard input): untrusted, see attachment.ts. */
   attachment: attachmentSchema.nullable().default(null),
+  /** Retry or edit: the task whose exchange, with every later one, this task replaced. */
+  replaces: z.string().nullable().default(null),
   workspace: z.string(),
   conversationId: z.string(),
   reasoning: z.enum(['on', 'off']).nullable(),

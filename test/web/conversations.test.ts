@@ -101,3 +101,22 @@ describe('conversations sidebar: rename, delete, search', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('a title from the first exchange', () => {
+  it('shows in the list once the model has named the conversation, after the answer, without a reload', async () => {
+    const named: FakeScript = (request) => {
+      if (request.model === 'planner') return script(request);
+      if (request.model === 'thinker') return { content: 'Feed them peas and oats, never bread.' };
+      const asked = request.messages.at(-1)!.content.includes('"title"');
+      return { content: JSON.stringify({ ...JSON.parse(NOTHING_TO_STORE.content), ...(asked ? { title: 'Feeding ducks in winter' } : {}) }) };
+    };
+    const stack = await startWebStack(named);
+    const { page } = await stack.newPage();
+    await page.goto(stack.signInUrl);
+    await page.getByTestId('composer').fill('what should I give the ducks in the park when it is freezing outside?');
+    await page.getByTestId('composer').press('Enter');
+    const item = page.getByTestId('conversation-item').filter({ hasText: 'Feeding ducks in winter' });
+    await item.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('conversation-item').count()).toBe(1);
+  });
+});

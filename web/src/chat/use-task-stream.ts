@@ -145,6 +145,8 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
           cancel(key, event.task_id);
         }
         if (event.type === 'runtime_status' && event.conversation_id && event.conversation_id !== conversation.current) conversationIs(event.conversation_id);
+        // The first exchange named the conversation (after the answer): the list shows the new title.
+        if (event.type === 'conversation_titled') notify.current(event.conversation_id);
         enqueue(key, event, seq);
         if (event.type === 'done') {
           if (event.conversation_id !== conversation.current || first) conversationIs(event.conversation_id);
