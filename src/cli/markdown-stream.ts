@@ -79,7 +79,7 @@ export class MarkdownStream {
     this.block += `${line}\n`;
     const fence = FENCE.exec(line);
     if (fence && !(fence[1]!.startsWith('`') && line.slice(fence.index + fence[0].length).includes('`'))) {
-      // A fence starts a block of its own: what came before it is complete.
+      // Until its closing fence, blank lines are code, not the end of the block.
       this.fence = { char: fence[1]![0]!, length: fence[1]!.length };
     }
     return ended;
