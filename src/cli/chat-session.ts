@@ -6,6 +6,7 @@ import { consolePrompts } from './approval-prompts.js';
 import { CliError } from './cli-error.js';
 import { busyHint } from './conversation-busy.js';
 import type { ApiClient } from './client/api-client.js';
+import type { MarkdownRenderer } from './answer-writer.js';
 import type { ConsoleInput } from './console-input.js';
 import { EventRenderer, plural } from './render-events.js';
 import { pickConversation } from './conversation-picker.js';
@@ -27,6 +28,8 @@ export interface ChatSessionOptions {
   reasoning: 'on' | 'off' | undefined;
   input: ConsoleInput;
   out: TextOut;
+  /** Renders answers' markdown (on a terminal with styling). */
+  markdown?: MarkdownRenderer;
   /** Leaves at once (a second Ctrl-C while an answer is being stopped). */
   quitNow(): void;
 }
@@ -58,7 +61,7 @@ export class ChatSession {
     const { out } = o;
     this.deps = {
       api: o.api,
-      renderer: new EventRenderer({ answer: out, info: out, reasoning: out, stats: true }),
+      renderer: new EventRenderer({ answer: out, info: out, reasoning: out, stats: true, markdown: o.markdown }),
       prompts: consolePrompts(o.input, out),
       watchInterrupts: (onInterrupt) => o.input.watchInterrupts(onInterrupt),
       onRepeatedInterrupt: o.quitNow,

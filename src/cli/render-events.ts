@@ -1,4 +1,5 @@
 import type { GenerationStats, TaskEvent } from '../events/task-event.js';
+import { AnswerWriter, type MarkdownRenderer } from './answer-writer.js';
 import { inert } from './inert.js';
 import { ruleNote } from './rule-note.js';
 import type { TextOut } from './text-out.js';
@@ -12,6 +13,8 @@ export interface RenderTargets {
   reasoning: TextOut | null;
   /** Show tokens and speed after a completed answer. */
   stats: boolean;
+  /** Renders the answer's markdown where `answer` is a styled terminal; without it the answer is shown as written. */
+  markdown?: MarkdownRenderer;
 }
 
 const STAGE_LABELS: Partial<Record<string, string>> = {
@@ -33,8 +36,11 @@ const DECISIONS = { allow_once: 'allowed once', allow_always: 'always allowed', 
  */
 export class EventRenderer {
   private block: 'none' | 'reasoning' | 'content' = 'none';
+  private readonly answerText: AnswerWriter;
 
-  constructor(private readonly out: RenderTargets) {}
+  constructor(private readonly out: RenderTargets) {
+    this.answerText = new AnswerWriter(out.answer, out.markdown);
+  }
 
   render(event: TaskEvent): void {
     const { info } = this.out;
@@ -96,6 +102,7 @@ export class EventRenderer {
         if (event.code !== 'cancelled') this.notice(red(`✗ ${inert(event.message)}`));
         return;
       case 'done':
+        this.answerText.flush();
         this.out.answer.endLine();
         this.out.reasoning?.endLine();
         if (event.status === 'completed' && this.out.stats) info.line(dim(formatStats(event.generation_stats)));
@@ -118,12 +125,14 @@ export class EventRenderer {
 
   /** Ends whatever line is open, before the caller writes a prompt or a notice. */
   endLine(): void {
+    this.answerText.flush();
     this.out.answer.endLine();
     this.out.info.endLine();
   }
 
   private notice(text: string): void {
     this.block = 'none';
+    this.answerText.flush();
     this.out.answer.endLine();
     this.out.info.line(text);
   }
@@ -132,6 +141,7 @@ export class EventRenderer {
     const out = this.out.reasoning;
     if (!out) return;
     if (this.block !== 'reasoning') {
+      this.answerText.flush();
       out.endLine();
       // Without colour nothing would set it apart from the answer.
       if (!out.style.enabled) out.write('thinking: ');
@@ -150,7 +160,7 @@ export class EventRenderer {
       answer.clearStatus();
     }
     this.block = 'content';
-    answer.write(inert(delta, { multiline: true }));
+    this.answerText.write(delta);
   }
 }
 

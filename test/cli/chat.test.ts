@@ -146,7 +146,8 @@ describe('ducklm chat', () => {
     let release!: () => void;
     const hold = new Promise<void>((resolve) => (release = resolve));
     afterThisTest(() => release());
-    const stack = await startCliStack(commandScript(null, { content: 'Once upon a time a duck swam all the way to the sea.', hold }));
+    // The first paragraph is the first piece: a terminal shows the answer block by block.
+    const stack = await startCliStack(commandScript(null, { content: 'Once upon a time.\n\nA duck swam all the way to the sea.', hold, pieceSize: 'Once upon a time.\n\n'.length }));
     const term = await stack.chat();
     await term.waitFor(/^› $/m);
 

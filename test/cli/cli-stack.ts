@@ -44,8 +44,8 @@ export interface CliStack {
   api<T = any>(method: string, path: string): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Stops `ducklm serve` (SIGTERM, or SIGKILL: a crash) and starts it again on the same port, with the same data. */
   restartServer(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts `ducklm chat` against this server (or `url`, e.g. a proxy in front of it) in a tmux terminal. */
-  chat(args?: string[], options?: { url?: string }): Promise<Terminal>;
+  /** Starts `ducklm chat` against this server (or `url`, e.g. a proxy in front of it) in a tmux terminal (120 columns unless `width` says). */
+  chat(args?: string[], options?: { url?: string; width?: number }): Promise<Terminal>;
 }
 
 /** `tokenFile`: no DUCK_API_TOKEN anywhere; the server makes the data folder's token file and clients read it. */
@@ -82,10 +82,11 @@ export async function startCliStack(script: FakeScript, options: { path?: string
       await served.stop(signal);
       served = await startServe(['--port', new URL(served.url).port], serverEnv, { cwd: workspace });
     },
-    chat(args = [], { url = served.url } = {}) {
+    chat(args = [], { url = served.url, width }: { url?: string; width?: number } = {}) {
       return startInTmux([process.execPath, BIN, 'chat', '--url', url, ...args], {
         env: { ...clientEnv, PATH: process.env.PATH!, TERM: 'xterm-256color', LANG: 'C.UTF-8' },
         cwd: workspace,
+        width,
       });
     },
   };

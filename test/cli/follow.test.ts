@@ -12,16 +12,17 @@ import { commandScript, startCliStack, TOKEN, type CliStack } from './cli-stack.
 
 beforeAll(assertBuilt);
 
-const STORY = 'Once upon a time a duck swam all the way down the river to the sea, and back.';
+// Two paragraphs: a terminal shows an answer block by block, and the first is all the model sends before the test lets it go on.
+const STORY = 'Once upon a time.\n\nA duck swam all the way down the river to the sea, and back.';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
-/** A model reply that sends its first piece and then waits for the test. */
+/** A model reply that sends its first piece (the first paragraph of STORY) and then waits for the test. */
 function heldReply(content: string) {
   let release!: () => void;
   const hold = new Promise<void>((resolve) => (release = resolve));
   // A test that fails early must not leave the fake model's response open.
   afterThisTest(() => release());
-  return { reply: { content, hold, pieceSize: 9 }, release };
+  return { reply: { content, hold, pieceSize: 'Once upon a time.\n\n'.length }, release };
 }
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
@@ -91,8 +92,9 @@ describe('ducklm chat follows tasks', () => {
 
     // A new conversation: its id follows the figures.
     const screen = await term.waitFor(/tok\/s.*\nconversation conv_\w+ .*\n\n› $/m, { timeout: 15_000 });
-    // One line, as if nothing had happened: no gap, no repeat, and the note about reconnecting is gone.
-    expect(screen).toMatch(new RegExp(`^› tell me a story\\n(?:.*\\n)*?${STORY.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\d+ tokens`, 'm'));
+    // As if nothing had happened: no gap, no repeat, and the note about reconnecting is gone. (Where the
+    // note was erased, at the end of a line, tmux's capture keeps the blank cells: they are not text.)
+    expect(screen.replace(/ +$/gm, '')).toMatch(new RegExp(`^› tell me a story\\n(?:.*\\n)*?${STORY.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\d+ tokens`, 'm'));
     expect(occurrences(screen, 'Once upon')).toBe(1);
     expect(screen).not.toContain('reconnecting');
     // Followed, not re-run: the model answered once.

@@ -10,21 +10,22 @@ import { consolePrompts, describePausedTask, showApproval } from '../../src/cli/
 import type { ConsoleInput } from '../../src/cli/console-input.js';
 import { inert } from '../../src/cli/inert.js';
 import { inertJson } from '../../src/cli/options.js';
+import { renderMarkdown } from '../../src/cli/markdown-terminal.js';
 import { EventRenderer } from '../../src/cli/render-events.js';
 import { formatTable } from '../../src/cli/table.js';
 import type { ApprovalRequest, PasswordRequest } from '../../src/cli/task-driver.js';
 import { styleFor } from '../../src/cli/terminal.js';
 import { TextOut } from '../../src/cli/text-out.js';
 
-/** A terminal: records what was written, with colour on. */
-function fakeTerminal(): { out: TextOut; text: () => string } {
+/** A terminal: records what was written, with colour on (where answers are rendered markdown), or with NO_COLOR (where they are raw text). */
+function fakeTerminal(color = true): { out: TextOut; text: () => string } {
   const chunks: string[] = [];
   const stream = { isTTY: true, write: (chunk: string) => (chunks.push(String(chunk)), true) } as unknown as NodeJS.WriteStream;
-  return { out: new TextOut(stream, undefined, { TERM: 'xterm-256color' }), text: () => chunks.join('') };
+  return { out: new TextOut(stream, undefined, color ? { TERM: 'xterm-256color' } : { TERM: 'xterm-256color', NO_COLOR: '1' }), text: () => chunks.join('') };
 }
 
-/** Our own codes: the SGR colours of terminal.ts and the status line's clear-line. */
-const OUR_CODES = /\x1b\[(?:1|2|22|31|32|33|36|39)m|\r\x1b\[2K/g;
+/** Our own codes: SGR styling (terminal.ts's colours, and the answer's markdown) and the status line's clear-line. */
+const OUR_CODES = /\x1b\[[\d;]*m|\r\x1b\[2K/g;
 /** What a terminal would act on: ESC, C0 but newline and tab, DEL, C1, CR, bidi and line separators. */
 const ACTIVE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
@@ -106,9 +107,9 @@ describe('inert', () => {
 describe('every printing path of the terminal client', () => {
   it('streams of hostile events print nothing a terminal would obey, in any order, reasoning on or off', () => {
     fc.assert(
-      fc.property(fc.array(hostileEvent, { maxLength: 20 }), fc.boolean(), fc.boolean(), (events, showReasoning, stats) => {
-        const term = fakeTerminal();
-        const renderer = new EventRenderer({ answer: term.out, info: term.out, reasoning: showReasoning ? term.out : null, stats });
+      fc.property(fc.array(hostileEvent, { maxLength: 20 }), fc.boolean(), fc.boolean(), fc.boolean(), (events, showReasoning, stats, color) => {
+        const term = fakeTerminal(color);
+        const renderer = new EventRenderer({ answer: term.out, info: term.out, reasoning: showReasoning ? term.out : null, stats, markdown: renderMarkdown });
         for (const event of events) renderer.render(event);
         renderer.endLine();
         assertInert(term.text());
@@ -117,12 +118,15 @@ describe('every printing path of the terminal client', () => {
   });
 
   it('an escape split across two deltas stays inert', () => {
-    const term = fakeTerminal();
-    const renderer = new EventRenderer({ answer: term.out, info: term.out, reasoning: null, stats: false });
-    renderer.render({ type: 'content_delta', task_id: 't', delta: 'hello \x1b' });
-    renderer.render({ type: 'content_delta', task_id: 't', delta: ']52;c;cm0gLXJmIH4=\x07 there' });
-    expect(term.text()).toContain('hello \\x1b]52;c;cm0gLXJmIH4=\\x07 there');
-    assertInert(term.text());
+    for (const color of [true, false]) {
+      const term = fakeTerminal(color);
+      const renderer = new EventRenderer({ answer: term.out, info: term.out, reasoning: null, stats: false, markdown: renderMarkdown });
+      renderer.render({ type: 'content_delta', task_id: 't', delta: 'hello \x1b' });
+      renderer.render({ type: 'content_delta', task_id: 't', delta: ']52;c;cm0gLXJmIH4=\x07 there' });
+      renderer.endLine();
+      expect(term.text()).toContain('hello \\x1b]52;c;cm0gLXJmIH4=\\x07 there');
+      assertInert(term.text());
+    }
   });
 
   it('approval cards, paused-task notes and password prompts are inert, whatever the command, tool and reason', async () => {
@@ -171,13 +175,17 @@ describe('the examples of the issue', () => {
   });
 
   it('an answer cannot write the clipboard (OSC 52) or clear the screen', () => {
-    const term = fakeTerminal();
-    const renderer = new EventRenderer({ answer: term.out, info: term.out, reasoning: term.out, stats: false });
-    renderer.render({ type: 'reasoning_delta', task_id: 't', delta: '\x1b[2J\x1b[H' });
-    renderer.render({ type: 'content_delta', task_id: 't', delta: 'Done.\x1b]52;c;cm0gLXJmIH4=\x07\n\tnext' });
-    const text = term.text();
-    assertInert(text);
-    expect(text).toContain('\\x1b[2J\\x1b[H');
-    expect(text).toContain('Done.\\x1b]52;c;cm0gLXJmIH4=\\x07\n\tnext');
+    for (const color of [true, false]) {
+      const term = fakeTerminal(color);
+      const renderer = new EventRenderer({ answer: term.out, info: term.out, reasoning: term.out, stats: false, markdown: renderMarkdown });
+      renderer.render({ type: 'reasoning_delta', task_id: 't', delta: '\x1b[2J\x1b[H' });
+      renderer.render({ type: 'content_delta', task_id: 't', delta: 'Done.\x1b]52;c;cm0gLXJmIH4=\x07\n\tnext' });
+      renderer.endLine();
+      const text = term.text();
+      assertInert(text);
+      expect(text).toContain('\\x1b[2J\\x1b[H');
+      // As markdown, the tab that starts a paragraph's line is layout, not text.
+      expect(text).toContain(color ? 'Done.\\x1b]52;c;cm0gLXJmIH4=\\x07\nnext' : 'Done.\\x1b]52;c;cm0gLXJmIH4=\\x07\n\tnext');
+    }
   });
 });

@@ -3,6 +3,7 @@ import { consolePrompts, describePausedTask } from '../approval-prompts.js';
 import { CliError, EXIT } from '../cli-error.js';
 import { openConsoleInput } from '../console-input.js';
 import { CONNECTION_OPTIONS, reasoningArg, withConnection, workspaceArg } from '../options.js';
+import { loadMarkdownRenderer } from '../answer-writer.js';
 import { EventRenderer } from '../render-events.js';
 import { driveTask, type TaskPrompts } from '../task-driver.js';
 import { TextOut } from '../text-out.js';
@@ -35,9 +36,10 @@ export async function ask(args: string[]): Promise<number> {
   const workspace = workspaceArg(values.workspace);
   const reasoning = reasoningArg(values.reasoning);
   const { answer, info } = TextOut.pair(process.stdout, process.stderr);
+  const markdown = answer.style.enabled ? loadMarkdownRenderer() : undefined;
   const { message, attachment } = await questionOf(positionals.join(' ').trim(), info);
   // Thinking and speed are for a person watching, not for a log.
-  const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty });
+  const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty, markdown: await markdown });
   const interactive = process.stdin.isTTY === true;
   return withConnection(values, async ({ api, sharedUrl, inProcess }) => {
     const input = interactive ? openConsoleInput({ input: process.stdin, output: process.stderr, onStrayInterrupt: () => process.exit(EXIT.interrupted) }) : null;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadMarkdownRenderer } from '../answer-writer.js';
 import { ChatSession } from '../chat-session.js';
 import { CliError, EXIT } from '../cli-error.js';
 import { openConsoleInput, type ConsoleInput } from '../console-input.js';
@@ -31,6 +32,7 @@ export async function chat(args: string[]): Promise<number> {
   const reasoning = reasoningArg(values.reasoning);
   const connection = await connectFromArgs(values);
   const out = new TextOut(process.stdout);
+  const markdown = out.style.enabled ? await loadMarkdownRenderer() : undefined;
   let input: ConsoleInput | null = null;
   // Leaving with the terminal still in raw mode would leave the shell unusable.
   const quitNow = (code: number) => {
@@ -53,6 +55,7 @@ export async function chat(args: string[]): Promise<number> {
       reasoning,
       input,
       out,
+      markdown,
       quitNow: () => quitNow(EXIT.interrupted),
     });
     return await session.run();
