@@ -112,10 +112,12 @@ export const ROLE_FORMATS = {
 };
 
 /**
- * The memory policy's format for a conversation's first exchange: the same decision, then a
- * title the grammar makes it write (a few words; the call's token bound leaves room for them).
+ * The memory policy's format for a conversation's first exchange: the same decision, with room
+ * for a title. The title is asked for, not forced: a grammar that requires it also makes a model
+ * that has lost its way go on writing (llama-server then answers 500 for the cut reply), and the
+ * memory decision matters more than a name. The length bound keeps a title a few tokens long.
  */
-export const FIRST_EXCHANGE_FORMAT = responseFormat('memory_decision', memoryDecisionSchema.extend({ title: z.string().min(1).max(80) }));
+export const FIRST_EXCHANGE_FORMAT = responseFormat('memory_decision', memoryDecisionSchema.extend({ title: z.string().min(1).max(80).optional() }));
 
 /** The first keys a deciding role may start with, and the route each means. */
 export const ROUTE_KEYS = {

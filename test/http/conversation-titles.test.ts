@@ -36,7 +36,7 @@ describe('a title from the first exchange', () => {
     expect((await t.get(`/v1/conversations/${id}`)).json.title).toBe('Weekend trip to Lisbon');
     expect(policyCalls).toHaveLength(1);
     expect(policyCalls[0]!.job).toMatch(/\[memory policy\]\nThis was the conversation's first exchange: also reply "title"/);
-    expect((policyCalls[0]!.format as { required: string[] }).required).toContain('title');
+    expect((policyCalls[0]!.format as { properties: Record<string, unknown> }).properties.title).toMatchObject({ type: 'string', maxLength: 80 });
 
     await t.stream('/v1/chat/stream', { message: 'and where should we eat?', workspace: t.dir, conversation_id: id });
     expect(policyCalls).toHaveLength(2);

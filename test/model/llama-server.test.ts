@@ -11,7 +11,7 @@ import type { TinyGgufOptions } from '../../scripts/make-tiny-gguf.mjs';
 import { jsonInstruction, type ChatBody } from '../../src/model/chat-request.js';
 import type { ChatMessage } from '../../src/model/model-client.js';
 import { OpenAICompatibleClient } from '../../src/model/openai-compatible-client.js';
-import { ROLE_FORMATS } from '../../src/model/role-replies.js';
+import { FIRST_EXCHANGE_FORMAT, memoryDecisionSchema, ROLE_FORMATS } from '../../src/model/role-replies.js';
 import { LLAMA_SERVER_AVAILABLE as AVAILABLE, noteIfSkipped, startLlamaServer, STARTUP_DEADLINE_MS, THINKING_TEMPLATE, waitUntil, type LlamaServer } from '../support/llama-server.js';
 import { collect, joined, sameModel, usageOf } from './model-test-helpers.js';
 
@@ -81,6 +81,14 @@ describe.skipIf(!AVAILABLE)('a real llama-server, through our client', () => {
       { type: 'json_object', schema },
       { type: 'json_object', schema },
     ]);
+  }, SLOW);
+
+  it('the memory policy\'s formats, a first exchange\'s (room for a title) and any other\'s, are answered with a decision that parses', async () => {
+    for (const responseFormat of [FIRST_EXCHANGE_FORMAT, ROLE_FORMATS.memory_policy]) {
+      const reply = await client.chat('memory_policy', [{ role: 'user', content: 'hello [memory policy]' }], { responseFormat, reasoning: 'off', maxOutputTokens: 320, temperature: 0 });
+      expect(reply.finishReason).toBe('stop');
+      expect(memoryDecisionSchema.safeParse(JSON.parse(reply.content)).success).toBe(true);
+    }
   }, SLOW);
 
   it('without reasoning off, the same call spends its tokens thinking (why every structured role turns it off)', async () => {

@@ -122,6 +122,16 @@ describe.skipIf(!LLAMA_SERVER_AVAILABLE)('turns against a real llama-server', ()
     expect(generated).toBeLessThan(1500);
   }, SLOW);
 
+  it('a first exchange\'s memory policy, with room for a title, is answered under the grammar and decides', async () => {
+    // With a grammar that required the title, random weights by hand (another prompt) wrote on to
+    // the token bound, and the server answered 500 ("does not match the expected peg-native format").
+    const { events } = await turn('hello there', 'answer');
+    const types = events.map((e) => e.event_type);
+    expect(types, JSON.stringify(events.filter((e) => e.event_type === 'memory_policy_failed').map((e) => e.payload))).toContain('memory_policy_decision');
+    const policy = sent.find((b) => String(b.messages.at(-1)!.content).includes('[memory policy]'))!;
+    expect(String(policy.messages.at(-1)!.content)).toContain('also reply "title"');
+  }, SLOW);
+
   it('an answer turn stops reading the planner at its first key and releases the early answer; the next turn is served from the cache', async () => {
     const first = await turn('hello', 'answer');
     expect(first.events.map((e) => e.event_type)).toContain('action_loop_skipped');
