@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
 import type { FakeRequest, FakeScript } from '../support/fake-openai-server.js';
 import { fakeSudoDir } from '../support/fake-sudo.js';
-import { hasObservations, NOTHING_TO_STORE, startCliStack, TOKEN, type CliStack } from './cli-stack.js';
+import { hasObservations, NOTHING_TO_STORE, startCliStack, TOKEN, type CliStack, thinkerSaw } from './cli-stack.js';
 
 beforeAll(assertBuilt);
 
@@ -30,14 +30,6 @@ function numberedScript(command: (message: string) => string | null = () => null
 }
 
 const lastUserText = (request: FakeRequest) => request.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
-
-/** Everything the thinker was sent the last time, as one text. */
-const thinkerSaw = (stack: CliStack) =>
-  stack.model.requests
-    .filter((r) => r.model === 'thinker')
-    .at(-1)!
-    .messages.map((m) => m.content)
-    .join('\n');
 
 /** The (only) conversation as the server shows it now: `role: content` lines. */
 async function shown(stack: CliStack): Promise<string[]> {

@@ -14,6 +14,14 @@ export const TOKEN = 'cli-test-token-0123456789-abcdef';
 
 export const NOTHING_TO_STORE: FakeReply = { content: JSON.stringify({ should_store: false, memory_type: 'note', summary: '', importance: 0, scope: 'conversation', metadata: {} }) };
 
+/** Everything the thinker (the role that writes the answer) was sent the last time, as one text. */
+export const thinkerSaw = (stack: CliStack) =>
+  stack.model.requests
+    .filter((r) => r.model === 'thinker')
+    .at(-1)!
+    .messages.map((m) => m.content)
+    .join('\n');
+
 export const hasObservations = (request: FakeRequest) => request.messages.at(-1)?.content.includes('tool_observations') ?? false;
 
 /**

@@ -4,17 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../support/cli-process.js';
-import { commandScript, startCliStack, TOKEN, type CliStack } from './cli-stack.js';
+import { commandScript, startCliStack, TOKEN, type CliStack, thinkerSaw } from './cli-stack.js';
 
 beforeAll(assertBuilt);
-
-/** What the thinker (the role that writes the answer) was asked last, as one text. */
-const thinkerSaw = (stack: CliStack) =>
-  stack.model.requests
-    .filter((r) => r.model === 'thinker')
-    .at(-1)!
-    .messages.map((m) => m.content)
-    .join('\n');
 
 const conversationIdIn = (stderr: string) => /^conversation (conv_\w+) · ducklm chat --resume \1$/m.exec(stderr)?.[1];
 

@@ -97,7 +97,9 @@ describe('a pending approval, by keyboard', () => {
     expect(await second.getByTestId('approval-card').count()).toBe(0);
     const [rule] = await stack.api('GET', '/v1/rules');
     const line = await second.getByTestId('tool-rule').textContent();
-    expect(line).toBe(`Ran without asking, under your rule: always allow ${rule.pattern} in this workspace`);
-    expect(await second.getByTestId('tool-rule').locator('code').textContent()).toBe(rule.pattern);
+    // The command as a shell line, as the rules list and the terminal show it, not its stored argument vector.
+    expect(rule.pattern).toBe('["echo","duck-key-ok"]');
+    expect(line).toBe('Ran without asking, under your rule: always allow echo duck-key-ok in this workspace');
+    expect(await second.getByTestId('tool-rule').locator('code').textContent()).toBe('echo duck-key-ok');
   });
 });

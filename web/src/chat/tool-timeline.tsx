@@ -1,3 +1,4 @@
+import { patternText } from '../../../src/tools/rule-pattern-text.js';
 import { ApprovalCard } from './approval-card.js';
 import type { Decision, NoteItem, RuleNote, TimelineItem, ToolCallItem } from './turn-model.js';
 
@@ -11,13 +12,13 @@ export function argsText(args: Record<string, unknown>): string {
 
 const SHORT_OUTPUT_LINES = 12;
 
-/** Which of the person's rules let a call run unasked, in their words: "always allow `ls` in this workspace". */
+/** Which of the person's rules let a call run unasked, in their words: "always allow `ls -la` in this workspace", as the rules list shows it. */
 function RuleLine({ rule }: { rule: RuleNote }) {
   const what = rule.kind === 'command' ? '' : `${rule.tool.replace(/_/g, ' ')} in `;
   return (
     <p class="tool-rule muted" data-testid="tool-rule" title={`Rule ${rule.rule_id} for ${rule.workspace}; it can be removed under Audit, Rules`}>
       Ran without asking, under your rule: always allow {what}
-      <code>{rule.pattern}</code> in this workspace
+      <code>{patternText(rule)}</code> in this workspace
     </p>
   );
 }

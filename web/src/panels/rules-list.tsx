@@ -1,3 +1,4 @@
+import { patternText } from '../../../src/tools/rule-pattern-text.js';
 import { api, type Rule } from '../api.js';
 import { baseName, fullTime, relativeTime } from './format.js';
 import { ErrorLine, LoadError } from './panel-error.js';
@@ -57,19 +58,3 @@ function RuleItem({ rule, onRevoked }: { rule: Rule; onRevoked(id: string): void
 
 const TOOL_LABELS: Record<string, string> = { shell_exec_safe: 'shell command', file_read: 'reading files', list_dir: 'listing folders' };
 
-/**
- * A command rule keeps the command as its argument vector in JSON (what the matcher compares);
- * shown here as a shell line, quoting arguments that need it. Other patterns are shown as kept.
- */
-export function patternText(rule: Rule): string {
-  if (rule.kind !== 'command') return rule.pattern;
-  try {
-    const argv: unknown = JSON.parse(rule.pattern);
-    if (Array.isArray(argv) && argv.every((a) => typeof a === 'string')) return argv.map(shellQuote).join(' ');
-  } catch {
-    // Not JSON: a command kept as typed.
-  }
-  return rule.pattern;
-}
-
-const shellQuote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
