@@ -67,7 +67,7 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
   };
   store.db.transaction(() => {
     // One task at a time in a conversation: a message sent past a paused one would strand it.
-    const unfinished = store.conversations.unfinishedTasks(conversationId);
+    const unfinished = store.tasks.unfinishedOf(conversationId);
     if (unfinished.length) throw conversationBusy(unfinished, 'send your message');
     if (request.replaces) store.conversations.replaceFrom(conversationId, request.replaces);
     if (!request.oneOff) store.conversations.keepAsChat(conversationId);

@@ -4,6 +4,7 @@ import { generatedTitle } from './conversation-title.js';
 import { searchConversations } from './conversation-search.js';
 import { nowIso, type Db } from './database.js';
 import { newId } from './ids.js';
+import type { TasksRepo } from './tasks-repo.js';
 
 export interface Conversation {
   id: string;
@@ -53,7 +54,8 @@ export interface UnfinishedTask {
 export function conversationBusy(tasks: UnfinishedTask[], then: string): ConflictError {
   const task = tasks[0]!;
   const what = task.status === 'running' ? 'is still running' : 'waits for your decision';
-  return new ConflictError(`A task in this conversation ${what} (${task.id}); stop it or answer it first, then ${then}.`, 'conversation_busy', { tasks });
+  const details = { tasks: tasks.map(({ id, status }) => ({ id, status })) };
+  return new ConflictError(`A task in this conversation ${what} (${task.id}); stop it or answer it first, then ${then}.`, 'conversation_busy', details);
 }
 
 /** Why a conversation cannot be deleted now: its unfinished tasks. */
@@ -82,7 +84,11 @@ export interface StoredMessage {
 }
 
 export class ConversationsRepo {
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Whose tasks are unfinished: a conversation with one is neither deleted nor sent to. */
+    private readonly tasks: TasksRepo,
+  ) {
     this.backfill();
   }
 
@@ -121,13 +127,6 @@ export class ConversationsRepo {
         return summary && (kind === 'all' || summary.one_off === (kind === 'one_off')) ? [{ ...summary, score: hit.score, snippet: hit.snippet }] : [];
       })
       .slice(0, limit);
-  }
-
-  /** Tasks of the conversation still running or waiting for the person. */
-  unfinishedTasks(id: string): UnfinishedTask[] {
-    return this.db
-      .prepare(`SELECT id, status FROM tasks WHERE conversation_id = ? AND status IN ('running', 'waiting_for_approval', 'waiting_for_password') ORDER BY created_at, rowid`)
-      .all(id) as UnfinishedTask[];
   }
 
   /** A message sent as part of a chat makes a one-off question's conversation a chat. */
@@ -170,7 +169,7 @@ export class ConversationsRepo {
   delete(id: string, alsoDelete: () => void = () => {}): DeleteOutcome {
     return this.db.transaction((): DeleteOutcome => {
       if (!this.get(id)) return { deleted: false, reason: 'not_found' };
-      const unfinished = this.unfinishedTasks(id);
+      const unfinished = this.tasks.unfinishedOf(id);
       if (unfinished.length) return { deleted: false, reason: 'unfinished', tasks: unfinished };
       alsoDelete();
       this.db

@@ -18,8 +18,8 @@ export class Store {
   readonly rules: RulesRepo;
 
   constructor(readonly db: Db) {
-    this.conversations = new ConversationsRepo(db);
     this.tasks = new TasksRepo(db);
+    this.conversations = new ConversationsRepo(db, this.tasks);
     this.events = new EventsRepo(db);
     this.approvals = new ApprovalsRepo(db);
     this.memories = new MemoryRepo(db);

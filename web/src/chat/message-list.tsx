@@ -35,6 +35,15 @@ interface TurnViewProps {
   notice: string | null;
 }
 
+/** Retry or Edit: disabled, with the reason as its tooltip, while a person is asked something (`closed`). */
+function ReplaceButton({ label, closed, title, onClick, testId }: { label: string; closed: string | null; title: string; onClick(): void; testId: string }) {
+  return (
+    <button type="button" class="message-action" disabled={Boolean(closed)} title={closed ?? title} onClick={onClick} data-testid={testId}>
+      {label}
+    </button>
+  );
+}
+
 function TurnView({ turn, actions, retry, notice }: TurnViewProps) {
   const timelineActions: TimelineActions = {
     canAct: actions.canAct,
@@ -59,16 +68,7 @@ function TurnView({ turn, actions, retry, notice }: TurnViewProps) {
           <div class="message-actions">
             <CopyButton text={turn.userText} what="your message" testId="copy-message" />
             {canEdit(turn) && !replace.hidden && (
-              <button
-                type="button"
-                class="message-action"
-                disabled={Boolean(replace.closed)}
-                title={replace.closed ?? 'Change this message and send it again in its place'}
-                onClick={() => actions.onEdit(turn)}
-                data-testid="edit-message"
-              >
-                Edit
-              </button>
+              <ReplaceButton label="Edit" closed={replace.closed} title="Change this message and send it again in its place" onClick={() => actions.onEdit(turn)} testId="edit-message" />
             )}
           </div>
         </div>
@@ -108,16 +108,7 @@ function TurnView({ turn, actions, retry, notice }: TurnViewProps) {
             <div class="message-actions">
               {turn.answer && <CopyButton text={turn.answer} what="the answer" testId="copy-answer" />}
               {retry && !replace.hidden && (
-                <button
-                  type="button"
-                  class="message-action"
-                  disabled={Boolean(replace.closed)}
-                  title={replace.closed ?? "Ask the same again; the new answer takes this one's place"}
-                  onClick={() => actions.onRetry(turn)}
-                  data-testid="retry"
-                >
-                  Retry
-                </button>
+                <ReplaceButton label="Retry" closed={replace.closed} title="Ask the same again; the new answer takes this one's place" onClick={() => actions.onRetry(turn)} testId="retry" />
               )}
             </div>
           )}
