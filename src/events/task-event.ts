@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RULE_KINDS } from '../store/rules-repo.js';
 import { ACTION_TYPES, RISK_LEVELS } from '../tools/risk.js';
 
 const risk = z.enum(RISK_LEVELS);
@@ -59,11 +60,30 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     call_id: z.string(),
     tool: z.string(),
     args,
-    approved_by_rule: z.object({ rule_id: z.string(), tool: z.string(), kind: z.enum(['command', 'path']), pattern: z.string(), workspace: z.string() }).optional(),
+    approved_by_rule: z.object({ rule_id: z.string(), tool: z.string(), kind: z.enum(RULE_KINDS), pattern: z.string(), workspace: z.string() }).optional(),
   }),
   z.object({ type: z.literal('tool_call_finished'), ...base, call_id: z.string(), tool: z.string(), ok: z.boolean(), output: z.string(), truncated: z.boolean() }),
   // `needs_password`: a sudo command, which asks for the password after approval and is never "always allowed".
-  z.object({ type: z.literal('tool_approval_requested'), ...base, approval_id: z.string(), tool: z.string(), args, reason: z.string(), risk_level: risk, action_type: actionType, needs_password: z.boolean().default(false), status: z.literal('waiting_for_approval') }),
+  // `diff`: a file write or edit's unified diff of exactly what would change (absent for other tools).
+  z.object({
+    type: z.literal('tool_approval_requested'),
+    ...base,
+    approval_id: z.string(),
+    tool: z.string(),
+    args,
+    reason: z.string(),
+    risk_level: risk,
+    action_type: actionType,
+    needs_password: z.boolean().default(false),
+    diff: z.string().optional(),
+    status: z.literal('waiting_for_approval'),
+  }),
+  // A file write or edit was applied (after its tool_call_finished); `change_id` is what an undo names.
+  z.object({ type: z.literal('file_changed'), ...base, call_id: z.string(), change_id: z.string(), tool: z.string(), path: z.string(), created: z.boolean(), diff: z.string() }),
+  // A person undid an applied change (`via` names the client); appended to the log of the task that made it.
+  z.object({ type: z.literal('file_change_undone'), ...base, change_id: z.string(), path: z.string(), via: z.string().optional() }),
+  // Tools that could not be offered to this task: an MCP server that failed to start, or died.
+  z.object({ type: z.literal('tool_server_unavailable'), ...base, server: z.string(), message: z.string() }),
   // `attempt` of `max_attempts`: a password sudo refused asks again, up to that many times.
   z.object({
     type: z.literal('tool_password_requested'),
@@ -94,6 +114,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('command_audit'),
     ...base,
+    // The tool that acted when it was not a shell command (file_write, file_edit, file_undo, mcp__…).
+    tool: z.string().optional(),
     command: z.string(),
     risk_level: risk,
     action_type: actionType,

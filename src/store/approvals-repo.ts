@@ -13,25 +13,29 @@ export interface Approval {
   risk_level: RiskLevel;
   action_type: ActionType;
   needs_password: boolean;
+  /** A file write or edit's unified diff, as the card showed it. */
+  diff?: string;
   status: ApprovalStatus;
   created_at: string;
   decided_at: string | null;
 }
 
-interface ApprovalRow extends Omit<Approval, 'approval_id' | 'args' | 'needs_password'> {
+interface ApprovalRow extends Omit<Approval, 'approval_id' | 'args' | 'needs_password' | 'diff'> {
   id: string;
   args: string;
   needs_password: number;
+  diff: string | null;
 }
 
-const toApproval = ({ id, args, needs_password, ...rest }: ApprovalRow): Approval => ({
+const toApproval = ({ id, args, needs_password, diff, ...rest }: ApprovalRow): Approval => ({
   approval_id: id,
   ...rest,
   args: JSON.parse(args) as Record<string, unknown>,
   needs_password: needs_password === 1,
+  ...(diff !== null ? { diff } : {}),
 });
 
-export type NewApproval = Pick<Approval, 'task_id' | 'tool' | 'args' | 'reason' | 'risk_level' | 'action_type' | 'needs_password'>;
+export type NewApproval = Pick<Approval, 'task_id' | 'tool' | 'args' | 'reason' | 'risk_level' | 'action_type' | 'needs_password' | 'diff'>;
 
 export class ApprovalsRepo {
   constructor(private readonly db: Db) {}
@@ -40,10 +44,10 @@ export class ApprovalsRepo {
     const id = newId('appr');
     this.db
       .prepare(
-        `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, needs_password, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, needs_password, diff, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(id, approval.task_id, approval.tool, JSON.stringify(approval.args), approval.reason, approval.risk_level, approval.action_type, approval.needs_password ? 1 : 0, nowIso());
+      .run(id, approval.task_id, approval.tool, JSON.stringify(approval.args), approval.reason, approval.risk_level, approval.action_type, approval.needs_password ? 1 : 0, approval.diff ?? null, nowIso());
     return this.get(id)!;
   }
 

@@ -283,4 +283,43 @@ export const MIGRATIONS: readonly string[] = [
   -- until a message sent there as a chat makes it one.
   ALTER TABLE conversations ADD COLUMN one_off INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Issue 17: rules for file edits in a workspace ('edits') and for one MCP tool with its exact
+  -- arguments ('call'); SQLite cannot widen a CHECK, so the table is rebuilt.
+  CREATE TABLE rules_widened (
+    id TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('command', 'path', 'edits', 'call')),
+    pattern TEXT NOT NULL,
+    source_approval_id TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (workspace, tool, kind, pattern)
+  );
+  INSERT INTO rules_widened SELECT id, workspace, tool, kind, pattern, source_approval_id, created_at FROM rules;
+  DROP TABLE rules;
+  ALTER TABLE rules_widened RENAME TO rules;
+
+  -- What an approval card showed besides the arguments: the unified diff of a file write or edit.
+  ALTER TABLE approvals ADD COLUMN diff TEXT;
+
+  -- Every applied file write or edit, with the bytes it replaced, so that it can be undone exactly.
+  -- before_bytes NULL: the change created the file (undo removes it). after_sha256: what the change
+  -- left, so an undo can refuse when the file changed since. No cascade from tasks: like the
+  -- audit, a change outlives the chat it came from.
+  CREATE TABLE file_changes (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    call_id TEXT NOT NULL,
+    workspace TEXT NOT NULL,
+    path TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    before_bytes BLOB,
+    after_sha256 TEXT NOT NULL,
+    diff TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    undone_at TEXT
+  );
+  CREATE INDEX file_changes_by_task ON file_changes(task_id, created_at);
+  `,
 ];

@@ -7,7 +7,15 @@ import { newId } from './ids.js';
  * only when the request's own target is the same, so it covers exactly what the approval card
  * said, never a subtree.
  */
-export type RuleTarget = { kind: 'command'; pattern: string } | { kind: 'path'; pattern: string };
+export type RuleTarget =
+  | { kind: 'command'; pattern: string }
+  | { kind: 'path'; pattern: string }
+  /** file_write / file_edit anywhere inside one workspace (pattern: the workspace's real path). */
+  | { kind: 'edits'; pattern: string }
+  /** One MCP tool with exactly these arguments (pattern: their canonical JSON). */
+  | { kind: 'call'; pattern: string };
+
+export const RULE_KINDS = ['command', 'path', 'edits', 'call'] as const satisfies ReadonlyArray<RuleTarget['kind']>;
 
 export interface Rule {
   id: string;

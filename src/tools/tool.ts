@@ -22,7 +22,7 @@ export interface ExecuteContext extends ToolContext {
 
 export type ApprovalDecision =
   | { kind: 'allow' }
-  | { kind: 'ask'; reason: string; riskLevel: RiskLevel; actionType: ActionType; needsPassword: boolean };
+  | { kind: 'ask'; reason: string; riskLevel: RiskLevel; actionType: ActionType; needsPassword: boolean; diff?: string };
 
 /** What the command audit records of a shell command, run or refused. */
 export interface AuditSubject {
