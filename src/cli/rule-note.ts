@@ -1,5 +1,5 @@
 import type { TaskEvent } from '../events/task-event.js';
-import { patternText } from '../tools/rule-pattern-text.js';
+import { ruleScope } from '../tools/rule-pattern-text.js';
 import { inert } from './inert.js';
 
 export type ApprovedByRule = NonNullable<Extract<TaskEvent, { type: 'tool_call_started' }>['approved_by_rule']>;
@@ -9,6 +9,6 @@ export type ApprovedByRule = NonNullable<Extract<TaskEvent, { type: 'tool_call_s
  * words (tool-timeline.tsx), the pattern as the rules list shows it (rule-pattern-text.ts): a rule they forgot is then one they can find and undo.
  */
 export function ruleNote(rule: ApprovedByRule): string {
-  const what = rule.kind === 'command' ? '' : `${rule.tool.replace(/_/g, ' ')} in `;
-  return `ran without asking, under your rule: always allow ${inert(what)}${inert(patternText(rule))} in this workspace`;
+  const { before, pattern, after } = ruleScope(rule);
+  return `ran without asking, under your rule: always allow ${inert(before)}${inert(pattern)}${after}`;
 }

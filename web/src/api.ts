@@ -114,6 +114,19 @@ export interface PullStatus {
   error: { code: string; message: string } | null;
 }
 
+/** One applied file write or edit, as `GET /v1/file-changes` lists it. */
+export interface FileChange {
+  change_id: string;
+  task_id: string;
+  call_id: string;
+  tool: string;
+  path: string;
+  created: boolean;
+  diff: string;
+  created_at: string;
+  undone_at: string | null;
+}
+
 export type ModelSelection = { base_url?: string | null; model?: string | null; roles?: Partial<Record<RoleName, string | null>>; model_path?: string | null };
 
 export interface ConversationDetail {
@@ -168,6 +181,10 @@ export const api = {
   /** The export downloads through a plain link: the session cookie authenticates it. */
   memoryExportUrl: (workspace?: string) => `/v1/memory/export${query({ workspace })}`,
   rules: () => call<Rule[]>('GET', '/v1/rules'),
+  /** Puts back the bytes a file write or edit replaced; 409 when the file changed since, or it was undone already. */
+  undoFileChange: (changeId: string) => call<{ change_id: string; path: string; undone_at: string }>('POST', `/v1/file-changes/${encodeURIComponent(changeId)}/undo`),
+  /** A conversation's applied file writes and edits, newest first. */
+  fileChanges: (conversationId: string) => call<{ changes: FileChange[] }>('GET', `/v1/file-changes${query({ conversation_id: conversationId })}`),
   deleteRule: (id: string) => call<void>('DELETE', `/v1/rules/${encodeURIComponent(id)}`),
 };
 

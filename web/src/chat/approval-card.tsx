@@ -1,3 +1,5 @@
+import { alwaysOffer } from '../../../src/tools/always-offer.js';
+import { DiffView } from './diff-view.js';
 import { APPROVAL_KEYS, ariaShortcut } from './send-gate.js';
 import type { TimelineActions } from './tool-timeline.js';
 import type { ApprovalItem, Decision } from './turn-model.js';
@@ -16,14 +18,17 @@ const Key = ({ decision }: { decision: Decision }) => (
   </kbd>
 );
 
+/** What this card's "always" would cover, or null when it offers none. */
+export const offerFor = (item: ApprovalItem) => alwaysOffer({ tool: item.tool, needs_password: item.needsPassword, reason: item.reason });
+
 const commandOf = (item: ApprovalItem) => (typeof item.args.command === 'string' ? item.args.command : null);
 
 /** Asks before a risky action: what will run, why, how risky; then shows what was decided. */
 export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: TimelineActions }) {
   const command = commandOf(item);
   const pending = item.state === 'pending';
-  // sudo is never covered by a rule; the server refuses "always" for it.
-  const canAlways = !item.needsPassword;
+  // sudo is never covered by a rule, nor what the reason says gets none; the server refuses "always" for them.
+  const always = offerFor(item);
   const disabled = !actions.canAct;
   return (
     <div class={`approval-card risk-${item.riskLevel} ${item.state}`} data-testid="approval-card" data-state={item.state} data-approval-id={item.id} role="group" aria-label="Approval" tabIndex={-1}>
@@ -38,9 +43,13 @@ export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: T
       </div>
       <div class="approval-what">
         <span class="muted">{item.tool}</span>
-        <pre class="approval-command" data-testid="approval-command">
-          {command ?? JSON.stringify(item.args, null, 2)}
-        </pre>
+        {item.diff !== undefined ? (
+          <DiffView diff={item.diff} path={typeof item.args.path === 'string' ? item.args.path : undefined} />
+        ) : (
+          <pre class="approval-command" data-testid="approval-command">
+            {command ?? JSON.stringify(item.args, null, 2)}
+          </pre>
+        )}
       </div>
       <p class="approval-reason" data-testid="approval-reason">
         {item.reason}
@@ -50,15 +59,9 @@ export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: T
           <button type="button" class="primary" disabled={disabled} aria-keyshortcuts={ariaShortcut('allow_once')} onClick={() => actions.onDecide(item.id, 'allow_once')}>
             Allow once <Key decision="allow_once" />
           </button>
-          {canAlways && (
-            <button
-              type="button"
-              disabled={disabled}
-              title="Allow this exact command in this workspace from now on"
-              aria-keyshortcuts={ariaShortcut('allow_always')}
-              onClick={() => actions.onDecide(item.id, 'allow_always')}
-            >
-              Always allow <Key decision="allow_always" />
+          {always && (
+            <button type="button" disabled={disabled} title={always.detail} aria-keyshortcuts={ariaShortcut('allow_always')} onClick={() => actions.onDecide(item.id, 'allow_always')}>
+              {always.label} <Key decision="allow_always" />
             </button>
           )}
           <button type="button" class="danger" disabled={disabled} aria-keyshortcuts={ariaShortcut('deny')} onClick={() => actions.onDecide(item.id, 'deny')}>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { offerFor } from './approval-card.js';
 import { Composer } from './composer.js';
 import { EmptyState } from './empty-state.js';
 import { loadConversation } from './history.js';
@@ -84,7 +85,7 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
     if (!asking) return;
     const onKey = (event: KeyboardEvent) => {
       const decision = decisionForKey(event);
-      if (!decision || (decision === 'allow_always' && asking.item.needsPassword)) return;
+      if (!decision || (decision === 'allow_always' && !offerFor(asking.item))) return;
       event.preventDefault();
       void stream.decide(asking.turn, asking.item.id, decision);
     };
@@ -155,6 +156,7 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
     onDecide: (turn, approvalId, decision) => void stream.decide(turn, approvalId, decision),
     onContinue: (turn, approvalId) => void stream.continueTask(turn, approvalId),
     onOpenPassword: () => setDismissedPrompt(null),
+    onUndo: (turn, changeId) => void stream.undo(turn, changeId),
     replace: { hidden: busy || loading, closed: gate.open ? null : gate.message },
     onRetry: (turn) => void retry(turn),
     edit,

@@ -12,6 +12,8 @@ export interface TurnActions {
   onDecide(turn: Turn, approvalId: string, decision: Decision): void;
   onContinue(turn: Turn, approvalId: string): void;
   onOpenPassword(turn: Turn): void;
+  /** Undoes a file change the turn made. */
+  onUndo(turn: Turn, changeId: string): void;
   /**
    * Retry and edit send a message, so they follow the composer's rule (send-gate.ts): `hidden`
    * while a turn streams or the conversation loads, `closed` says why not while a person is asked.
@@ -49,6 +51,7 @@ function TurnView({ turn, actions, retry, notice }: TurnViewProps) {
     canAct: actions.canAct,
     onDecide: (approvalId, decision) => actions.onDecide(turn, approvalId, decision),
     onContinue: (approvalId) => actions.onContinue(turn, approvalId),
+    onUndo: (changeId) => actions.onUndo(turn, changeId),
   };
   const finished = isTerminal(turn.status);
   const stopped = turn.status === 'cancelled';

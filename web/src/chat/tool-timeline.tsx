@@ -1,5 +1,6 @@
-import { patternText } from '../../../src/tools/rule-pattern-text.js';
+import { ruleScope } from '../../../src/tools/rule-pattern-text.js';
 import { ApprovalCard } from './approval-card.js';
+import { FileChangeRow } from './file-change-row.js';
 import type { Decision, NoteItem, RuleNote, TimelineItem, ToolCallItem } from './turn-model.js';
 
 /** What a call was given, as a person would type it: the command line, else compact JSON. */
@@ -14,11 +15,12 @@ const SHORT_OUTPUT_LINES = 12;
 
 /** Which of the person's rules let a call run unasked, in their words: "always allow `ls -la` in this workspace", as the rules list shows it. */
 function RuleLine({ rule }: { rule: RuleNote }) {
-  const what = rule.kind === 'command' ? '' : `${rule.tool.replace(/_/g, ' ')} in `;
+  const { before, pattern, after } = ruleScope(rule);
   return (
     <p class="tool-rule muted" data-testid="tool-rule" title={`Rule ${rule.rule_id} for ${rule.workspace}; it can be removed under Audit, Rules`}>
-      Ran without asking, under your rule: always allow {what}
-      <code>{patternText(rule)}</code> in this workspace
+      Ran without asking, under your rule: always allow {before}
+      <code>{pattern}</code>
+      {after}
     </p>
   );
 }
@@ -70,6 +72,8 @@ export interface TimelineActions {
   canAct: boolean;
   onDecide(approvalId: string, decision: Decision): void;
   onContinue(approvalId: string): void;
+  /** Undoes an applied file change (any time, even while another task runs). */
+  onUndo(changeId: string): void;
 }
 
 /** A turn's tool calls, approvals and notes, in the order they happened. */
@@ -81,6 +85,7 @@ export function ToolTimeline({ items, actions }: { items: TimelineItem[]; action
           {item.kind === 'tool' && <ToolCall item={item} />}
           {item.kind === 'approval' && <ApprovalCard item={item} actions={actions} />}
           {item.kind === 'note' && <Note item={item} />}
+          {item.kind === 'change' && <FileChangeRow item={item} onUndo={actions.onUndo} />}
         </li>
       ))}
     </ol>

@@ -41,6 +41,26 @@ export interface ApprovalItem {
   resumable: boolean;
   /** Why the last decision could not be sent. */
   error?: string;
+  /** A file write or edit: the unified diff of exactly what it would change. */
+  diff?: string;
+}
+
+/** A file write or edit that was applied, which the person can undo. */
+export interface FileChangeItem {
+  kind: 'change';
+  /** The change id: what an undo names. */
+  id: string;
+  callId: string;
+  tool: string;
+  path: string;
+  created: boolean;
+  diff: string;
+  /** `undoing`: the undo is on its way; `undone`: by this page or any other client. */
+  state: 'applied' | 'undoing' | 'undone';
+  /** The client that undid it, when another one said so. */
+  undoneVia?: string;
+  /** Why the last undo was refused (the file changed since, …); the button stays usable. */
+  error?: string;
 }
 
 export interface NoteItem {
@@ -51,7 +71,7 @@ export interface NoteItem {
   detail?: string;
 }
 
-export type TimelineItem = ToolCallItem | ApprovalItem | NoteItem;
+export type TimelineItem = ToolCallItem | ApprovalItem | NoteItem | FileChangeItem;
 
 export interface PasswordRequest {
   approvalId: string;
@@ -88,6 +108,7 @@ export interface Turn {
 /** Things only the page knows: a decision being sent, a Stop asked for, a stream that broke. */
 export type LocalEvent =
   | { type: 'local_decision'; approvalId: string; state: ApprovalItem['state']; error?: string }
+  | { type: 'local_undo'; changeId: string; state: FileChangeItem['state']; error?: string }
   | { type: 'local_password_sent' }
   | { type: 'local_stopping' }
   | { type: 'local_cancelled' }
@@ -124,6 +145,10 @@ export function describeCall(tool: string, args: Record<string, unknown>): strin
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function updateChange(items: TimelineItem[], changeId: string, change: (item: FileChangeItem) => FileChangeItem): TimelineItem[] {
+  return items.map((item) => (item.kind === 'change' && item.id === changeId ? change(item) : item));
+}
 
 function updateApproval(items: TimelineItem[], approvalId: string, change: (item: ApprovalItem) => ApprovalItem): TimelineItem[] {
   return items.map((item) => (item.kind === 'approval' && item.id === approvalId ? change(item) : item));
@@ -194,6 +219,15 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
           item.kind === 'tool' && item.id === event.call_id ? { ...item, state: event.ok ? 'ok' : 'failed', output: event.output, truncated: event.truncated } : item,
         ),
       };
+    case 'file_changed': {
+      const item: FileChangeItem = { kind: 'change', id: event.change_id, callId: event.call_id, tool: event.tool, path: event.path, created: event.created, diff: event.diff, state: 'applied' };
+      // Right after the call that made it, else (an older log's order) at the end.
+      const items = t.items.filter((i) => !(i.kind === 'change' && i.id === item.id));
+      const call = items.findIndex((i) => i.kind === 'tool' && i.id === event.call_id);
+      return { ...t, items: call < 0 ? [...items, item] : [...items.slice(0, call + 1), item, ...items.slice(call + 1)] };
+    }
+    case 'file_change_undone':
+      return { ...t, items: updateChange(t.items, event.change_id, (c) => ({ ...c, state: 'undone', error: undefined, ...(event.via ? { undoneVia: event.via } : {}) })) };
     case 'tool_approval_requested': {
       const item: ApprovalItem = {
         kind: 'approval',
@@ -207,6 +241,7 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
         needsPassword: event.needs_password ?? /(^|[\s;&|(])sudo\s/.test(String(event.args.command ?? '')),
         state: 'pending',
         resumable: false,
+        ...(event.diff !== undefined ? { diff: event.diff } : {}),
       };
       return { ...t, status: 'waiting_for_approval', items: [...t.items.filter((i) => !(i.kind === 'approval' && i.id === item.id)), item] };
     }
@@ -268,6 +303,9 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
       return afterNote(t, 'Learned a lesson', event.lesson);
     case 'local_decision':
       return { ...t, items: updateApproval(t.items, event.approvalId, (a) => ({ ...a, state: event.state, resumable: false, error: event.error })) };
+    case 'local_undo':
+      // The log's own file_change_undone may have come first: undone stays undone.
+      return { ...t, items: updateChange(t.items, event.changeId, (c) => (c.state === 'undone' ? c : { ...c, state: event.state, error: event.error })) };
     case 'local_password_sent':
       return { ...t, password: null, status: 'running', stage: { stage: 'running_tool', detail: t.password ? describeCall(t.password.tool, t.password.args) : undefined } };
     case 'local_cancelled':

@@ -39,6 +39,11 @@ export interface TaskStream {
   send(message: string, workspace: string, reasoning: 'on' | 'off', replaces?: string): Promise<string | null>;
   decide(turn: Turn, approvalId: string, decision: Decision): Promise<void>;
   continueTask(turn: Turn, approvalId: string): Promise<void>;
+  /**
+   * Undoes a file change: the row says "Undone", or why the server refused (the file changed
+   * since) and stays ready to try again. One that was undone elsewhere meanwhile reads as undone.
+   */
+  undo(turn: Turn, changeId: string): Promise<void>;
   /** The password is used for this one request and not kept anywhere. */
   submitPassword(turn: Turn, approvalId: string, password: string): void;
   /** Asks the server to stop the last turn's task. */
@@ -84,6 +89,8 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
   const stream = useMemo(() => {
     /** Approvals whose decision is on its way: a double click sends one. */
     const deciding = new Set<string>();
+    /** File changes whose undo is on its way: a double click sends one. */
+    const undoing = new Set<string>();
     const flush = () => {
       cancelFrame.current = null;
       const batch = queue.current.splice(0);
@@ -218,6 +225,22 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
         if (attached.current?.own || !taskId) return;
         enqueue(turn.key, { type: 'local_status', status: 'running' });
         await attach(turn.key, taskId, 'pause', (onEvent, signal) => continueStream(taskId, approvalId, onEvent, signal));
+      },
+
+      async undo(turn: Turn, changeId: string) {
+        if (undoing.has(changeId)) return;
+        undoing.add(changeId);
+        enqueue(turn.key, { type: 'local_undo', changeId, state: 'undoing' });
+        try {
+          await api.undoFileChange(changeId);
+          enqueue(turn.key, { type: 'local_undo', changeId, state: 'undone' });
+        } catch (error) {
+          const failure = describeFailure(error);
+          if (failure.code === 'already_undone') enqueue(turn.key, { type: 'local_undo', changeId, state: 'undone' });
+          else enqueue(turn.key, { type: 'local_undo', changeId, state: 'applied', error: failure.message });
+        } finally {
+          undoing.delete(changeId);
+        }
       },
 
       submitPassword(turn: Turn, approvalId: string, password: string) {

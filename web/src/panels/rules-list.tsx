@@ -14,7 +14,7 @@ export function RulesList() {
       <header class="panel-head">
         <h2 id="rules-heading">Always allow</h2>
       </header>
-      <p class="muted">Commands and folders you chose to always allow in a workspace: ducklm runs these without asking. Revoke one to be asked again.</p>
+      <p class="muted">Commands, folders, file edits and tool calls you chose to always allow in a workspace: ducklm runs these without asking. Revoke one to be asked again.</p>
       <LoadError what="the rules" error={rules.error} onRetry={rules.reload} />
       {rules.loading && !rules.data && <p class="muted">Loading rules…</p>}
       {rules.data && !list.length && <p class="panel-empty" data-testid="rules-empty">No rules: ducklm asks before anything that is not known to be safe.</p>}
@@ -36,8 +36,8 @@ function RuleItem({ rule, onRevoked }: { rule: Rule; onRevoked(id: string): void
   return (
     <li class="rule-item panel-card" data-testid="rule-item" data-id={rule.id}>
       <div class="rule-main">
-        <span class="panel-tag">{rule.kind === 'command' ? 'command' : 'folder'}</span>
-        <code class="rule-pattern" title={rule.kind === 'command' ? 'Exactly this command, with these arguments' : 'This folder and everything under it'}>
+        <span class="panel-tag">{KIND_LABELS[rule.kind]}</span>
+        <code class="rule-pattern" title={KIND_TITLES[rule.kind]}>
           {patternText(rule)}
         </code>
       </div>
@@ -56,5 +56,14 @@ function RuleItem({ rule, onRevoked }: { rule: Rule; onRevoked(id: string): void
   );
 }
 
-const TOOL_LABELS: Record<string, string> = { shell_exec_safe: 'shell command', file_read: 'reading files', list_dir: 'listing folders' };
+const TOOL_LABELS: Record<string, string> = { shell_exec_safe: 'shell command', file_read: 'reading files', list_dir: 'listing folders', file_write: 'writing files', file_edit: 'editing files' };
+
+const KIND_LABELS: Record<Rule['kind'], string> = { command: 'command', path: 'folder', edits: 'edits', call: 'tool call' };
+
+const KIND_TITLES: Record<Rule['kind'], string> = {
+  command: 'Exactly this command, with these arguments',
+  path: 'This folder (what the approval card said)',
+  edits: 'Writing and editing files anywhere in this workspace',
+  call: 'This tool with exactly these arguments',
+};
 

@@ -1,0 +1,32 @@
+/**
+ * What an approval's "always allow" would cover, in the words the page's button and the
+ * terminal's prompt both use; null when no rule is offered: sudo is never covered by a rule, and
+ * the server says so in the reason when a request gets none (a write outside the workspace,
+ * ducklm's own data). No imports: the web page bundles it too.
+ */
+export interface AlwaysOffer {
+  /** The button's words ("Always allow edits in this workspace"). */
+  label: string;
+  /** The prompt's words after "[a]lways": "always allow edits in this workspace". */
+  choice: string;
+  /** What it covers, said in full. */
+  detail: string;
+}
+
+/** The tools whose rule covers every file write and edit in the workspace (rule kind 'edits'). */
+export const EDIT_TOOLS: ReadonlySet<string> = new Set(['file_write', 'file_edit']);
+
+/** The sentence a reason carries when the server offers no rule for this request. */
+export const NO_RULE_OFFERED = '"Always allow" is not offered';
+
+export function alwaysOffer(approval: { tool: string; needs_password: boolean; reason: string }): AlwaysOffer | null {
+  if (approval.needs_password || approval.reason.includes(NO_RULE_OFFERED)) return null;
+  if (EDIT_TOOLS.has(approval.tool)) {
+    return {
+      label: 'Always allow edits in this workspace',
+      choice: 'always allow edits in this workspace',
+      detail: 'From now on ducklm writes and edits files anywhere in this workspace without asking (each change can still be undone); revoke it under Audit, Rules.',
+    };
+  }
+  return { label: 'Always allow', choice: 'always allow it here', detail: 'Allow this exact request in this workspace from now on' };
+}
