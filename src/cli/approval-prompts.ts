@@ -1,4 +1,6 @@
+import { alwaysOffer } from '../tools/always-offer.js';
 import type { ConsoleInput } from './console-input.js';
+import { diffText } from './diff-text.js';
 import { inert } from './inert.js';
 import { describeAction } from './render-events.js';
 import type { ApprovalAnswer, ApprovalRequest, PasswordAnswer, PasswordRequest, TaskPrompts } from './task-driver.js';
@@ -27,14 +29,14 @@ export function consolePrompts(input: ConsoleInput, out: TextOut): TaskPrompts {
     async approval(request, problem) {
       if (problem) out.line(red(`✗ ${inert(problem)}`));
       else showApproval(out, request);
-      // sudo is never "always allowed": it is not offered.
-      const always = !request.needs_password;
+      // sudo is never "always allowed", nor what the reason says gets no rule: it is not offered.
+      const always = alwaysOffer(request);
       for (;;) {
-        const reply = await input.readLine(`${bold('Allow?')} [o]nce${always ? ' / [a]lways' : ''} / [d]eny › `, { remember: false });
+        const reply = await input.readLine(`${bold('Allow?')} [o]nce${always ? ` / [a]${always.choice.slice(1)}` : ''} / [d]eny › `, { remember: false });
         if (reply.kind !== 'line') return 'cancel';
         const answer = ANSWERS[reply.text.trim().toLowerCase()];
         if (answer && (always || answer !== 'allow_always')) return answer;
-        out.line(dim(`Type o to allow it once, ${always ? 'a to always allow it here, ' : ''}d to deny it; Ctrl-C ends the task.`));
+        out.line(dim(`Type o to allow it once, ${always ? `a to ${always.hint}, ` : ''}d to deny it; Ctrl-C ends the task.`));
       }
     },
 
@@ -71,6 +73,8 @@ export function showApproval(out: TextOut, request: ApprovalRequest): void {
   out.line(`${yellow('?')} ${bold(inert(request.tool))} ${verb}: ${bold(describeAction(request.args))}`);
   out.line(`  ${dim('reason:')} ${inert(request.reason)}`);
   out.line(`  ${dim('risk:')} ${riskText(out, request.risk_level)} ${dim('· action:')} ${request.action_type.replaceAll('_', ' ')}`);
+  // A file write or edit: exactly what it would change.
+  if (request.diff !== undefined) for (const line of diffText(request.diff, out.style)) out.line(line);
 }
 
 function riskText(out: TextOut, risk: ApprovalRequest['risk_level']): string {

@@ -15,6 +15,8 @@ import { followFromPause, showConversationEnd } from './resume-conversation.js';
 import { driveTask, type ApprovalRequest, type PasswordRequest, type TaskDriverDeps, type TaskStart } from './task-driver.js';
 import type { TextOut } from './text-out.js';
 import { inert } from './inert.js';
+import { ApiError } from './client/api-client.js';
+import { changesTable, changeText, conversationChanges, nothingToUndo, undoable } from './file-changes.js';
 
 export interface ChatSessionOptions {
   api: ApiClient;
@@ -61,7 +63,7 @@ export class ChatSession {
     const { out } = o;
     this.deps = {
       api: o.api,
-      renderer: new EventRenderer({ answer: out, info: out, reasoning: out, stats: true, markdown: o.markdown }),
+      renderer: new EventRenderer({ answer: out, info: out, reasoning: out, stats: true, markdown: o.markdown, undoHint: '/undo to take it back' }),
       prompts: consolePrompts(o.input, out),
       watchInterrupts: (onInterrupt) => o.input.watchInterrupts(onInterrupt),
       onRepeatedInterrupt: o.quitNow,
@@ -176,6 +178,10 @@ export class ChatSession {
         return () => this.retry();
       case '/edit':
         return () => this.edit(rest[0]);
+      case '/undo':
+        return () => this.undo(rest[0]);
+      case '/changes':
+        return () => this.changes();
       default:
         // "/etc/hosts: what is in it?" is a message, not a command.
         return null;
@@ -191,6 +197,8 @@ export class ChatSession {
       ['/retry', 'send your last message again, in place of its answer'],
       ['/edit [N]', 'edit your last message (N: the Nth-last) and send it in place of it and what followed'],
       ['/pending', 'review tasks that wait for your approval'],
+      ['/undo [N]', "undo ducklm's last file write or edit here (N: the Nth-last still applied)"],
+      ['/changes', 'list the files written or edited in this conversation, numbered for /undo'],
       ['/help', 'this list'],
       ['/quit', 'leave (or Ctrl-D, or Ctrl-C twice)'],
     ];
@@ -224,6 +232,45 @@ export class ChatSession {
       return;
     }
     await this.send(message, turn.taskId);
+  }
+
+  /**
+   * Puts back the file as it was before the conversation's Nth-last applied write or edit (1: the
+   * last). The server refuses when the file changed since, or another client undid it: said as such.
+   */
+  private async undo(arg: string | undefined): Promise<void> {
+    const { out, api } = this.o;
+    const { dim, green, red } = out.style;
+    const n = arg === undefined ? 1 : /^[1-9]\d*$/.test(arg) ? Number(arg) : NaN;
+    if (Number.isNaN(n)) throw new CliError('/undo undoes the last file change; /undo 2 the one before it, and so on (/changes lists them).');
+    const changes = this.conversationId ? await conversationChanges(api, this.conversationId) : [];
+    const change = undoable(changes)[n - 1];
+    if (!change) {
+      out.line(dim(nothingToUndo(changes, n)));
+      return;
+    }
+    try {
+      await api.post(`/v1/file-changes/${encodeURIComponent(change.change_id)}/undo`);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+      out.line(red(`✗ Not undone (${changeText(change)}): ${inert(error.message)}`));
+      return;
+    }
+    out.line(green(`↶ Undid: ${changeText(change)}${change.created ? ' (the file is removed again)' : ' (the file is back as it was)'}`));
+    const left = undoable(changes).length - 1;
+    if (left > 0) out.line(dim(`${plural(left, 'more change')} can be undone: /changes lists them.`));
+  }
+
+  /** The conversation's file writes and edits, newest first, numbered as /undo N names them. */
+  private async changes(): Promise<void> {
+    const { out, api } = this.o;
+    const changes = this.conversationId ? await conversationChanges(api, this.conversationId) : [];
+    if (!changes.length) {
+      out.line(out.style.dim('No file was written or edited in this conversation.'));
+      return;
+    }
+    const width = out.isTty ? (out.stream as NodeJS.WriteStream).columns : undefined;
+    out.line(changesTable(changes, out.style, width));
   }
 
   /** The person's Nth-last message, or null (said why) when the conversation has none such. */

@@ -44,8 +44,9 @@ const COMMANDS: Record<string, Command> = {
       about: `                 talk in the terminal: answers stream, commands ask for your approval;
                  --resume goes on with a conversation of the workspace (on a terminal with
                  more than one, it lists the recent ones to choose from; else the latest) or
-                 with ID, and follows its task if it is still running. /help lists the chat's
-                 own commands.`,
+                 with ID, and follows its task if it is still running. A file write or edit
+                 shows its diff before you approve it; /undo takes the last one back (/changes
+                 lists them). /help lists the chat's own commands.`,
       options: CHAT_OPTIONS,
       connects: true,
     },

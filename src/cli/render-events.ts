@@ -15,6 +15,8 @@ export interface RenderTargets {
   stats: boolean;
   /** Renders the answer's markdown where `answer` is a styled terminal; without it the answer is shown as written. */
   markdown?: MarkdownRenderer;
+  /** How to take back an applied file change from here, said after it ("/undo to take it back"). */
+  undoHint?: string;
 }
 
 const STAGE_LABELS: Partial<Record<string, string>> = {
@@ -84,6 +86,12 @@ export class EventRenderer {
         for (const line of outputPreview(output, event.truncated)) info.line(`    ${dim(line)}`);
         return;
       }
+      case 'file_changed': {
+        const hint = this.out.undoHint ? dim(` — ${this.out.undoHint}`) : '';
+        return this.notice(`  ${green('✎')} ${event.created ? 'created' : 'edited'} ${bold(inert(event.path))}${hint}`);
+      }
+      case 'file_change_undone':
+        return this.notice(dim(`undid the change to ${inert(event.path)}${event.via ? ` (${inert(event.via)})` : ''}`));
       case 'tool_denied':
         return this.notice(`  ${yellow('✗ denied')}: ${describeAction(event.args)}`);
       case 'approval_decided': {

@@ -7,8 +7,10 @@
 export interface AlwaysOffer {
   /** The button's words ("Always allow edits in this workspace"). */
   label: string;
-  /** The prompt's words after "[a]lways": "always allow edits in this workspace". */
+  /** The terminal prompt's choice, its first letter the key: "always", "always allow edits in this workspace". */
   choice: string;
+  /** The terminal's "type a to …" hint. */
+  hint: string;
   /** What it covers, said in full. */
   detail: string;
 }
@@ -25,8 +27,9 @@ export function alwaysOffer(approval: { tool: string; needs_password: boolean; r
     return {
       label: 'Always allow edits in this workspace',
       choice: 'always allow edits in this workspace',
+      hint: 'always allow edits in this workspace',
       detail: 'From now on ducklm writes and edits files anywhere in this workspace without asking (each change can still be undone); revoke it under Audit, Rules.',
     };
   }
-  return { label: 'Always allow', choice: 'always allow it here', detail: 'Allow this exact request in this workspace from now on' };
+  return { label: 'Always allow', choice: 'always', hint: 'always allow it here', detail: 'Allow this exact request in this workspace from now on' };
 }

@@ -39,7 +39,7 @@ export async function ask(args: string[]): Promise<number> {
   const markdown = answer.style.enabled ? loadMarkdownRenderer() : undefined;
   const { message, attachment } = await questionOf(positionals.join(' ').trim(), info);
   // Thinking and speed are for a person watching, not for a log.
-  const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty, markdown: await markdown });
+  const renderer = new EventRenderer({ answer, info, reasoning: info.isTty ? info : null, stats: info.isTty, markdown: await markdown, undoHint: '/undo in `ducklm chat --resume` (below) takes it back' });
   const interactive = process.stdin.isTTY === true;
   return withConnection(values, async ({ api, sharedUrl, inProcess }) => {
     const input = interactive ? openConsoleInput({ input: process.stdin, output: process.stderr, onStrayInterrupt: () => process.exit(EXIT.interrupted) }) : null;
