@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The page's components, where a unit test renders one, as vite builds them.
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   test: {
     include: ['test/**/*.test.ts'],
     // Many tests start real processes (ducklm serve, the CLI, llama-server, Chromium): on a busy

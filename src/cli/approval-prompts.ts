@@ -4,6 +4,7 @@ import { diffText } from './diff-text.js';
 import { inert } from './inert.js';
 import { describeAction } from './render-events.js';
 import type { ApprovalAnswer, ApprovalRequest, PasswordAnswer, PasswordRequest, TaskPrompts } from './task-driver.js';
+import type { Style } from './terminal.js';
 import type { TextOut } from './text-out.js';
 
 const ANSWERS: Record<string, Exclude<ApprovalAnswer, 'cancel' | 'leave'>> = {
@@ -82,6 +83,10 @@ function riskText(out: TextOut, risk: ApprovalRequest['risk_level']): string {
   return risk === 'high' ? red(risk) : risk === 'medium' ? yellow(risk) : risk;
 }
 
+const plain = (text: string) => text;
+/** No styling: these lines go to a log or a pipe. */
+const PLAIN: Style = { enabled: false, dim: plain, bold: plain, red: plain, green: plain, yellow: plain, cyan: plain };
+
 /**
  * For `ask` without a terminal: everything needed to decide the approval elsewhere. `url` is where
  * the server is found; `serverStops`, when the server ran inside the command and stops with it.
@@ -102,6 +107,7 @@ export function describePausedTask(request: ApprovalRequest | PasswordRequest, u
   return [
     `ducklm: the task waits for your approval to run: ${what}`,
     `  ${inert(request.tool)}, risk ${request.risk_level}, action ${request.action_type.replaceAll('_', ' ')}: ${inert(request.reason)}`,
+    ...(request.diff !== undefined ? diffText(request.diff, PLAIN, { indent: '    ' }) : []),
     `  task ${request.task_id}, approval ${request.approval_id}`,
     '  Decide in `ducklm chat` (type /pending), or with the API (token from `ducklm token`):',
     `  POST ${api}/approvals/${request.approval_id}/allow_once (or /deny), then`,

@@ -306,11 +306,11 @@ export class ChatSession {
     }
     for (const task of waiting) {
       out.line(out.style.dim(`Task "${inert(task.message)}" in ${inert(task.workspace)}:`));
-      const { approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password } = task.approval!;
+      const { approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password, diff } = task.approval!;
       const request: ApprovalRequest | PasswordRequest =
         task.status === 'waiting_for_password'
           ? { type: 'tool_password_requested', approval_id, task_id, tool, args, reason, attempt: 1, status: 'waiting_for_password' }
-          : { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password, status: 'waiting_for_approval' };
+          : { type: 'tool_approval_requested', approval_id, task_id, tool, args, reason, risk_level, action_type, needs_password, ...(diff !== undefined ? { diff } : {}), status: 'waiting_for_approval' };
       await this.runTask((await followFromPause(api, task_id)) ?? { waiting: request }, false);
       if (this.interrupted) return;
     }

@@ -48,5 +48,5 @@ export function nothingToUndo(changes: FileChange[], n: number): string {
   const left = undoable(changes).length;
   if (!changes.length) return 'Nothing to undo: no file was written or edited in this conversation.';
   if (!left) return `Nothing to undo: ${changes.length === 1 ? 'its one change was' : `all ${changes.length} changes were`} undone already.`;
-  return `Only ${plural(left, 'change')} can be undone (/undo ${n} asked for the ${n}th last); /changes lists them.`;
+  return `/undo ${n}: only ${plural(left, 'change')} can be undone; /changes lists them.`;
 }
