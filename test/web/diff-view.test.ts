@@ -104,9 +104,10 @@ describe('what "always allow" covers', () => {
   });
 
   it("the server's own words for a path that gets no rule hide it", () => {
-    const reason = askAboutPath({ real: '/home/me/.local/share/ducklm/ducklm.db', concern: 'protected' } as never, 'read').reason;
+    const reasonOf = (decision: ReturnType<typeof askAboutPath>) => (decision.kind === 'ask' ? decision.reason : '');
+    const reason = reasonOf(askAboutPath({ real: '/home/me/.local/share/ducklm/ducklm.db', concern: 'protected' } as never, 'read'));
     expect(alwaysOffer({ tool: 'file_read', needs_password: false, reason })).toBeNull();
-    const outside = askAboutPath({ real: '/etc/hosts', concern: 'outside' } as never, 'read').reason;
+    const outside = reasonOf(askAboutPath({ real: '/etc/hosts', concern: 'outside' } as never, 'read'));
     expect(alwaysOffer({ tool: 'file_read', needs_password: false, reason: outside })).not.toBeNull();
   });
 
