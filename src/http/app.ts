@@ -19,6 +19,7 @@ import { registerJsonBodyParser } from './json-body.js';
 import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
+import { registerFileChangeRoutes } from './routes/file-change-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
@@ -101,6 +102,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerApprovalRoutes(server, services);
   registerMemoryRoutes(server, services);
   registerRuleRoutes(server, services);
+  registerFileChangeRoutes(server, services);
   registerSkillRoutes(server, services);
   registerWorkspaceRoutes(server, services);
   registerModelRoutes(server, services);

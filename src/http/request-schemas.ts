@@ -125,6 +125,11 @@ export const conversationPatch = z
 /** `GET /v1/directories`: the folders inside one, for picking a workspace; default the home folder. */
 export const directoriesQuery = z.object({ path: workspacePath.optional(), hidden: flag.default(false) });
 
+/** `GET /v1/file-changes`: the applied writes and edits of one conversation or one task. */
+export const fileChangesQuery = z
+  .object({ conversation_id: id.optional(), task_id: id.optional() })
+  .refine((q) => (q.conversation_id === undefined) !== (q.task_id === undefined), { message: 'give conversation_id or task_id (one of them)' });
+
 /** Validates a body or query: 400 when there is no JSON object at all, 422 when fields are wrong. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown): T {
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -9,7 +9,8 @@ export type AskDecision = Extract<ApprovalDecision, { kind: 'ask' }>;
 export type Resolution =
   | { kind: 'allow'; approvedBy: 'automatic' }
   | { kind: 'allow'; approvedBy: 'rule'; rule: Rule }
-  | { kind: 'ask'; decision: AskDecision };
+  | { kind: 'ask'; decision: AskDecision }
+  | { kind: 'refuse'; reason: string };
 
 /**
  * Once a task has read file or command output, that text may be steering the planner: from then
@@ -87,6 +88,8 @@ function parsedTaint(state: string): boolean {
 export async function resolveApproval(ctx: TaskContext, tool: AnyTool, input: unknown, toolCtx: ToolContext): Promise<Resolution> {
   const decision = await tool.approval(input, toolCtx);
   const guarded = (type: ActionType) => ctx.state.tainted && GUARDED_AFTER_UNTRUSTED_INPUT.has(type);
+  // Refused is refused: no person and no rule can make it run.
+  if (decision.kind === 'refuse') return { kind: 'refuse', reason: decision.reason };
   if (decision.kind === 'allow') {
     const actionType = tool.auditSubject?.(input, toolCtx).actionType;
     if (actionType && guarded(actionType)) {

@@ -8,7 +8,8 @@ import type { Step } from './steps.js';
 import type { TaskContext } from './task-context.js';
 import { taskStateSchema, type TaskState } from './task-state.js';
 import { MAX_PASSWORD_ATTEMPTS } from './pause.js';
-import { executeTool, recordDenial, resolveAction, toolContext } from './tool-execution.js';
+import type { ToolResult } from '../tools/tool.js';
+import { executeTool, recordDenial, recordRefusal, resolveAction, toolContext } from './tool-execution.js';
 
 /** `continue`: a person decided on the approval; the task resumes from its saved state. */
 export function prepareContinue(deps: RuntimeDeps, taskId: string, approvalId: string): PreparedRun {
@@ -87,7 +88,11 @@ export async function runApprovedPhase(ctx: TaskContext, step: Extract<Step, { k
   if (recheck && recheck.kind === 'ask' && recheck.needsPassword && password === undefined) {
     return { kind: 'await_password', approvalId: approval.approval_id, action: pending.action };
   }
-  const result = resolved ? await executeTool(ctx, resolved.tool, resolved.input, pending.action, toolCtx, { by: 'person' }, password) : null;
+  let result: ToolResult | null = null;
+  // Refused now (the path became ducklm's own data, a hard link): no approval makes it run.
+  if (resolved && recheck?.kind === 'refuse') await recordRefusal(ctx, resolved.tool, resolved.input, pending.action, toolCtx, recheck.reason);
+  // A file change runs only if its diff is still the one the person approved (see applyChange).
+  else if (resolved) result = await executeTool(ctx, resolved.tool, resolved.input, pending.action, toolCtx, { by: 'person' }, { ...(password !== undefined ? { password } : {}), ...(approval.diff !== undefined ? { diff: approval.diff } : {}) });
   if (password !== undefined) {
     const attempt = ctx.state.passwordAttempts + 1;
     ctx.emitter.emit({ type: 'password_attempt', approval_id: approval.approval_id, attempt, accepted: !result?.authFailed });

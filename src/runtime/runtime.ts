@@ -2,6 +2,7 @@ import { ConflictError, InterruptedError, NotFoundError } from '../errors.js';
 import { mergeLessonCopies } from '../memory/lessons.js';
 import type { Approval } from '../store/approvals-repo.js';
 import { allowAlways } from './allow-always.js';
+import { undoFileChange } from './undo-file-change.js';
 import { ConversationWatch } from './conversation-watch.js';
 import { driveTask } from './driver.js';
 import { generationStats } from './generation-stats.js';
@@ -77,6 +78,11 @@ export class Runtime {
 
   allowAlways(approvalId: string, via: Via) {
     return allowAlways(this.deps, approvalId, via);
+  }
+
+  /** A person's undo of a file write or edit (see undo-file-change.ts). */
+  undoFileChange(changeId: string, via: Via) {
+    return undoFileChange(this.deps, changeId, via);
   }
 
   /**

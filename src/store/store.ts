@@ -3,6 +3,7 @@ import { ConversationsRepo } from './conversations-repo.js';
 import { openDatabase, type Db } from './database.js';
 import { EventsRepo } from './events-repo.js';
 import { ExperienceRepo } from './experience-repo.js';
+import { FileChangesRepo } from './file-changes-repo.js';
 import { MemoryRepo } from './memory-repo.js';
 import { RulesRepo } from './rules-repo.js';
 import { TasksRepo } from './tasks-repo.js';
@@ -16,6 +17,7 @@ export class Store {
   readonly memories: MemoryRepo;
   readonly experience: ExperienceRepo;
   readonly rules: RulesRepo;
+  readonly fileChanges: FileChangesRepo;
 
   constructor(readonly db: Db) {
     this.tasks = new TasksRepo(db);
@@ -25,6 +27,7 @@ export class Store {
     this.memories = new MemoryRepo(db);
     this.experience = new ExperienceRepo(db);
     this.rules = new RulesRepo(db);
+    this.fileChanges = new FileChangesRepo(db);
   }
 
   static open(path: string): Store {

@@ -1,4 +1,6 @@
+import { fileEdit } from './file-edit.js';
 import { fileRead } from './file-read.js';
+import { fileWrite } from './file-write.js';
 import { listDir } from './list-dir.js';
 import { shellExecSafe } from './shell-exec-safe.js';
 import type { AnyTool } from './tool.js';
@@ -22,6 +24,6 @@ export interface ToolRegistry {
 }
 
 export function builtinTools(): ReadonlyMap<string, AnyTool> {
-  const tools: AnyTool[] = [fileRead, listDir, shellExecSafe];
+  const tools: AnyTool[] = [fileRead, listDir, fileWrite, fileEdit, shellExecSafe];
   return new Map(tools.map((t) => [t.name, t]));
 }

@@ -18,11 +18,15 @@ export interface ToolContext {
 export interface ExecuteContext extends ToolContext {
   /** The sudo password, for the one execution a person typed it for. Never stored. */
   password?: string;
+  /** The diff a person approved for a file write or edit: a change whose diff differs now is not applied. */
+  approvedDiff?: string;
 }
 
 export type ApprovalDecision =
   | { kind: 'allow' }
-  | { kind: 'ask'; reason: string; riskLevel: RiskLevel; actionType: ActionType; needsPassword: boolean; diff?: string };
+  | { kind: 'ask'; reason: string; riskLevel: RiskLevel; actionType: ActionType; needsPassword: boolean; diff?: string }
+  /** Never runs, not even with approval (ducklm's own data, a change that cannot apply): the planner hears why. */
+  | { kind: 'refuse'; reason: string };
 
 /** What the command audit records of a shell command, run or refused. */
 export interface AuditSubject {
@@ -40,6 +44,23 @@ export interface ToolResult {
   /** sudo refused the password: the task may ask for it again. */
   authFailed?: boolean;
   command?: { exitCode: number | null; durationMs: number; outcome: 'ran' | 'failed_to_start' | 'timed_out' | 'cancelled' };
+  /** Set by file writes and edits that were applied: what the runtime records so that a person can undo it. */
+  fileChange?: FileChange;
+}
+
+/** An applied file write or edit, with what an exact undo needs. */
+export interface FileChange {
+  /** The file's real path. */
+  path: string;
+  /** The real path of the workspace it was judged against. */
+  workspace: string;
+  /** The bytes it replaced; null when it created the file. */
+  before: Buffer | null;
+  afterSha256: string;
+  /** The size it left the file at. */
+  bytes: number;
+  diff: string;
+  created: boolean;
 }
 
 export interface Tool<Input = unknown> {
@@ -52,8 +73,11 @@ export interface Tool<Input = unknown> {
   execute(input: Input, ctx: ExecuteContext): Promise<ToolResult>;
   /** What an "always allow" rule for this input would cover; tools without it cannot have rules. */
   ruleTarget?(input: Input, ctx: ToolContext): Promise<RuleTarget | null>;
-  /** Command tools say what the audit should record; other tools leave no audit entry. */
-  auditSubject?(input: Input, ctx: ToolContext): AuditSubject;
+  /**
+   * Command and file-writing tools say what the audit should record (with `result` once the call
+   * ran, e.g. that a write created its file); other tools leave no audit entry.
+   */
+  auditSubject?(input: Input, ctx: ToolContext, result?: ToolResult): AuditSubject;
 }
 
 /** Keeps each tool's input type while the registry holds them side by side. */

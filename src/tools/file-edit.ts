@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { applyChange, askAboutChange, editsRule, prepareChange, type Rewrite } from './file-change.js';
+import { raceAbort } from './race-abort.js';
+import { defineTool } from './tool.js';
+import { withLineEnding } from './text-encoding.js';
+
+const EDIT_TIMEOUT_MS = 15_000;
+
+type Input = { path: string; old: string; new: string };
+
+/** Where `needle` starts in `text`, overlapping matches counted: "aa" is twice in "aaa", so it is ambiguous there. */
+function occurrences(text: string, needle: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found.push(at);
+  return found;
+}
+
+/** Replaces the one occurrence of `old`; none or several is an error the planner reads. Text written with LF matches a CRLF file. */
+const replaceOnce =
+  (input: Input): Rewrite =>
+  (current, shown) => {
+    if (!current) return { error: `${shown} does not exist; file_edit changes existing files (file_write creates one).` };
+    const old = withLineEnding(input.old, current.lineEnding);
+    const found = occurrences(current.text, old);
+    if (found.length === 0) return { error: `"old" was found 0 times in ${shown}; it must match exactly once, with the same spaces, indentation and line breaks. Read the file and copy the text.` };
+    if (found.length > 1) return { error: `"old" was found ${found.length} times in ${shown}; it must match exactly once. Include more of the surrounding lines to make it unique.` };
+    const at = found[0]!;
+    return { text: current.text.slice(0, at) + withLineEnding(input.new, current.lineEnding) + current.text.slice(at + old.length) };
+  };
+
+export const fileEdit = defineTool<Input>({
+  name: 'file_edit',
+  description:
+    'Change part of an existing text file: replace the one occurrence of "old" with "new" (copy "old" exactly from the file, with enough lines to be unique; "new" may be empty to delete). ' +
+    'Inside the workspace the user approves the diff unless they allowed edits there.',
+  argsHint: '{"path": "file path, relative to the workspace", "old": "the exact text to replace, found once in the file", "new": "the text to put in its place"}',
+  inputSchema: z.object({ path: z.string().min(1), old: z.string().min(1), new: z.string() }),
+  async approval(input, ctx) {
+    return askAboutChange(await prepareChange('file_edit', input.path, ctx, replaceOnce(input)), 'file_edit');
+  },
+  ruleTarget: (input, ctx) => editsRule(input.path, ctx),
+  async execute(input, ctx) {
+    const work = (async () => {
+      const prepared = await prepareChange('file_edit', input.path, ctx, replaceOnce(input));
+      return applyChange(prepared, ctx, (c) => `Edited ${c.shown}: replaced the one occurrence of "old" (now ${c.after.length} bytes).`);
+    })();
+    return raceAbort(work, ctx.signal, EDIT_TIMEOUT_MS, 'file_edit');
+  },
+  auditSubject: (input) => ({ command: `file_edit ${input.path}`, riskLevel: 'low', actionType: 'file_write', sudo: false }),
+});

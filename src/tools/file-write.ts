@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { applyChange, askAboutChange, editsRule, prepareChange, type Rewrite } from './file-change.js';
+import { raceAbort } from './race-abort.js';
+import { defineTool } from './tool.js';
+import { withLineEnding } from './text-encoding.js';
+
+/** Writing is local and small (at most 1 MiB), but a hung network mount must not hold the task. */
+const WRITE_TIMEOUT_MS = 15_000;
+
+type Input = { path: string; content: string };
+
+/** An existing file keeps its encoding and, when all its lines end so, CRLF line endings. */
+const replaceWith =
+  (content: string): Rewrite =>
+  (current) => ({ text: current ? withLineEnding(content, current.lineEnding) : content });
+
+export const fileWrite = defineTool<Input>({
+  name: 'file_write',
+  description:
+    'Create a text file, or replace a whole file with new content (for a small change to an existing file use file_edit). ' +
+    'Inside the workspace the user approves the diff unless they allowed edits there; missing folders inside the workspace are created.',
+  argsHint: '{"path": "file path, relative to the workspace", "content": "the complete new text of the file"}',
+  inputSchema: z.object({ path: z.string().min(1), content: z.string() }),
+  async approval(input, ctx) {
+    return askAboutChange(await prepareChange('file_write', input.path, ctx, replaceWith(input.content)), 'file_write');
+  },
+  ruleTarget: (input, ctx) => editsRule(input.path, ctx),
+  async execute(input, ctx) {
+    const work = (async () => {
+      const prepared = await prepareChange('file_write', input.path, ctx, replaceWith(input.content));
+      return applyChange(prepared, ctx, (c) => `Wrote ${c.shown} (${c.before === null ? 'created, ' : ''}${c.after.length} bytes).`);
+    })();
+    return raceAbort(work, ctx.signal, WRITE_TIMEOUT_MS, 'file_write');
+  },
+  auditSubject: (input, _ctx, result) => ({
+    command: `file_write ${input.path} (${result?.fileChange?.created ? 'created, ' : ''}${result?.fileChange?.bytes ?? Buffer.byteLength(input.content)} bytes)`,
+    riskLevel: 'low',
+    actionType: 'file_write',
+    sudo: false,
+  }),
+});
