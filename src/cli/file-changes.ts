@@ -1,3 +1,4 @@
+import { shownPath } from '../tools/diff-lines.js';
 import type { ApiClient } from './client/api-client.js';
 import { inert } from './inert.js';
 import { plural } from './render-events.js';
@@ -25,8 +26,8 @@ export async function conversationChanges(api: ApiClient, conversationId: string
 /** The changes `/undo N` can name: those still applied, newest first (1: the last). */
 export const undoable = (changes: FileChange[]): FileChange[] => changes.filter((change) => change.undone_at === null);
 
-/** "edited notes.txt" / "created notes.txt": inert, the path as the server shows it. */
-export const changeText = (change: Pick<FileChange, 'created' | 'path'>): string => `${change.created ? 'created' : 'edited'} ${inert(change.path)}`;
+/** "edited notes.txt" / "created notes.txt": inert, the path as its diff names it. */
+export const changeText = (change: Pick<FileChange, 'created' | 'path' | 'diff'>): string => `${change.created ? 'created' : 'edited'} ${inert(shownPath(change))}`;
 
 /**
  * What `/changes` prints: every change of the conversation, newest first; those still applied
@@ -38,7 +39,7 @@ export function changesTable(changes: FileChange[], style: Style, width?: number
     change.undone_at === null ? String(++n) : '',
     change.undone_at === null ? (change.created ? 'created' : 'edited') : 'undone',
     localTime(change.created_at),
-    change.path,
+    shownPath(change),
   ]);
   return formatTable(['#', 'change', 'when', 'file'], rows, style, width);
 }

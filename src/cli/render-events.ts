@@ -1,5 +1,6 @@
 import type { GenerationStats, TaskEvent } from '../events/task-event.js';
 import { AnswerWriter, type MarkdownRenderer } from './answer-writer.js';
+import { shownPath } from '../tools/diff-lines.js';
 import { inert } from './inert.js';
 import { ruleNote } from './rule-note.js';
 import type { TextOut } from './text-out.js';
@@ -88,7 +89,7 @@ export class EventRenderer {
       }
       case 'file_changed': {
         const hint = this.out.undoHint ? dim(` — ${this.out.undoHint}`) : '';
-        return this.notice(`  ${green('✎')} ${event.created ? 'created' : 'edited'} ${bold(inert(event.path))}${hint}`);
+        return this.notice(`  ${green('✎')} ${event.created ? 'created' : 'edited'} ${bold(inert(shownPath(event)))}${hint}`);
       }
       case 'file_change_undone':
         return this.notice(dim(`undid the change to ${inert(event.path)}${event.via ? ` (${inert(event.via)})` : ''}`));

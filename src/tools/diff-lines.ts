@@ -103,3 +103,9 @@ export const diffPath = (diff: ParsedDiff): string | null => diff.newPath ?? dif
 
 /** "+3 −1": how many lines a diff adds and removes. */
 export const diffCounts = (diff: ParsedDiff): string => `+${diff.added} −${diff.removed}`;
+
+/**
+ * An applied change's file as the person reads it: its diff names it relative to the workspace
+ * (absolute outside it), where the change's own path is always the real, absolute one.
+ */
+export const shownPath = (change: { path: string; diff: string }): string => diffPath(parseDiff(change.diff)) ?? change.path;

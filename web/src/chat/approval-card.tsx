@@ -44,7 +44,7 @@ export function ApprovalCard({ item, actions }: { item: ApprovalItem; actions: T
       <div class="approval-what">
         <span class="muted">{item.tool}</span>
         {item.diff !== undefined ? (
-          <DiffView diff={item.diff} path={typeof item.args.path === 'string' ? item.args.path : undefined} />
+          <DiffView diff={item.diff} />
         ) : (
           <pre class="approval-command" data-testid="approval-command">
             {command ?? JSON.stringify(item.args, null, 2)}

@@ -1,3 +1,4 @@
+import { shownPath } from '../../../src/tools/diff-lines.js';
 import { DiffView } from './diff-view.js';
 import type { FileChangeItem } from './turn-model.js';
 
@@ -9,12 +10,15 @@ import type { FileChangeItem } from './turn-model.js';
 export function FileChangeRow({ item, onUndo }: { item: FileChangeItem; onUndo(changeId: string): void }) {
   const undone = item.state === 'undone';
   const verb = item.created ? 'created' : 'edited';
+  const path = shownPath(item);
   return (
-    <div class={`file-change ${item.state}`} data-testid="file-change" data-state={item.state} data-change-id={item.id} role="group" aria-label={`${verb} ${item.path}`}>
+    <div class={`file-change ${item.state}`} data-testid="file-change" data-state={item.state} data-change-id={item.id} role="group" aria-label={`${verb} ${path}`}>
       <div class="file-change-head">
         <span class="tool-name">{item.tool}</span>
         <span data-testid="file-change-verb">{verb}</span>
-        <code data-testid="file-change-path">{item.path}</code>
+        <code data-testid="file-change-path" title={item.path}>
+          {path}
+        </code>
         {undone ? (
           <span class="file-change-undone undo" data-testid="file-change-undone" role="status">
             Undone{item.undoneVia ? <span class="muted"> ({item.undoneVia})</span> : null}
@@ -25,7 +29,7 @@ export function FileChangeRow({ item, onUndo }: { item: FileChangeItem; onUndo(c
             class="undo"
             disabled={item.state === 'undoing'}
             aria-busy={item.state === 'undoing'}
-            title={item.created ? `Remove ${item.path}, which this change created` : `Put back ${item.path} as it was before this change`}
+            title={item.created ? `Remove ${path}, which this change created` : `Put back ${path} as it was before this change`}
             onClick={() => onUndo(item.id)}
             data-testid="undo-change"
           >
@@ -35,7 +39,7 @@ export function FileChangeRow({ item, onUndo }: { item: FileChangeItem; onUndo(c
       </div>
       <details class="file-change-diff">
         <summary>Changes</summary>
-        <DiffView diff={item.diff} path={item.path} created={item.created} />
+        <DiffView diff={item.diff} path={path} created={item.created} />
       </details>
       {item.error && (
         <p class="inline-error" role="alert" data-testid="undo-error">

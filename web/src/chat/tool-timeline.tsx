@@ -1,3 +1,4 @@
+import { EDIT_TOOLS } from '../../../src/tools/always-offer.js';
 import { ruleScope } from '../../../src/tools/rule-pattern-text.js';
 import { ApprovalCard } from './approval-card.js';
 import { FileChangeRow } from './file-change-row.js';
@@ -12,6 +13,13 @@ export function argsText(args: Record<string, unknown>): string {
 }
 
 const SHORT_OUTPUT_LINES = 12;
+
+/** The call's line: a command as typed; a file write or edit, its path (the change below shows the rest). */
+function callText(item: ToolCallItem): string {
+  if (typeof item.args.command === 'string') return `$ ${item.args.command}`;
+  if (EDIT_TOOLS.has(item.tool) && typeof item.args.path === 'string') return item.args.path;
+  return argsText(item.args);
+}
 
 /** Which of the person's rules let a call run unasked, in their words: "always allow `ls -la` in this workspace", as the rules list shows it. */
 function RuleLine({ rule }: { rule: RuleNote }) {
@@ -34,7 +42,7 @@ function ToolCall({ item }: { item: ToolCallItem }) {
     <div class={`tool-call ${item.state}`} data-testid="tool-call" data-state={item.state}>
       <div class="tool-head">
         <span class="tool-name">{item.tool}</span>
-        <code class="tool-args">{typeof item.args.command === 'string' ? `$ ${item.args.command}` : argsText(item.args)}</code>
+        <code class="tool-args">{callText(item)}</code>
         <span class={`badge state-${item.state}`}>
           {item.state === 'running' && <span class="spinner small" aria-hidden="true" />}
           {badge}
