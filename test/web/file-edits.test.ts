@@ -114,6 +114,7 @@ describe('file edits in the web page', () => {
     expect(await card.getByTestId('diff-line').allTextContents()).toEqual(['@@ -0,0 +1,1 @@\n', '+# hello\n']);
     expect(await card.getByText('new file').isVisible()).toBe(true);
     expect(await card.getByRole('button', { name: /Always/ }).count()).toBe(0);
+    expect(await page.getByTestId('composer-waiting').textContent()).not.toContain('A to always allow');
     // Its shortcut does nothing either: the card still asks.
     await card.press('a');
     expect(await card.getAttribute('data-state')).toBe('pending');

@@ -31,6 +31,18 @@ describe('sending waits on a pending approval or password', () => {
     expect(sendGate({ turns: [], busy: false, loading: false })).toEqual({ open: true });
     expect(sendGate({ turns: [], busy: true, loading: false })).toMatchObject({ open: false, why: 'busy' });
   });
+
+  it('names the A key only where the card offers "always"', () => {
+    const message = (event: TaskEvent) => {
+      const gate = sendGate({ turns: [fold([event])], busy: false, loading: false });
+      return gate.open ? '' : gate.message;
+    };
+    // sudo: no rule is ever offered.
+    expect(message(asked)).not.toContain('A to always allow');
+    const edit: TaskEvent = { ...asked, tool: 'file_edit', args: { path: 'notes.txt' }, needs_password: false, action_type: 'file_write', reason: 'file_edit would change notes.txt in the workspace' };
+    expect(message(edit)).toContain('A to always allow');
+    expect(message({ ...edit, reason: 'outside the workspace. "Always allow" is not offered for writes outside the workspace.' })).not.toContain('A to always allow');
+  });
 });
 
 describe('approval shortcuts', () => {

@@ -1,8 +1,7 @@
-import { alwaysOffer } from '../../../src/tools/always-offer.js';
 import { DiffView } from './diff-view.js';
 import { APPROVAL_KEYS, ariaShortcut } from './send-gate.js';
 import type { TimelineActions } from './tool-timeline.js';
-import type { ApprovalItem, Decision } from './turn-model.js';
+import { offerFor, type ApprovalItem, type Decision } from './turn-model.js';
 
 const OUTCOME: Record<Exclude<ApprovalItem['state'], 'pending' | 'deciding'>, string> = {
   allowed: '✓ Allowed',
@@ -17,9 +16,6 @@ const Key = ({ decision }: { decision: Decision }) => (
     {APPROVAL_KEYS[decision].key.toUpperCase()}
   </kbd>
 );
-
-/** What this card's "always" would cover, or null when it offers none. */
-export const offerFor = (item: ApprovalItem) => alwaysOffer({ tool: item.tool, needs_password: item.needsPassword, reason: item.reason });
 
 const commandOf = (item: ApprovalItem) => (typeof item.args.command === 'string' ? item.args.command : null);
 

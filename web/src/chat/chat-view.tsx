@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { offerFor } from './approval-card.js';
 import { Composer } from './composer.js';
 import { EmptyState } from './empty-state.js';
 import { loadConversation } from './history.js';
@@ -8,7 +7,7 @@ import { PasswordDialog } from './password-dialog.js';
 import { canRetry } from './replace-turns.js';
 import { decisionForKey, pendingApproval, sendGate } from './send-gate.js';
 import { StageLine } from './stage-line.js';
-import { isPaused, type Turn } from './turn-model.js';
+import { isPaused, offerFor, type Turn } from './turn-model.js';
 import { useConversationWatch } from './use-conversation-watch.js';
 import { describeFailure, useTaskStream } from './use-task-stream.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';

@@ -1,4 +1,4 @@
-import { isPaused, type ApprovalItem, type Decision, type Turn } from './turn-model.js';
+import { isPaused, offerFor, type ApprovalItem, type Decision, type Turn } from './turn-model.js';
 
 /**
  * Whether a message may be sent now, and if not, why. The one rule behind the Send button, Enter
@@ -16,7 +16,8 @@ export function sendGate({ turns, busy, loading }: { turns: Turn[]; busy: boolea
     return { open: false, why: 'password', message: 'Waiting for the sudo password above: enter it, or Stop the task, before sending.' };
   }
   if (paused) {
-    return { open: false, why: 'approval', message: `Waiting for your approval above: ${SHORTCUT_HINT}, or Stop the task, before sending.` };
+    const asking = pendingApproval(turns);
+    return { open: false, why: 'approval', message: `Waiting for your approval above: ${shortcutHint(!asking || offerFor(asking.item) !== null)}, or Stop the task, before sending.` };
   }
   return { open: true };
 }
@@ -34,7 +35,8 @@ export const ariaShortcut = (decision: Decision) => {
   return `${key} Alt+Shift+${key.toUpperCase()}`;
 };
 
-const SHORTCUT_HINT = 'press O to allow once, A to always allow, D to deny (Alt+Shift with them while typing)';
+/** The keys, A only where the card offers "always". */
+const shortcutHint = (always: boolean) => `press O to allow once, ${always ? 'A to always allow, ' : ''}D to deny (Alt+Shift with them while typing)`;
 
 /** The approval the page's shortcuts act on: the first one still undecided. */
 export function pendingApproval(turns: Turn[]): { turn: Turn; item: ApprovalItem } | null {

@@ -4,6 +4,7 @@
  * so a reloaded conversation looks exactly like the one watched live.
  */
 import type { GenerationStats, TaskEvent, TaskStatus } from '../../../src/events/task-event.js';
+import { alwaysOffer, type AlwaysOffer } from '../../../src/tools/always-offer.js';
 
 export type Stage = Extract<TaskEvent, { type: 'runtime_status' }>['stage'];
 export type RiskLevel = Extract<TaskEvent, { type: 'tool_approval_requested' }>['risk_level'];
@@ -62,6 +63,9 @@ export interface FileChangeItem {
   /** Why the last undo was refused (the file changed since, …); the button stays usable. */
   error?: string;
 }
+
+/** What this approval's "always" would cover, or null when it offers none (sudo, or the reason says so). */
+export const offerFor = (item: ApprovalItem): AlwaysOffer | null => alwaysOffer({ tool: item.tool, needs_password: item.needsPassword, reason: item.reason });
 
 export interface NoteItem {
   kind: 'note';
