@@ -93,18 +93,18 @@ describe('file edits in the web page', () => {
     expect(await change.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe('first\nSECOND\nthird\nmine\n');
 
-    // Put back as ducklm left it, the terminal (here: the API) undoes it; the page's Undo then reads as undone.
+    // Put back as ducklm left it, the terminal (here: the API) undoes it; the page shows it undone.
     writeFileSync(file, 'first\nSECOND\nthird\n');
     const changeId = (await change.getAttribute('data-change-id'))!;
     await stack.api('POST', `/v1/file-changes/${changeId}/undo`);
     expect(readFileSync(file, 'utf8')).toBe(BEFORE);
-    await change.getByRole('button', { name: 'Undo' }).click();
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await change.getByTestId('file-change-undone').waitFor();
     await page.reload();
     await page.getByTestId('file-change').getByTestId('file-change-undone').waitFor();
   });
 
-  it('a new file outside the workspace: the card offers no "always", the timeline says created, Undo removes it', async () => {
+  it('a new file outside the workspace: the card offers no "always", the timeline says created; another client’s undo shows when the page is back in focus', async () => {
     const outside = join(tempDir(), 'outside-note.md');
     const stack = await startWebStack(planning('file_write', { path: outside, content: '# hello\n' }));
     const page = await openChat(stack);
@@ -124,8 +124,12 @@ describe('file edits in the web page', () => {
     await change.waitFor();
     expect(await change.getByTestId('file-change-verb').textContent()).toBe('created');
     expect(readFileSync(outside, 'utf8')).toBe('# hello\n');
-    await change.getByRole('button', { name: 'Undo' }).click();
-    await change.getByTestId('file-change-undone').waitFor();
+    await page.getByTestId('answer').filter({ hasText: 'Done' }).waitFor();
+
+    // Undone by another client (the terminal) after the task ended: coming back to the page shows it.
+    await stack.api('POST', `/v1/file-changes/${await change.getAttribute('data-change-id')}/undo`);
     expect(() => readFileSync(outside)).toThrow();
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await change.getByTestId('file-change-undone').waitFor();
   });
 });

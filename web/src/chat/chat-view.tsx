@@ -92,6 +92,17 @@ export function ChatView({ workspace, conversationId, onConversationChanged }: C
     return () => document.removeEventListener('keydown', onKey);
   }, [asking?.turn, asking?.item]);
 
+  // Back at the page (another tab, the terminal): changes undone there meanwhile read as undone here.
+  useEffect(() => {
+    const refresh = () => document.visibilityState === 'visible' && void stream.refreshChanges();
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, []);
+
   const stop = useCallback(() => stream.stop(), []);
   useEffect(() => {
     if (!canStop) return;

@@ -44,6 +44,11 @@ export interface TaskStream {
    * since) and stays ready to try again. One that was undone elsewhere meanwhile reads as undone.
    */
   undo(turn: Turn, changeId: string): Promise<void>;
+  /**
+   * Marks the changes another client undid since: a finished task's log is not followed, so the
+   * page asks the server when the person comes back to it.
+   */
+  refreshChanges(): Promise<void>;
   /** The password is used for this one request and not kept anywhere. */
   submitPassword(turn: Turn, approvalId: string, password: string): void;
   /** Asks the server to stop the last turn's task. */
@@ -240,6 +245,20 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
           else enqueue(turn.key, { type: 'local_undo', changeId, state: 'applied', error: failure.message });
         } finally {
           undoing.delete(changeId);
+        }
+      },
+
+      async refreshChanges() {
+        const conversationId = conversation.current;
+        const shown = turnsNow.current.some((turn) => turn.items.some((item) => item.kind === 'change' && item.state === 'applied'));
+        if (!conversationId || !shown) return;
+        const mine = session.current;
+        const { changes } = await api.fileChanges(conversationId).catch(() => ({ changes: [] }));
+        if (session.current !== mine) return;
+        for (const change of changes) {
+          if (!change.undone_at) continue;
+          const turn = turnsNow.current.find((t) => t.items.some((item) => item.kind === 'change' && item.id === change.change_id && item.state === 'applied'));
+          if (turn) enqueue(turn.key, { type: 'file_change_undone', task_id: change.task_id, change_id: change.change_id, path: change.path });
         }
       },
 
