@@ -132,4 +132,43 @@ describe('file edits in the web page', () => {
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await change.getByTestId('file-change-undone').waitFor();
   });
+
+  it('"Always allow edits in this workspace": the next edit runs unasked, and its line names the rule as the rules list does', async () => {
+    const stack = await startWebStack(
+      roles({
+        planner: (request: FakeRequest) => {
+          const message = request.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+          // The planner's prompt may quote the conversation so far: the newest request wins.
+          const edit = message.includes('third') ? { old: 'third', new: 'THIRD' } : { old: 'second', new: 'SECOND' };
+          return { content: JSON.stringify({ kind: 'action_directive', intent: 'edit', risk_level: 'low', actions: observed(request) ? [] : [{ tool: 'file_edit', args: { path: 'notes.txt', ...edit }, reason: 'asked' }] }) };
+        },
+        thinker: { content: 'Done.' },
+      }),
+    );
+    const file = join(stack.workspace, 'notes.txt');
+    writeFileSync(file, BEFORE);
+    const page = await openChat(stack);
+    await sendMessage(page, 'fix the second line');
+    await page.getByTestId('approval-card').getByRole('button', { name: 'Always allow edits in this workspace' }).click();
+    await page.getByTestId('file-change').waitFor();
+    await page.getByTestId('answer').filter({ hasText: 'Done.' }).waitFor();
+
+    // In a new chat: a conversation whose earlier turn read a tool's output asks again whatever the rules.
+    await page.getByRole('button', { name: '+ New chat' }).click();
+    await sendMessage(page, 'and the third line');
+    await page.getByTestId('answer').filter({ hasText: 'Done.' }).waitFor();
+    expect(await page.getByTestId('approval-card').count()).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe('first\nSECOND\nTHIRD\n');
+    const rule = page.getByTestId('tool-rule');
+    expect(await rule.textContent()).toMatch(/^Ran without asking, under your rule: always allow edits anywhere in \/.*workspace$/);
+    expect(await page.getByTestId('file-change').count()).toBe(1);
+
+    const [stored] = await stack.api('GET', '/v1/rules');
+    expect(stored).toMatchObject({ tool: 'file_edit', kind: 'edits' });
+    await page.getByRole('link', { name: 'Audit' }).click();
+    const item = page.getByTestId('rule-item');
+    await item.waitFor();
+    expect(await item.locator('.rule-pattern').textContent()).toBe(`edits anywhere in ${stored.pattern}`);
+    expect(await item.locator('.panel-tag').textContent()).toBe('edits');
+  });
 });
