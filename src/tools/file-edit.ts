@@ -30,10 +30,8 @@ const replaceOnce =
 
 export const fileEdit = defineTool<Input>({
   name: 'file_edit',
-  description:
-    'Change part of an existing text file: replace the one occurrence of "old" with "new" (copy "old" exactly from the file, with enough lines to be unique; "new" may be empty to delete). ' +
-    'Inside the workspace the user approves the diff unless they allowed edits there.',
-  argsHint: '{"path": "file path, relative to the workspace", "old": "the exact text to replace, found once in the file", "new": "the text to put in its place"}',
+  description: 'Replace the one occurrence of "old" in a text file with "new" ("old" copied exactly, long enough to be unique).',
+  argsHint: '{"path": "relative to the workspace", "old": "exact text", "new": "replacement"}',
   inputSchema: z.object({ path: z.string().min(1), old: z.string().min(1), new: z.string() }),
   async approval(input, ctx) {
     return askAboutChange(await prepareChange('file_edit', input.path, ctx, replaceOnce(input)), 'file_edit');

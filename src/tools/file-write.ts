@@ -16,10 +16,8 @@ const replaceWith =
 
 export const fileWrite = defineTool<Input>({
   name: 'file_write',
-  description:
-    'Create a text file, or replace a whole file with new content (for a small change to an existing file use file_edit). ' +
-    'Inside the workspace the user approves the diff unless they allowed edits there; missing folders inside the workspace are created.',
-  argsHint: '{"path": "file path, relative to the workspace", "content": "the complete new text of the file"}',
+  description: 'Create a text file, or replace all of its text (for a small change use file_edit).',
+  argsHint: '{"path": "relative to the workspace", "content": "the whole new text"}',
   inputSchema: z.object({ path: z.string().min(1), content: z.string() }),
   async approval(input, ctx) {
     return askAboutChange(await prepareChange('file_write', input.path, ctx, replaceWith(input.content)), 'file_write');
