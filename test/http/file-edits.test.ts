@@ -139,8 +139,9 @@ describe('file_edit and file_write through the API', () => {
   });
 
   it('outside the workspace asks, with the diff, and offers no rule', async () => {
+    // Not in the test app's folder, which is ducklm's data folder (never written).
     const dir = tempDir();
-    const { t, ask } = await app(dir);
+    const { t, ask } = await app();
     mkdirSync(join(dir, 'elsewhere'));
     writeFileSync(join(dir, 'elsewhere', 'x.txt'), 'old\n');
     const run = await ask({ tool: 'file_write', args: { path: join(dir, 'elsewhere', 'x.txt'), content: 'new\n' } });
