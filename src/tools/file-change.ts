@@ -4,6 +4,7 @@ import { dirname, relative } from 'node:path';
 import type { RuleTarget } from '../store/rules-repo.js';
 import { MAX_FILE_BYTES, readCurrent, writeAtomically, type CurrentFile } from './file-bytes.js';
 import { concernPhrase, judgePath } from './outside-workspace.js';
+import { raceAbort } from './race-abort.js';
 import { decodeText, encodeText, type DecodedText } from './text-encoding.js';
 import type { ApprovalDecision, ExecuteContext, FileChange, ToolContext, ToolResult } from './tool.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -129,6 +130,8 @@ export async function applyChange(prepared: Preparation, ctx: ExecuteContext, su
     if (again.real !== change.resolved.real || again.inside !== change.resolved.inside || (again.concern && again.concern !== 'outside')) {
       return `${change.shown} now leads somewhere else (a link was swapped in); nothing was written.`;
     }
+    // Cancelled, or given up on as too slow: the task no longer waits, so nothing would record the change.
+    if (ctx.signal.aborted) return 'The change was stopped before it was written; nothing was written.';
     const now = await readCurrent(change.resolved.real);
     const same = change.before === null ? now.kind === 'absent' : now.kind === 'file' && now.bytes.equals(change.before);
     return same ? null : `${change.shown} changed while ducklm was writing it; nothing was written. Read it again and plan the change anew.`;
@@ -144,6 +147,24 @@ export async function applyChange(prepared: Preparation, ctx: ExecuteContext, su
     created: change.before === null,
   };
   return { ok: true, output: summary(change), truncated: false, fileChange };
+}
+
+/** A slow disk or a hung network mount must not hold the task: a change gives up after this. */
+const CHANGE_TIMEOUT_MS = 15_000;
+
+/**
+ * A tool's execution: prepared again from the file as it is now, then applied, within the timeout.
+ * A change given up on (timeout or cancel) sees its signal aborted before the rename, and writes nothing.
+ */
+export async function runChange(tool: string, path: string, ctx: ExecuteContext, rewrite: Rewrite, summary: (change: PreparedChange) => string): Promise<ToolResult> {
+  const abandoned = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, abandoned.signal]);
+  const work = prepareChange(tool, path, ctx, rewrite).then((prepared) => applyChange(prepared, { ...ctx, signal }, summary));
+  try {
+    return await raceAbort(work, ctx.signal, CHANGE_TIMEOUT_MS, tool);
+  } finally {
+    abandoned.abort();
+  }
 }
 
 export function sha256(bytes: Buffer): string {

@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { applyChange, askAboutChange, editsRule, prepareChange, type Rewrite } from './file-change.js';
-import { raceAbort } from './race-abort.js';
+import { askAboutChange, editsRule, prepareChange, runChange, type Rewrite } from './file-change.js';
 import { defineTool } from './tool.js';
 import { withLineEnding } from './text-encoding.js';
-
-const EDIT_TIMEOUT_MS = 15_000;
 
 type Input = { path: string; old: string; new: string };
 
@@ -37,12 +34,6 @@ export const fileEdit = defineTool<Input>({
     return askAboutChange(await prepareChange('file_edit', input.path, ctx, replaceOnce(input)), 'file_edit');
   },
   ruleTarget: (input, ctx) => editsRule(input.path, ctx),
-  async execute(input, ctx) {
-    const work = (async () => {
-      const prepared = await prepareChange('file_edit', input.path, ctx, replaceOnce(input));
-      return applyChange(prepared, ctx, (c) => `Edited ${c.shown}: replaced the one occurrence of "old" (now ${c.after.length} bytes).`);
-    })();
-    return raceAbort(work, ctx.signal, EDIT_TIMEOUT_MS, 'file_edit');
-  },
+  execute: (input, ctx) => runChange('file_edit', input.path, ctx, replaceOnce(input), (c) => `Edited ${c.shown}: replaced the one occurrence of "old" (now ${c.after.length} bytes).`),
   auditSubject: (input) => ({ command: `file_edit ${input.path}`, riskLevel: 'low', actionType: 'file_write', sudo: false }),
 });
