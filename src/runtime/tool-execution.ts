@@ -101,7 +101,7 @@ export async function executeTool(
   if (!result.authFailed) {
     ctx.state.observations.push({
       tool: tool.name,
-      args: action.args,
+      args: observedArgs(action.args),
       ok: result.ok,
       output: result.output.slice(0, maxObservationChars),
       truncated: result.truncated || result.output.length > maxObservationChars,
@@ -123,7 +123,7 @@ export async function executeTool(
 /** A person said no: the model hears it, the user sees it, and a command leaves its audit entry. */
 export async function recordDenial(ctx: TaskContext, tool: AnyTool | undefined, input: unknown, action: PlannedAction, approvalId: string, plannerRisk: RiskLevel): Promise<void> {
   ctx.emitter.emit({ type: 'tool_denied', approval_id: approvalId, tool: action.tool, args: action.args });
-  ctx.state.observations.push({ tool: action.tool, args: action.args, ok: false, output: 'The user denied this action; it did not run.', truncated: false });
+  ctx.state.observations.push({ tool: action.tool, args: observedArgs(action.args), ok: false, output: 'The user denied this action; it did not run.', truncated: false });
   if (tool?.auditSubject) {
     await emitAudit(ctx, tool.auditSubject(input, toolContext(ctx, plannerRisk)), tool, { approved_by: 'none', outcome: 'denied', exit_code: null, duration_ms: null });
   }
@@ -163,9 +163,18 @@ function recordFileChange(ctx: TaskContext, tool: string, callId: string, change
   });
 }
 
+/** A file's whole new text is in the directive already; replayed to the planner after each step, it would fill the context. */
+const MAX_OBSERVED_ARG_CHARS = 1000;
+
+function observedArgs(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(args).map(([key, value]) => [key, typeof value === 'string' && value.length > MAX_OBSERVED_ARG_CHARS ? `${value.slice(0, MAX_OBSERVED_ARG_CHARS)}… (${value.length} characters in all)` : value]),
+  );
+}
+
 function recordFailure(ctx: TaskContext, action: PlannedAction, message: string): void {
   const callId = randomUUID();
   ctx.emitter.emit({ type: 'tool_call_started', call_id: callId, tool: action.tool, args: action.args });
   ctx.emitter.emit({ type: 'tool_call_finished', call_id: callId, tool: action.tool, ok: false, output: message, truncated: false });
-  ctx.state.observations.push({ tool: action.tool, args: action.args, ok: false, output: message, truncated: false });
+  ctx.state.observations.push({ tool: action.tool, args: observedArgs(action.args), ok: false, output: message, truncated: false });
 }

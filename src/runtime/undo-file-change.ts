@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { TaskEvent } from '../events/task-event.js';
 import { readCurrent, writeAtomically } from '../tools/file-bytes.js';
-import { sha256 } from '../tools/file-change.js';
+import { neverWritten, sha256 } from '../tools/file-change.js';
 import { concernPhrase, judgePath } from '../tools/outside-workspace.js';
 import { isWithin } from '../tools/workspace-path.js';
 import type { RuntimeDeps } from './runtime-deps.js';
@@ -26,11 +26,12 @@ export async function undoFileChange(deps: Pick<RuntimeDeps, 'store' | 'taskLog'
   const changedSince = (why: string) => new ConflictError(`${change.path} ${why} since ducklm changed it, so undoing would lose that; nothing was restored.`, 'file_changed_since');
 
   // Judged again: an undo writes where the change wrote and nowhere else, never into ducklm's data.
-  const judged = await judgePath(change.path, { workspace: change.workspace, protectedPaths: deps.protectedPaths ?? [] });
-  const wasInside = isWithin(change.workspace, change.path);
-  if (judged.concern === 'protected' || judged.concern === 'process_data') throw new ConflictError(`${change.path} ${concernPhrase(judged.concern)}; ducklm never writes there.`, 'refused');
-  if (judged.real !== change.path || (wasInside && !judged.inside && judged.concern !== 'hard_link')) throw changedSince('now leads elsewhere (a link was swapped in)');
-  if (judged.concern === 'hard_link') throw changedSince('got a second name (a hard link)');
+  const protectedPaths = deps.protectedPaths ?? [];
+  const judged = await judgePath(change.path, { workspace: change.workspace, protectedPaths });
+  const never = await neverWritten(judged, protectedPaths);
+  if (never === 'protected' || never === 'process_data') throw new ConflictError(`${change.path} ${concernPhrase(never)}; ducklm never writes there.`, 'refused');
+  if (never === 'hard_link') throw changedSince('got a second name (a hard link)');
+  if (judged.real !== change.path || (isWithin(change.workspace, change.path) && !judged.inside)) throw changedSince('now leads elsewhere (a link was swapped in)');
 
   const current = await readCurrent(change.path);
   if (current.kind === 'absent') throw changedSince('was removed');

@@ -4,10 +4,11 @@ import { dirname, relative } from 'node:path';
 import type { RuleTarget } from '../store/rules-repo.js';
 import { MAX_FILE_BYTES, readCurrent, writeAtomically, type CurrentFile } from './file-bytes.js';
 import { concernPhrase, judgePath } from './outside-workspace.js';
+import { raceAbort } from './race-abort.js';
 import { decodeText, encodeText, type DecodedText } from './text-encoding.js';
 import type { ApprovalDecision, ExecuteContext, FileChange, ToolContext, ToolResult } from './tool.js';
 import { unifiedDiff } from './unified-diff.js';
-import { resolveWorkspace, type ResolvedPath } from './workspace-path.js';
+import { isWithin, PROCESS_DATA, resolveWorkspace, type PathConcern, type ResolvedPath } from './workspace-path.js';
 
 /** What the planner wants the file's text to become, from its current text (null: there is no file yet). */
 export type Rewrite = (current: DecodedText | null, shown: string) => { text: string } | { error: string };
@@ -38,9 +39,8 @@ const MIB = MAX_FILE_BYTES / (1024 * 1024);
  */
 export async function prepareChange(tool: string, path: string, ctx: Pick<ToolContext, 'workspace' | 'protectedPaths'>, rewrite: Rewrite): Promise<Preparation> {
   const resolved = await judgePath(path, ctx);
-  if (resolved.concern === 'protected' || resolved.concern === 'process_data' || resolved.concern === 'hard_link') {
-    return { ok: false, reason: `${tool} refused: ${resolved.real} ${concernPhrase(resolved.concern)}. ducklm never writes there, not even with approval; nothing was written.` };
-  }
+  const never = await neverWritten(resolved, ctx.protectedPaths ?? []);
+  if (never) return { ok: false, reason: `${tool} refused: ${resolved.real} ${concernPhrase(never)}. ducklm never writes there, not even with approval; nothing was written.` };
   const workspaceReal = await resolveWorkspace(ctx.workspace);
   const shown = resolved.inside ? relative(workspaceReal, resolved.real) || '.' : resolved.real;
   const current = await readCurrent(resolved.real);
@@ -63,6 +63,21 @@ export async function prepareChange(tool: string, path: string, ctx: Pick<ToolCo
   if (existing && after.equals(existing.bytes)) return { ok: false, reason: `${tool}: ${shown} already holds exactly this text; nothing to change.` };
   const diff = unifiedDiff(shown, decoded?.text ?? null, rewritten.text);
   return { ok: true, change: { resolved, workspaceReal, shown, before: existing?.bytes ?? null, after, mode: existing?.mode ?? null, makesFolder, diff } };
+}
+
+/**
+ * What no write may touch, wherever it is: the judge calls a path outside the workspace just
+ * "outside" (a read of it may be approved), but ducklm's own data and /proc are never written, nor
+ * a file with a second name.
+ */
+export async function neverWritten(resolved: ResolvedPath, protectedPaths: readonly string[]): Promise<PathConcern | null> {
+  if (resolved.concern === 'protected' || resolved.concern === 'process_data' || resolved.concern === 'hard_link') return resolved.concern;
+  if (resolved.inside) return null;
+  if (isWithin(PROCESS_DATA, resolved.real)) return 'process_data';
+  const protectedReals = await Promise.all(protectedPaths.map(resolveWorkspace));
+  if (protectedReals.some((p) => isWithin(p, resolved.real))) return 'protected';
+  const stats = await lstat(resolved.real).catch(() => null);
+  return stats?.isFile() && stats.nlink > 1 ? 'hard_link' : null;
 }
 
 function currentProblem(current: CurrentFile, shown: string, tool: string): string | null {
@@ -105,6 +120,9 @@ export async function applyChange(prepared: Preparation, ctx: ExecuteContext, su
   if (ctx.approvedDiff !== undefined && ctx.approvedDiff !== change.diff) {
     return failed(`${change.shown} changed since you approved this change, so it would no longer do what the approved diff showed; nothing was written. Read the file again and plan the change anew.`);
   }
+  // Outside the workspace a change always asks, so one with no approved diff was judged inside
+  // a moment ago: a link swapped in since then must not carry it out.
+  if (!change.resolved.inside && ctx.approvedDiff === undefined) return failed(`${change.shown} is outside the workspace now (a link was swapped in?); nothing was written.`);
   ctx.signal.throwIfAborted();
   if (change.makesFolder) await mkdir(dirname(change.resolved.real), { recursive: true });
   const refusal = await writeAtomically(change.resolved.real, change.after, change.mode, async () => {
@@ -112,6 +130,8 @@ export async function applyChange(prepared: Preparation, ctx: ExecuteContext, su
     if (again.real !== change.resolved.real || again.inside !== change.resolved.inside || (again.concern && again.concern !== 'outside')) {
       return `${change.shown} now leads somewhere else (a link was swapped in); nothing was written.`;
     }
+    // Cancelled, or given up on as too slow: the task no longer waits, so nothing would record the change.
+    if (ctx.signal.aborted) return 'The change was stopped before it was written; nothing was written.';
     const now = await readCurrent(change.resolved.real);
     const same = change.before === null ? now.kind === 'absent' : now.kind === 'file' && now.bytes.equals(change.before);
     return same ? null : `${change.shown} changed while ducklm was writing it; nothing was written. Read it again and plan the change anew.`;
@@ -127,6 +147,24 @@ export async function applyChange(prepared: Preparation, ctx: ExecuteContext, su
     created: change.before === null,
   };
   return { ok: true, output: summary(change), truncated: false, fileChange };
+}
+
+/** A slow disk or a hung network mount must not hold the task: a change gives up after this. */
+const CHANGE_TIMEOUT_MS = 15_000;
+
+/**
+ * A tool's execution: prepared again from the file as it is now, then applied, within the timeout.
+ * A change given up on (timeout or cancel) sees its signal aborted before the rename, and writes nothing.
+ */
+export async function runChange(tool: string, path: string, ctx: ExecuteContext, rewrite: Rewrite, summary: (change: PreparedChange) => string): Promise<ToolResult> {
+  const abandoned = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, abandoned.signal]);
+  const work = prepareChange(tool, path, ctx, rewrite).then((prepared) => applyChange(prepared, { ...ctx, signal }, summary));
+  try {
+    return await raceAbort(work, ctx.signal, CHANGE_TIMEOUT_MS, tool);
+  } finally {
+    abandoned.abort();
+  }
 }
 
 export function sha256(bytes: Buffer): string {

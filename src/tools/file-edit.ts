@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { applyChange, askAboutChange, editsRule, prepareChange, type Rewrite } from './file-change.js';
-import { raceAbort } from './race-abort.js';
+import { askAboutChange, editsRule, prepareChange, runChange, type Rewrite } from './file-change.js';
 import { defineTool } from './tool.js';
 import { withLineEnding } from './text-encoding.js';
-
-const EDIT_TIMEOUT_MS = 15_000;
 
 type Input = { path: string; old: string; new: string };
 
@@ -30,21 +27,13 @@ const replaceOnce =
 
 export const fileEdit = defineTool<Input>({
   name: 'file_edit',
-  description:
-    'Change part of an existing text file: replace the one occurrence of "old" with "new" (copy "old" exactly from the file, with enough lines to be unique; "new" may be empty to delete). ' +
-    'Inside the workspace the user approves the diff unless they allowed edits there.',
-  argsHint: '{"path": "file path, relative to the workspace", "old": "the exact text to replace, found once in the file", "new": "the text to put in its place"}',
+  description: 'Replace the one occurrence of "old" in a text file with "new" ("old" copied exactly, long enough to be unique).',
+  argsHint: '{"path": "relative to the workspace", "old": "exact text", "new": "replacement"}',
   inputSchema: z.object({ path: z.string().min(1), old: z.string().min(1), new: z.string() }),
   async approval(input, ctx) {
     return askAboutChange(await prepareChange('file_edit', input.path, ctx, replaceOnce(input)), 'file_edit');
   },
   ruleTarget: (input, ctx) => editsRule(input.path, ctx),
-  async execute(input, ctx) {
-    const work = (async () => {
-      const prepared = await prepareChange('file_edit', input.path, ctx, replaceOnce(input));
-      return applyChange(prepared, ctx, (c) => `Edited ${c.shown}: replaced the one occurrence of "old" (now ${c.after.length} bytes).`);
-    })();
-    return raceAbort(work, ctx.signal, EDIT_TIMEOUT_MS, 'file_edit');
-  },
+  execute: (input, ctx) => runChange('file_edit', input.path, ctx, replaceOnce(input), (c) => `Edited ${c.shown}: replaced the one occurrence of "old" (now ${c.after.length} bytes).`),
   auditSubject: (input) => ({ command: `file_edit ${input.path}`, riskLevel: 'low', actionType: 'file_write', sudo: false }),
 });

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { applyChange, askAboutChange, editsRule, prepareChange, type Rewrite } from './file-change.js';
-import { raceAbort } from './race-abort.js';
+import { askAboutChange, editsRule, prepareChange, runChange, type Rewrite } from './file-change.js';
 import { defineTool } from './tool.js';
 import { withLineEnding } from './text-encoding.js';
-
-/** Writing is local and small (at most 1 MiB), but a hung network mount must not hold the task. */
-const WRITE_TIMEOUT_MS = 15_000;
 
 type Input = { path: string; content: string };
 
@@ -16,22 +12,14 @@ const replaceWith =
 
 export const fileWrite = defineTool<Input>({
   name: 'file_write',
-  description:
-    'Create a text file, or replace a whole file with new content (for a small change to an existing file use file_edit). ' +
-    'Inside the workspace the user approves the diff unless they allowed edits there; missing folders inside the workspace are created.',
-  argsHint: '{"path": "file path, relative to the workspace", "content": "the complete new text of the file"}',
+  description: 'Create a text file, or replace all of its text (for a small change use file_edit).',
+  argsHint: '{"path": "relative to the workspace", "content": "the whole new text"}',
   inputSchema: z.object({ path: z.string().min(1), content: z.string() }),
   async approval(input, ctx) {
     return askAboutChange(await prepareChange('file_write', input.path, ctx, replaceWith(input.content)), 'file_write');
   },
   ruleTarget: (input, ctx) => editsRule(input.path, ctx),
-  async execute(input, ctx) {
-    const work = (async () => {
-      const prepared = await prepareChange('file_write', input.path, ctx, replaceWith(input.content));
-      return applyChange(prepared, ctx, (c) => `Wrote ${c.shown} (${c.before === null ? 'created, ' : ''}${c.after.length} bytes).`);
-    })();
-    return raceAbort(work, ctx.signal, WRITE_TIMEOUT_MS, 'file_write');
-  },
+  execute: (input, ctx) => runChange('file_write', input.path, ctx, replaceWith(input.content), (c) => `Wrote ${c.shown} (${c.before === null ? 'created, ' : ''}${c.after.length} bytes).`),
   auditSubject: (input, _ctx, result) => ({
     command: `file_write ${input.path} (${result?.fileChange?.created ? 'created, ' : ''}${result?.fileChange?.bytes ?? Buffer.byteLength(input.content)} bytes)`,
     riskLevel: 'low',

@@ -21,7 +21,7 @@ export interface PathJudgeOptions {
 }
 
 /** Every process's environment and memory, ducklm's API keys among them: asks even when the workspace is `/`. */
-const PROCESS_DATA = '/proc';
+export const PROCESS_DATA = '/proc';
 
 /** Linux gives up after 40 links in one lookup (ELOOP); we do the same, and judge the path outside. */
 const MAX_SYMLINKS = 40;

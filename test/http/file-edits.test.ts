@@ -139,8 +139,9 @@ describe('file_edit and file_write through the API', () => {
   });
 
   it('outside the workspace asks, with the diff, and offers no rule', async () => {
+    // Not in the test app's folder, which is ducklm's data folder (never written).
     const dir = tempDir();
-    const { t, ask } = await app(dir);
+    const { t, ask } = await app();
     mkdirSync(join(dir, 'elsewhere'));
     writeFileSync(join(dir, 'elsewhere', 'x.txt'), 'old\n');
     const run = await ask({ tool: 'file_write', args: { path: join(dir, 'elsewhere', 'x.txt'), content: 'new\n' } });
@@ -207,5 +208,48 @@ describe("ducklm's own data is never written", () => {
     expect(finished.ok).toBe(false);
     expect(finished.output).toContain("ducklm's own data");
     expect(finished.output).toContain('not even with approval');
+  });
+});
+
+describe('rules and undo under attack', () => {
+  it('an edits rule does not cover an edit after the task read file output: it asks again (the taint guard)', async () => {
+    const { t, ws, ask } = await app();
+    writeFileSync(join(ws, 'a.txt'), 'x\n');
+    const first = await ask({ tool: 'file_edit', args: { path: 'a.txt', old: 'x', new: 'X' } });
+    await approve(t, first, 'allow_always');
+    const tainted = await ask({ tool: 'file_read', args: { path: 'a.txt' } }, { tool: 'file_edit', args: { path: 'a.txt', old: 'X', new: 'Y' } });
+    const asked = firstOf(tainted, 'tool_approval_requested');
+    expect(asked.tool).toBe('file_edit');
+    expect(asked.reason).toContain('ask again even where a rule allows them');
+    expect(asked.diff).toBe('--- a/a.txt\n+++ b/a.txt\n@@ -1,1 +1,1 @@\n-X\n+Y\n');
+    expect(readFileSync(join(ws, 'a.txt'), 'utf8')).toBe('X\n');
+  });
+
+  it('undo through a symlink swapped in for the file is refused; the link target is untouched', async () => {
+    const { t, ws, ask } = await app();
+    const outside = join(tempDir(), 'target.txt');
+    writeFileSync(join(ws, 'notes.txt'), 'one\n');
+    const changed = firstOf(await approve(t, await ask({ tool: 'file_write', args: { path: 'notes.txt', content: 'two\n' } })), 'file_changed');
+    // Same bytes as the change left, but behind a link that leads out of the workspace.
+    writeFileSync(outside, 'two\n');
+    const { rmSync, symlinkSync } = await import('node:fs');
+    rmSync(join(ws, 'notes.txt'));
+    symlinkSync(outside, join(ws, 'notes.txt'));
+    const refused = await t.post(`/v1/file-changes/${changed.change_id}/undo`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('file_changed_since');
+    expect(readFileSync(outside, 'utf8')).toBe('two\n');
+  });
+
+  it('the client that undid a change is named in the task log', async () => {
+    const { t, ws, ask } = await app();
+    writeFileSync(join(ws, 'notes.txt'), 'one\n');
+    const changed = firstOf(await approve(t, await ask({ tool: 'file_write', args: { path: 'notes.txt', content: 'two\n' } })), 'file_changed');
+    const response = await fetch(`${t.baseUrl}/v1/file-changes/${changed.change_id}/undo`, { method: 'POST', headers: { ...t.auth, 'x-ducklm-client': 'web' } });
+    expect(response.status).toBe(200);
+    const events = (await t.get(`/v1/tasks/${changed.task_id}/events`)).json as Array<{ event_type: string; payload: Record<string, unknown> }>;
+    expect(events.find((e) => e.event_type === 'file_change_undone')?.payload.via).toBe('web');
+    const audit = events.filter((e) => e.event_type === 'command_audit').at(-1)!.payload;
+    expect(audit).toMatchObject({ tool: 'file_undo', command: `file_undo ${join(ws, 'notes.txt')} (restored 4 bytes)`, approved_by: 'person', approved: true, outcome: 'ran', action_type: 'file_write' });
   });
 });
