@@ -8,6 +8,7 @@ import { diffCounts, diffPath, parseDiff } from '../../src/tools/diff-lines.js';
 import { alwaysOffer } from '../../src/tools/always-offer.js';
 import { patternText, ruleScope } from '../../src/tools/rule-pattern-text.js';
 import { askAboutPath } from '../../src/tools/outside-workspace.js';
+import { askAboutChange } from '../../src/tools/file-change.js';
 import { applyEvent, applyLogged, newTurn, type FileChangeItem, type Turn } from '../../web/src/chat/turn-model.js';
 
 const EDIT = ['--- a/notes.txt', '+++ b/notes.txt', '@@ -1,3 +1,3 @@', ' first', '-second', '+SECOND', ' third', ''].join('\n');
@@ -109,6 +110,13 @@ describe('what "always allow" covers', () => {
     expect(alwaysOffer({ tool: 'file_read', needs_password: false, reason })).toBeNull();
     const outside = reasonOf(askAboutPath({ real: '/etc/hosts', concern: 'outside' } as never, 'read'));
     expect(alwaysOffer({ tool: 'file_read', needs_password: false, reason: outside })).not.toBeNull();
+    // A write: inside the workspace the whole workspace is offered, outside nothing.
+    const write = (inside: boolean) => {
+      const change = { resolved: { inside, real: '/x/a.txt' }, workspaceReal: '/w', shown: 'a.txt', before: null, makesFolder: false, diff: '' };
+      return reasonOf(askAboutChange({ ok: true, change } as never, 'file_write'));
+    };
+    expect(alwaysOffer({ tool: 'file_write', needs_password: false, reason: write(true) })?.label).toBe('Always allow edits in this workspace');
+    expect(alwaysOffer({ tool: 'file_write', needs_password: false, reason: write(false) })).toBeNull();
   });
 
   it('rules read as a person says them', () => {
