@@ -127,9 +127,9 @@ export async function applyChange(prepared: Preparation, ctx: ExecuteContext, su
   if (change.makesFolder) await mkdir(dirname(change.resolved.real), { recursive: true });
   const refusal = await writeAtomically(change.resolved.real, change.after, change.mode, async () => {
     const again = await judgePath(change.resolved.real, ctx);
-    if (again.real !== change.resolved.real || again.inside !== change.resolved.inside || (again.concern && again.concern !== 'outside')) {
-      return `${change.shown} now leads somewhere else (a link was swapped in); nothing was written.`;
-    }
+    if (again.real !== change.resolved.real || again.inside !== change.resolved.inside) return `${change.shown} now leads somewhere else (a link was swapped in); nothing was written.`;
+    const never = await neverWritten(again, ctx.protectedPaths ?? []);
+    if (never) return `${change.shown} ${concernPhrase(never)} now; nothing was written.`;
     // Cancelled, or given up on as too slow: the task no longer waits, so nothing would record the change.
     if (ctx.signal.aborted) return 'The change was stopped before it was written; nothing was written.';
     const now = await readCurrent(change.resolved.real);

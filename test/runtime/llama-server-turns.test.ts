@@ -20,12 +20,17 @@ noteIfSkipped();
 const SLOW = 120_000;
 type Route = 'answer' | 'tools';
 
-/** The planner's schema narrowed to one route, with every open end bounded (random weights never close a string). */
+/**
+ * The planner's schema narrowed to one route, with every open end bounded (random weights never
+ * close a string). The reason is plain letters: any text let random weights write markup the
+ * server's output parser then rejected ("does not match the expected peg-native format"), for
+ * about half of the prompts once the tool list grew.
+ */
 function narrowed(route: Route): Record<string, unknown> {
   if (route === 'answer') return { type: 'object', properties: { answer_now: { const: true } }, required: ['answer_now'], additionalProperties: false };
   const action = {
     type: 'object',
-    properties: { tool: { const: 'list_dir' }, args: { type: 'object', properties: { path: { const: '.' } }, required: ['path'], additionalProperties: false }, reason: { type: 'string', maxLength: 8 } },
+    properties: { tool: { const: 'list_dir' }, args: { type: 'object', properties: { path: { const: '.' } }, required: ['path'], additionalProperties: false }, reason: { type: 'string', pattern: '^[a-z]{0,8}$' } },
     required: ['tool', 'args', 'reason'],
     additionalProperties: false,
   };
