@@ -9,7 +9,7 @@ import { alwaysOffer } from '../../src/tools/always-offer.js';
 import { patternText, ruleScope } from '../../src/tools/rule-pattern-text.js';
 import { askAboutPath } from '../../src/tools/outside-workspace.js';
 import { askAboutChange } from '../../src/tools/file-change.js';
-import { applyEvent, applyLogged, newTurn, type FileChangeItem, type Turn } from '../../web/src/chat/turn-model.js';
+import { applyEvent, applyLogged, newTurn, undoRefused, type FileChangeItem, type Turn } from '../../web/src/chat/turn-model.js';
 
 const EDIT = ['--- a/notes.txt', '+++ b/notes.txt', '@@ -1,3 +1,3 @@', ' first', '-second', '+SECOND', ' third', ''].join('\n');
 
@@ -86,6 +86,12 @@ describe('applied file changes in the turn model', () => {
     const logged = applyLogged(refused, { type: 'file_change_undone', task_id, change_id: 'fc1', path: 'notes.txt' }, 9);
     expect(change(logged)).toMatchObject({ state: 'undone', error: undefined });
     expect(change(applyEvent(logged, { type: 'local_undo', changeId: 'fc1', state: 'applied' })).state).toBe('undone');
+  });
+
+  it('a refusal because another client undid it first reads as undone; one because the file changed keeps Undo', () => {
+    const turn = applyEvent(fold([changed]), { type: 'local_undo', changeId: 'fc1', state: 'undoing' });
+    expect(change(applyEvent(turn, undoRefused('fc1', { code: 'already_undone', message: 'was already undone' })))).toMatchObject({ state: 'undone', error: undefined });
+    expect(change(applyEvent(turn, undoRefused('fc1', { code: 'file_changed_since', message: 'notes.txt was changed since' })))).toMatchObject({ state: 'applied', error: 'notes.txt was changed since' });
   });
 
   it('an approval keeps the diff it asks about', () => {

@@ -150,6 +150,15 @@ export function describeCall(tool: string, args: Record<string, unknown>): strin
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * What an undo the server refused leaves on the row: one another client undid meanwhile is undone;
+ * any other refusal (the file changed since) keeps Undo, with the server's words beside it.
+ */
+export function undoRefused(changeId: string, failure: { code: string; message: string }): LocalEvent {
+  if (failure.code === 'already_undone') return { type: 'local_undo', changeId, state: 'undone' };
+  return { type: 'local_undo', changeId, state: 'applied', error: failure.message };
+}
+
 function updateChange(items: TimelineItem[], changeId: string, change: (item: FileChangeItem) => FileChangeItem): TimelineItem[] {
   return items.map((item) => (item.kind === 'change' && item.id === changeId ? change(item) : item));
 }

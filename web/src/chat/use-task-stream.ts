@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, chatStream, continueStream, passwordStream, type ChatRequest, type OnTaskEvent, type TaskEvent } from '../api.js';
 import { turnsBefore, turnsFrom } from './replace-turns.js';
 import { followTask, type FollowEnd, type Follower } from './task-follower.js';
-import { applyLogged, isTerminal, newTurn, type Decision, type Turn, type TurnEvent } from './turn-model.js';
+import { applyLogged, isTerminal, newTurn, undoRefused, type Decision, type Turn, type TurnEvent } from './turn-model.js';
 
 interface Attached {
   key: string;
@@ -240,9 +240,7 @@ export function useTaskStream(onConversationChanged: (id: string) => void): Task
           await api.undoFileChange(changeId);
           enqueue(turn.key, { type: 'local_undo', changeId, state: 'undone' });
         } catch (error) {
-          const failure = describeFailure(error);
-          if (failure.code === 'already_undone') enqueue(turn.key, { type: 'local_undo', changeId, state: 'undone' });
-          else enqueue(turn.key, { type: 'local_undo', changeId, state: 'applied', error: failure.message });
+          enqueue(turn.key, undoRefused(changeId, describeFailure(error)));
         } finally {
           undoing.delete(changeId);
         }
