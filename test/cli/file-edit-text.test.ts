@@ -9,6 +9,7 @@ import { describePausedTask, showApproval } from '../../src/cli/approval-prompts
 import { diffText } from '../../src/cli/diff-text.js';
 import { changesTable, nothingToUndo, undoable, type FileChange } from '../../src/cli/file-changes.js';
 import { EventRenderer } from '../../src/cli/render-events.js';
+import { ruleNote } from '../../src/cli/rule-note.js';
 import { styleFor } from '../../src/cli/terminal.js';
 import { TextOut } from '../../src/cli/text-out.js';
 import type { ApprovalRequest } from '../../src/cli/task-driver.js';
@@ -92,6 +93,13 @@ describe('applied changes and undos as the chat says them', () => {
     renderer.render(event({ type: 'file_changed', call_id: 'c2', change_id: 'fc2', tool: 'file_write', path: 'new\x1b[2J.txt', created: true, diff: '' }));
     renderer.render(event({ type: 'file_change_undone', change_id: 'fc', path: 'notes.txt', via: 'web' }));
     expect(text().split('\n')).toEqual(['  ✎ edited notes.txt — /undo to take it back', '  ✎ created new\\x1b[2J.txt — /undo to take it back', 'undid the change to notes.txt (web)', '']);
+  });
+
+  it('an edit that ran under the edits rule names it as the page does', () => {
+    expect(ruleNote({ rule_id: 'r', tool: 'file_edit', kind: 'edits', pattern: '/home/me/project', workspace: '/home/me/project' })).toBe(
+      'ran without asking, under your rule: always allow edits anywhere in /home/me/project',
+    );
+    expect(ruleNote({ rule_id: 'r', tool: 'shell_exec_safe', kind: 'command', pattern: '["ls","-la"]', workspace: '/w' })).toBe('ran without asking, under your rule: always allow ls -la in this workspace');
   });
 
   const change = (id: string, path: string, undone: boolean): FileChange => ({
