@@ -91,6 +91,7 @@ describe('file edits in the web page', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('since ducklm changed it');
     expect(await change.getByRole('button', { name: 'Undo' }).isEnabled()).toBe(true);
+    await screenshot(page, 'chat-file-edit-undo-refused');
     expect(readFileSync(file, 'utf8')).toBe('first\nSECOND\nthird\nmine\n');
 
     // Put back as ducklm left it, the terminal (here: the API) undoes it; the page shows it undone.
