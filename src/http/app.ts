@@ -10,6 +10,7 @@ import { TaskLog } from '../runtime/task-log.js';
 import { SkillLibrary } from '../skills/skill-library.js';
 import { secureDataFolder } from '../store/data-folder.js';
 import { Store } from '../store/store.js';
+import { McpToolRegistry, toolsWithMcp } from '../mcp/mcp-registry.js';
 import { builtinTools, type ToolRegistry } from '../tools/registry.js';
 import type { CommandRunner } from '../tools/shell/command-runner.js';
 import { SpawnCommandRunner } from '../tools/shell/spawn-command-runner.js';
@@ -68,11 +69,14 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   // Starts finding out whether the server embeds, so that recall need not stay lexical for the first turns.
   model.embeddings?.();
   const taskLog = new TaskLog(store);
+  // MCP servers start when a task first needs the tool list, never here.
+  const tools = options.tools ?? toolsWithMcp(builtinTools(), config.mcp, log);
+  const mcp = tools instanceof McpToolRegistry ? tools : undefined;
   const runtime = new Runtime({
     store,
     taskLog,
     model,
-    tools: options.tools ?? builtinTools(),
+    tools,
     runner: options.runner ?? new SpawnCommandRunner(),
     skills: await SkillLibrary.load({ userDir: join(config.dataDir, 'skills') }),
     limits: config.runtime,
@@ -93,7 +97,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerSecurity(server, { token: resolveApiToken(config), host: config.host, port: config.port, allowRemote: config.allowRemote });
 
   const streams = new TaskStreams(taskLog, store, options.keepAliveMs ?? 15_000);
-  const services: Services = { runtime, store, model, streams, ...(setup ? { setup } : {}) };
+  const services: Services = { runtime, store, model, streams, ...(setup ? { setup } : {}), ...(mcp ? { mcp } : {}) };
   registerHealthRoutes(server, services);
   registerChatRoutes(server, services);
   registerTaskRoutes(server, services);
@@ -118,6 +122,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
       streams.closeAll();
       await server.close();
       await runtime.idle();
+      await mcp?.close();
       await (setup ? setup.close() : model.close?.());
       store.close();
     },
