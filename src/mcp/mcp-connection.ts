@@ -4,6 +4,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js';
+import { ToolError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { untilAborted } from './until-aborted.js';
 import type { McpServerConfig } from './mcp-config.js';
@@ -17,9 +18,7 @@ export type McpServerState = 'stopped' | 'starting' | 'ready' | 'failed' | 'cras
 export type { McpToolInfo };
 
 /** A call that did not come back with a result: the message is what the planner and the person see. */
-export class McpCallError extends Error {
-  override name = 'McpCallError';
-}
+export class McpCallError extends ToolError {}
 
 /** Lines of a server's standard error kept to explain why it failed or died. */
 const STDERR_TAIL_LINES = 5;
@@ -134,20 +133,20 @@ export class McpConnection {
     if (this.state !== 'ready') {
       await untilAborted(this.start(), signal);
       // start() changed the state meanwhile; TypeScript cannot see that.
-      if ((this.state as McpServerState) !== 'ready') throw new McpCallError(`The MCP server "${this.name}" is not running: ${this.error ?? this.state}`);
+      if ((this.state as McpServerState) !== 'ready') throw new McpCallError(`The MCP server "${this.name}" is not running: ${this.error ?? this.state}`, tool);
     }
     const client = this.client!;
     try {
       return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs, maxTotalTimeout: timeoutMs })) as CallToolResult;
     } catch (error) {
-      if (signal.aborted) throw new McpCallError(`${tool} on the MCP server "${this.name}" was stopped.`);
+      if (signal.aborted) throw new McpCallError(`${tool} on the MCP server "${this.name}" was stopped.`, tool);
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
-        throw new McpCallError(`${tool} on the MCP server "${this.name}" did not answer within ${timeoutMs} ms; the call was cancelled.`);
+        throw new McpCallError(`${tool} on the MCP server "${this.name}" did not answer within ${timeoutMs} ms; the call was cancelled.`, tool);
       }
       if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
-        throw new McpCallError(`The MCP server "${this.name}" stopped during the call${this.lastWords()}; it is started again when next used.`);
+        throw new McpCallError(`The MCP server "${this.name}" stopped during the call${this.lastWords()}; it is started again when next used.`, tool);
       }
-      throw new McpCallError(`${tool} on the MCP server "${this.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new McpCallError(`${tool} on the MCP server "${this.name}" failed: ${error instanceof Error ? error.message : String(error)}`, tool);
     }
   }
 

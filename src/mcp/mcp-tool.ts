@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { RiskLevel } from '../tools/risk.js';
 import { defineTool, type AnyTool, type AuditSubject } from '../tools/tool.js';
 import { canonicalJson } from './canonical-json.js';
-import type { McpConnection, McpToolInfo } from './mcp-connection.js';
+import { McpCallError, type McpConnection, type McpToolInfo } from './mcp-connection.js';
 import { resultText } from './mcp-result.js';
 import { argsHintFromSchema } from './schema-hint.js';
 
@@ -43,8 +43,13 @@ export function mcpTool(connection: McpConnection, info: McpToolInfo, exposedNam
     },
     auditSubject: audit,
     async execute(input, ctx) {
-      const result = await connection.call(info.name, input, ctx.signal);
-      return resultText(result, ctx.limits.maxOutputBytes);
+      try {
+        return resultText(await connection.call(info.name, input, ctx.signal), ctx.limits.maxOutputBytes);
+      } catch (error) {
+        // A server that would not start, died or hung is a failed call the planner reads, not a failed task.
+        if (error instanceof McpCallError) return { ok: false, output: error.message, truncated: false };
+        throw error;
+      }
     },
   });
 }
