@@ -61,8 +61,8 @@ export async function approve(t: TestApp, paused: SseResponse, decision: 'allow_
   return t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
 }
 
-/** This test process's child processes running the everything server (pid and command line). */
-export function serverChildren(): Array<{ pid: number; args: string }> {
+/** This test process's child processes whose command line has `marker` (default: the everything server). */
+export function serverChildren(marker = 'server-everything'): Array<{ pid: number; args: string }> {
   let out = '';
   try {
     out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
@@ -72,7 +72,7 @@ export function serverChildren(): Array<{ pid: number; args: string }> {
   return out
     .split('\n')
     .map((line) => line.trim().match(/^(\d+)\s+(.*)$/))
-    .filter((m): m is RegExpMatchArray => !!m && m[2]!.includes('server-everything'))
+    .filter((m): m is RegExpMatchArray => !!m && m[2]!.includes(marker))
     .map((m) => ({ pid: Number(m[1]), args: m[2]! }));
 }
 
