@@ -21,6 +21,7 @@ import { registerApprovalRoutes } from './routes/approval-routes.js';
 import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMcpRoutes } from './routes/mcp-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerModelPullRoutes } from './routes/model-pull-routes.js';
@@ -109,6 +110,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerWorkspaceRoutes(server, services);
   registerModelRoutes(server, services);
   registerModelPullRoutes(server, config.dataDir);
+  registerMcpRoutes(server, services);
   registerWebPage(server);
 
   return {
