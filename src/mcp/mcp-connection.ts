@@ -78,7 +78,11 @@ export class McpConnection {
         tools.push(...page.tools);
         cursor = page.nextCursor;
       } while (cursor);
-      if (generation !== this.generation) return;
+      // Stopped while starting (ducklm is closing): what was started must not outlive it.
+      if (generation !== this.generation) {
+        await client.close().catch(() => {});
+        return;
+      }
       this.tools = tools;
       this.state = 'ready';
       this.log(`mcp ${this.name}: ready, ${tools.length} tool${tools.length === 1 ? '' : 's'}`);

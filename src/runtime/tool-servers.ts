@@ -10,6 +10,8 @@ export async function prepareTools(ctx: TaskContext): Promise<void> {
   if (!tools.prepare || ctx.toolsPrepared) return;
   ctx.toolsPrepared = true;
   const trouble = await tools.prepare(ctx.signal);
+  // A resumed task has told its followers already about a server still down for the same reason.
+  const told = new Set(ctx.state.toolTrouble.map((t) => `${t.server}\n${t.message}`));
   ctx.state.toolTrouble = trouble;
-  for (const { server, message } of trouble) ctx.emitter.emit({ type: 'tool_server_unavailable', server, message });
+  for (const { server, message } of trouble) if (!told.has(`${server}\n${message}`)) ctx.emitter.emit({ type: 'tool_server_unavailable', server, message });
 }
