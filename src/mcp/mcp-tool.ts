@@ -10,6 +10,9 @@ import { argsHintFromSchema } from './schema-hint.js';
 
 type Args = Record<string, unknown>;
 
+/** A server's description goes into every prompt: a long one is cut, to keep the tool list small. */
+const MAX_DESCRIPTION_CHARS = 300;
+
 /** One validator (ajv, through the SDK) for every MCP tool's arguments. */
 const validator = new AjvJsonSchemaValidator();
 
@@ -26,13 +29,13 @@ export function mcpTool(connection: McpConnection, info: McpToolInfo, exposedNam
   const audit = (input: Args): AuditSubject => ({ command: `${exposedName} ${canonicalJson(input)}`, riskLevel, actionType: 'unknown', sudo: false });
   return defineTool<Args>({
     name: exposedName,
-    description: `${oneLine(info.description ?? info.title ?? info.name)} (tool "${info.name}" of the MCP server "${server}")`,
+    description: `${oneLine(info.description ?? info.title ?? info.name).slice(0, MAX_DESCRIPTION_CHARS)} (tool "${info.name}" of the MCP server "${server}")`,
     argsHint: argsHintFromSchema(info.inputSchema),
     inputSchema: argumentsSchema(info, server, log),
     async approval(input) {
       return {
         kind: 'ask',
-        reason: `Calls ${info.name} on the MCP server "${server}" with ${canonicalJson(input)}: ducklm cannot check what it does.${said}`,
+        reason: `Calls ${info.name} on the MCP server "${server}" with ${shortJson(input)}: ducklm cannot check what it does.${said}`,
         riskLevel,
         actionType: 'unknown',
         needsPassword: false,
@@ -67,6 +70,11 @@ function argumentsSchema(info: McpToolInfo, server: string, log: (message: strin
     const result = validate?.(value);
     if (result && !result.valid) ctx.addIssue({ code: 'custom', message: result.errorMessage ?? 'does not match the tool\'s schema' });
   });
+}
+
+function shortJson(input: Args): string {
+  const text = canonicalJson(input);
+  return text.length <= 300 ? text : `${text.slice(0, 299)}…`;
 }
 
 function oneLine(text: string): string {
