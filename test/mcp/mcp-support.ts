@@ -37,9 +37,9 @@ export interface McpTestApp extends TestApp {
 }
 
 /** A test app whose ducklm.config.json says `mcpServers`. */
-export async function startMcpApp(mcpServers: Record<string, unknown>, model: FakeModelClient): Promise<McpTestApp> {
+export async function startMcpApp(mcpServers: Record<string, unknown>, model: FakeModelClient, dir?: string): Promise<McpTestApp> {
   const logs: string[] = [];
-  const t = await startTestApp({ model, config: (c) => (c.mcp = parseMcpServers(mcpServers)), log: (m) => logs.push(m) });
+  const t = await startTestApp({ model, config: (c) => (c.mcp = parseMcpServers(mcpServers)), log: (m) => logs.push(m), ...(dir ? { dir } : {}) });
   return { ...t, logs };
 }
 
