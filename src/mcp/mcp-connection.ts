@@ -65,7 +65,11 @@ export class McpConnection {
     this.error = null;
     this.stderrTail = [];
     const { startupTimeoutMs } = this.config;
-    const client = new Client({ name: 'ducklm', version: VERSION }, { capabilities: {} });
+    const client = new Client(
+      { name: 'ducklm', version: VERSION },
+      // A server that says its tools changed is listed again (the SDK does it, for servers that announce it).
+      { capabilities: {}, listChanged: { tools: { onChanged: (error, tools) => this.toolsChanged(generation, error, tools) } } },
+    );
     client.onclose = () => this.lost(generation);
     this.client = client;
     try {
@@ -114,6 +118,17 @@ export class McpConnection {
       });
     }
     return transport;
+  }
+
+  private toolsChanged(generation: number, error: Error | null, tools: McpToolInfo[] | null): void {
+    if (generation !== this.generation || this.state !== 'ready') return;
+    if (error || !tools) {
+      this.log(`mcp ${this.name}: its tools changed, but listing them again failed: ${error?.message ?? 'no list'}`);
+      return;
+    }
+    this.tools = tools;
+    this.log(`mcp ${this.name}: its tools changed, now ${tools.length}`);
+    this.onChange();
   }
 
   /** The connection closed: a crash if it was ready and nobody closed it. */
