@@ -1,7 +1,7 @@
 import type { ToolRegistry, ToolTrouble } from '../tools/registry.js';
 import type { AnyTool } from '../tools/tool.js';
 import type { McpConfigProblem, McpServerConfig, McpServersConfig, McpTransportKind } from './mcp-config.js';
-import { McpConnection, type McpServerState } from './mcp-connection.js';
+import { McpConnection, type McpServerState, type McpToolInfo } from './mcp-connection.js';
 import { mcpTool } from './mcp-tool.js';
 import { untilAborted } from './until-aborted.js';
 
@@ -27,7 +27,7 @@ export class McpToolRegistry implements ToolRegistry {
   private readonly problems: McpConfigProblem[];
   private readonly disabled: McpServerConfig[];
   private mcpTools = new Map<string, AnyTool>();
-  private serverOf = new Map<string, McpConnection>();
+  private serverOf = new Map<string, { connection: McpConnection; info: McpToolInfo }>();
   private closed = false;
 
   constructor(
@@ -73,7 +73,9 @@ export class McpToolRegistry implements ToolRegistry {
   }
 
   statuses(): McpServerStatus[] {
-    const toolsOf = (connection: McpConnection) => [...this.mcpTools.values()].filter((t) => this.serverOf.get(t.name) === connection).map((t) => ({ name: t.name, description: t.description }));
+    // The server's own words, without the note the planner gets of whose tool it is.
+    const toolsOf = (connection: McpConnection) =>
+      [...this.serverOf].filter(([, of]) => of.connection === connection).map(([name, { info }]) => ({ name, description: (info.description ?? info.title ?? '').replace(/\s+/g, ' ').trim().slice(0, 300) }));
     return [
       ...this.connections.map((c) => ({ name: c.name, transport: c.config.transport, state: c.state, ...(c.error ? { error: c.error } : {}), tools: toolsOf(c) })),
       ...this.disabled.map((s) => ({ name: s.name, transport: s.transport, state: 'disabled' as const, tools: [] })),
@@ -97,12 +99,12 @@ export class McpToolRegistry implements ToolRegistry {
   /** The planner's names for the servers' tools, rebuilt when a server's tool list changes. */
   private rebuild(): void {
     const tools = new Map<string, AnyTool>();
-    const serverOf = new Map<string, McpConnection>();
+    const serverOf = new Map<string, { connection: McpConnection; info: McpToolInfo }>();
     for (const connection of this.connections) {
       for (const info of connection.tools) {
         const name = uniqueName(`mcp__${plannerName(connection.name)}__${plannerName(info.name)}`, (n) => tools.has(n) || this.builtins.has(n));
         tools.set(name, mcpTool(connection, info, name, this.log));
-        serverOf.set(name, connection);
+        serverOf.set(name, { connection, info });
       }
     }
     this.mcpTools = tools;

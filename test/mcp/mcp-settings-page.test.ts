@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../support/cli-process.js';
-import { launchBrowser, startWebStack } from '../support/browser.js';
+import { launchBrowser, screenshot, startWebStack } from '../support/browser.js';
 import { namingScript } from '../support/naming-script.js';
 import { tempDir } from '../support/temp-dir.js';
 import { openChat } from '../web/chat-helpers.js';
@@ -31,11 +31,16 @@ describe('MCP servers in Settings', () => {
 
     await everything.getByTestId('settings-mcp-start').click();
     await expect.poll(() => everything.getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
-    await everything.locator('[data-testid="settings-mcp-tool"][data-tool="mcp__everything__echo"]').waitFor();
+    await everything.getByTestId('settings-mcp-tools').click();
+    const echo = everything.locator('[data-testid="settings-mcp-tool"][data-tool="mcp__everything__echo"]');
+    await echo.waitFor();
+    expect(await echo.textContent()).toBe('mcp__everything__echo Echoes back the input string');
 
     await missing.getByTestId('settings-mcp-start').click();
     await expect.poll(() => missing.getAttribute('data-state'), { timeout: 30_000 }).toBe('failed');
     expect(await missing.getByTestId('settings-mcp-error').textContent()).toContain('Could not start');
     expect(await page.getByTestId('settings-mcp').textContent()).not.toContain('env-secret-0815');
+    await page.getByTestId('settings-mcp').scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-mcp-servers');
   });
 });

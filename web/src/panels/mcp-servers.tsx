@@ -47,13 +47,16 @@ export function McpServers() {
               </p>
             )}
             {server.tools.length > 0 && (
-              <ul class="settings-models">
-                {server.tools.map((tool) => (
-                  <li key={tool.name} data-testid="settings-mcp-tool" data-tool={tool.name}>
-                    <code>{tool.name}</code> <span class="muted">{tool.description}</span>
-                  </li>
-                ))}
-              </ul>
+              <details>
+                <summary data-testid="settings-mcp-tools">{server.tools.length === 1 ? '1 tool' : `${server.tools.length} tools`}</summary>
+                <ul class="settings-models">
+                  {server.tools.map((tool) => (
+                    <li key={tool.name} data-testid="settings-mcp-tool" data-tool={tool.name}>
+                      <code>{tool.name}</code> <span class="muted">{tool.description}</span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
             )}
           </li>
         ))}
