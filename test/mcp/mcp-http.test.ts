@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { approve, ask, eventOf, everythingStdio, scriptedModel, startHttpEverything, startMcpApp } from './mcp-support.js';
 
 describe('an MCP server over streamable HTTP', () => {
-  it('lists its tools and runs a call a person allowed; health shows neither headers nor env', async () => {
-    const url = await startHttpEverything();
+  it('lists its tools and runs a call a person allowed; health shows neither headers nor env; closing ducklm ends the session', async () => {
+    const { url, output } = await startHttpEverything();
     const model = scriptedModel((message) => (message.startsWith('echo') ? [{ tool: 'mcp__web__echo', args: { message: 'over http' } }] : []));
     const t = await startMcpApp(
       {
@@ -25,5 +25,6 @@ describe('an MCP server over streamable HTTP', () => {
     expect(text).not.toContain('env-secret-0815');
     expect(text).not.toContain(url);
     await t.app.close();
+    expect(output()).toContain('Received session termination request');
   });
 });

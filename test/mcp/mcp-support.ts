@@ -99,12 +99,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The everything server in its streamable HTTP mode, on a free port, stopped after the test; its /mcp URL. */
-export async function startHttpEverything(): Promise<string> {
+/** The everything server in its streamable HTTP mode, on a free port, stopped after the test: its /mcp URL, and what it logged. */
+export async function startHttpEverything(): Promise<{ url: string; output(): string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   afterThisTest(async () => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -125,5 +127,5 @@ export async function startHttpEverything(): Promise<string> {
     'the everything server to listen',
     45_000,
   );
-  return url;
+  return { url, output: () => stdout };
 }
