@@ -31,6 +31,16 @@ describe('an MCP server over stdio', () => {
     expect(serverChildren()).toEqual([]);
   });
 
+  it('tasks that need the tools at the same time share one start of the server', async () => {
+    const model = scriptedModel(() => []);
+    const t = await startMcpApp({ everything: everythingStdio() }, model);
+    const done = await Promise.all([ask(t, 'one'), ask(t, 'two'), ask(t, 'three')]);
+    for (const d of done) expect(eventOf(d, 'done').status).toBe('completed');
+    expect(serverChildren()).toHaveLength(1);
+    expect(t.logs.filter((l) => l.startsWith('mcp everything: ready'))).toHaveLength(1);
+    await t.app.close();
+  });
+
   it('asks before every call; allowed once, the output is observed inside the untrusted envelope and taints the task', async () => {
     const model = scriptedModel(() => [{ tool: ECHO, args: { message: 'duck says hi' } }]);
     const t = await startMcpApp({ everything: everythingStdio() }, model);
