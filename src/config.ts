@@ -9,6 +9,7 @@ import { USUAL_SERVER_URLS } from './model/server-discovery.js';
 import { UserError } from './errors.js';
 import { tokenFilePath, validateToken } from './http/security/api-token.js';
 import { DATABASE_SIDE_FILES } from './store/data-folder.js';
+import { parseMcpServers, type McpServersConfig } from './mcp/mcp-config.js';
 
 export interface Config {
   dbPath: string;
@@ -25,6 +26,8 @@ export interface Config {
   reflection: boolean;
   model: ModelConfig;
   runtime: RuntimeLimits;
+  /** `mcpServers` of the config file: servers whose tools ducklm offers, and entries it could not read. */
+  mcp: McpServersConfig;
 }
 
 export interface ModelConfig {
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file: ModelConf
     reflection: env.DUCK_ENABLE_REFLECTION === '1',
     model: modelConfig(env, file),
     runtime: { ...DEFAULT_LIMITS },
+    mcp: parseMcpServers(file?.mcpServers),
   };
 }
 

@@ -74,6 +74,8 @@ export class EventRenderer {
         return this.notice(dim(`using ${plural(event.lessons.length, 'lesson')} from earlier tasks`));
       case 'action_step_limit':
         return this.notice(yellow(`stopped acting after ${plural(event.steps, 'step')}`));
+      case 'tool_server_unavailable':
+        return this.notice(yellow(`the tool server ${inert(event.server)} is unavailable: ${inert(event.message)}`));
       case 'tool_call_started':
         this.notice(`${cyan('▸')} ${bold(inert(event.tool))}: ${describeAction(event.args)}`);
         if (event.approved_by_rule) info.line(`  ${dim(ruleNote(event.approved_by_rule))}`);

@@ -10,6 +10,7 @@ import { TaskLog } from '../runtime/task-log.js';
 import { SkillLibrary } from '../skills/skill-library.js';
 import { secureDataFolder } from '../store/data-folder.js';
 import { Store } from '../store/store.js';
+import { McpToolRegistry, toolsWithMcp } from '../mcp/mcp-registry.js';
 import { builtinTools, type ToolRegistry } from '../tools/registry.js';
 import type { CommandRunner } from '../tools/shell/command-runner.js';
 import { SpawnCommandRunner } from '../tools/shell/spawn-command-runner.js';
@@ -21,6 +22,7 @@ import { registerChatRoutes } from './routes/chat-routes.js';
 import { registerConversationRoutes } from './routes/conversation-routes.js';
 import { registerFileChangeRoutes } from './routes/file-change-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMcpRoutes } from './routes/mcp-routes.js';
 import { registerMemoryRoutes } from './routes/memory-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerModelPullRoutes } from './routes/model-pull-routes.js';
@@ -69,11 +71,14 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   // Starts finding out whether the server embeds, so that recall need not stay lexical for the first turns.
   model.embeddings?.();
   const taskLog = new TaskLog(store);
+  // MCP servers start when a task first needs the tool list, never here.
+  const tools = options.tools ?? toolsWithMcp(builtinTools(), config.mcp, log);
+  const mcp = tools instanceof McpToolRegistry ? tools : undefined;
   const runtime = new Runtime({
     store,
     taskLog,
     model,
-    tools: options.tools ?? builtinTools(),
+    tools,
     runner: options.runner ?? new SpawnCommandRunner(),
     skills: await SkillLibrary.load({ userDir: join(config.dataDir, 'skills') }),
     limits: config.runtime,
@@ -94,7 +99,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerSecurity(server, { token: resolveApiToken(config), host: config.host, port: config.port, allowRemote: config.allowRemote });
 
   const streams = new TaskStreams(taskLog, store, options.keepAliveMs ?? 15_000);
-  const services: Services = { runtime, store, model, streams, ...(setup ? { setup } : {}) };
+  const services: Services = { runtime, store, model, streams, ...(setup ? { setup } : {}), ...(mcp ? { mcp } : {}) };
   registerHealthRoutes(server, services);
   registerChatRoutes(server, services);
   registerTaskRoutes(server, services);
@@ -107,6 +112,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
   registerWorkspaceRoutes(server, services);
   registerModelRoutes(server, services);
   registerModelPullRoutes(server, config.dataDir);
+  registerMcpRoutes(server, services);
   registerWebPage(server);
 
   return {
@@ -120,6 +126,7 @@ export async function createApp(options: AppOptions = {}): Promise<DucklmApp> {
       streams.closeAll();
       await server.close();
       await runtime.idle();
+      await mcp?.close();
       await (setup ? setup.close() : model.close?.());
       store.close();
     },

@@ -33,6 +33,8 @@ const fileSchema = z.strictObject({
   model: z.string().min(1).optional(),
   /** A GGUF file run in-process instead of a server (what DUCK_MODEL_PATH says). */
   modelPath: z.string().min(1).optional(),
+  /** Checked server by server in src/mcp/mcp-config.ts: one bad entry must not stop ducklm. */
+  mcpServers: z.unknown().optional(),
   roles: z.strictObject(Object.fromEntries(ROLES.map((role) => [role, roleSchema.optional()])) as Record<Role, z.ZodOptional<typeof roleSchema>>).optional(),
 });
 

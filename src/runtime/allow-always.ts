@@ -16,6 +16,8 @@ export async function allowAlways(deps: RuntimeDeps, approvalId: string, via: st
   if (!approval) throw new NotFoundError(`Unknown approval: ${approvalId}`);
   if (approval.status !== 'pending') throw new ConflictError(`Approval ${approvalId} was already decided (${approval.status}).`);
   if (approval.needs_password) throw new UserError('sudo is never covered by a rule; use allow_once.');
+  // An MCP tool is known once its server has listed it (after a restart of ducklm, not yet).
+  if (!deps.tools.get(approval.tool)) await deps.tools.prepare?.(AbortSignal.timeout(30_000));
   const tool = deps.tools.get(approval.tool);
   const task = tasks.get(approval.task_id);
   const state = task ? taskStateSchema.safeParse(JSON.parse(task.state)) : null;

@@ -40,11 +40,14 @@ const ROLE_FORMATS_TEXT = [
   '[critic] Not JSON: write one short, reusable lesson for similar tasks in the future, in plain text.',
 ].join('\n');
 
-type Context = Pick<TaskState, 'workspace' | 'pinnedMemories'>;
+type Context = Pick<TaskState, 'workspace' | 'pinnedMemories'> & Partial<Pick<TaskState, 'toolTrouble'>>;
 
 function systemText(state: Context, tools: ToolRegistry): string {
   const toolList = [...tools.values()].map((t) => `- ${t.name} ${t.argsHint}: ${t.description}`).join('\n');
-  const parts = [PERSONA, ANSWER_RULES, ROLE_FORMATS_TEXT, `Tools ducklm can run for the user:\n${toolList}`, `Workspace: ${state.workspace}`];
+  const parts = [PERSONA, ANSWER_RULES, ROLE_FORMATS_TEXT, `Tools ducklm can run for the user:\n${toolList}`];
+  // The planner should know a server's tools are missing, and why, rather than guess or invent them.
+  if (state.toolTrouble?.length) parts.push(`Tool servers that are unavailable now (their tools are not listed):\n${state.toolTrouble.map((t) => `- ${t.server}: ${t.message}`).join('\n')}`);
+  parts.push(`Workspace: ${state.workspace}`);
   // The user's most important memories change rarely: kept last in the system text, a new one costs the least.
   if (state.pinnedMemories.length) parts.push(`What you know about the user:\n${state.pinnedMemories.map((m) => `- ${m.text}`).join('\n')}`);
   return parts.join('\n\n');

@@ -10,6 +10,7 @@ import { taskStateSchema, type TaskState } from './task-state.js';
 import { MAX_PASSWORD_ATTEMPTS } from './pause.js';
 import type { ToolResult } from '../tools/tool.js';
 import { executeTool, recordDenial, recordRefusal, resolveAction, toolContext } from './tool-execution.js';
+import { prepareTools } from './tool-servers.js';
 
 /** `continue`: a person decided on the approval; the task resumes from its saved state. */
 export function prepareContinue(deps: RuntimeDeps, taskId: string, approvalId: string): PreparedRun {
@@ -63,6 +64,8 @@ function claimPaused(
 
 /** The `resume` phase: what the person decided sends the task on. */
 export async function resumePhase(ctx: TaskContext, step: Extract<Step, { kind: 'resume' }>): Promise<Step> {
+  // The paused action may be an MCP server's tool, whose server this ducklm has not started yet.
+  await prepareTools(ctx);
   const { approval } = step;
   const pending = ctx.state.pending!;
   if (approval.status === 'denied') {
@@ -79,6 +82,7 @@ export async function resumePhase(ctx: TaskContext, step: Extract<Step, { kind: 
 
 /** The `run_approved` phase: the approved action runs, then the rest of its plan without planning again. */
 export async function runApprovedPhase(ctx: TaskContext, step: Extract<Step, { kind: 'run_approved' }>): Promise<Step> {
+  await prepareTools(ctx);
   const { approval, password } = step;
   const pending = ctx.state.pending!;
   const resolved = resolveAction(ctx, pending.action);

@@ -9,6 +9,7 @@ import type { RuntimeDeps } from './runtime-deps.js';
 import { SpeculativeAnswer } from './speculative-answer.js';
 import type { Step } from './steps.js';
 import type { TaskContext } from './task-context.js';
+import { prepareTools } from './tool-servers.js';
 import { taskStateSchema, type TaskState } from './task-state.js';
 
 export interface ChatRequest {
@@ -64,6 +65,7 @@ export async function prepareTask(deps: RuntimeDeps, request: ChatRequest): Prom
     passwordAttempts: 0,
     pending: null,
     calls: [],
+    toolTrouble: [],
   };
   store.db.transaction(() => {
     // One task at a time in a conversation: a message sent past a paused one would strand it.
@@ -96,6 +98,9 @@ function retried(deps: RuntimeDeps, request: ChatRequest, replaces: string): Pic
  * decided, with the answer already starting beside the decision.
  */
 export async function preparePhase(ctx: TaskContext): Promise<Step> {
+  // MCP servers start beside the local work; the first prompt listing tools (the early answer's) waits for them.
+  const toolsReady = prepareTools(ctx);
+  toolsReady.catch(() => {});
   const skill = await ctx.deps.skills.match(ctx.state.message, ctx.state.workspace);
   if (skill) {
     ctx.state.skill = { name: skill.name, instructions: skill.instructions };
@@ -103,6 +108,7 @@ export async function preparePhase(ctx: TaskContext): Promise<Step> {
   }
   await findMemories(ctx);
   taintFromPrompt(ctx, skill?.source ?? null);
+  await toolsReady;
   const early = new SpeculativeAnswer(ctx);
   return ctx.state.memories.length || ctx.state.pinnedMemories.length ? { kind: 'recall', early } : { kind: 'plan', first: true, early };
 }

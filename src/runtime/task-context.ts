@@ -18,6 +18,8 @@ export interface TaskContext {
   answer: string;
   /** Earlier turns of the conversation, loaded once per run (see turnHistory). */
   history?: StoredMessage[];
+  /** Set once this run has started its lazily started tools (see tool-servers.ts). */
+  toolsPrepared?: boolean;
 }
 
 /** The conversation before this task, read once and shared by every role of the run. */

@@ -71,5 +71,7 @@ export const taskStateSchema = z.object({
     })
     .nullable(),
   calls: z.array(modelCallStatSchema),
+  /** Tool servers (MCP) that could not be offered to this task, and why: the planner is told. */
+  toolTrouble: z.array(z.object({ server: z.string(), message: z.string() })).default([]),
 });
 export type TaskState = z.infer<typeof taskStateSchema>;

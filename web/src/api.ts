@@ -68,10 +68,20 @@ export interface ModelStatus {
   detail: string;
 }
 
+/** An MCP server as health shows it: its state and tools, never its env or headers. */
+export interface McpServer {
+  name: string;
+  transport: 'stdio' | 'http';
+  state: 'stopped' | 'starting' | 'ready' | 'failed' | 'crashed' | 'disabled';
+  error?: string;
+  tools: { name: string; description: string }[];
+}
+
 export interface Health {
   status: string;
   version: string;
   model?: { configured: boolean; reachable: boolean; base_url: string | null; detail?: string; status?: ModelStatus };
+  mcp_servers?: McpServer[];
 }
 
 export type RoleName = 'action' | 'thinker' | 'recall' | 'memory_policy' | 'critic';
@@ -146,6 +156,7 @@ export type MemoryPatch = Partial<Pick<Memory, 'text' | 'importance' | 'memory_t
 
 export const api = {
   health: () => call<Health>('GET', '/v1/health'),
+  startMcpServer: (name: string) => call<McpServer>('POST', `/v1/mcp/servers/${encodeURIComponent(name)}/start`),
   models: (refresh = false) => call<ModelsOverview>('GET', `/v1/models${query({ refresh: refresh ? 1 : undefined })}`),
   chooseModel: (selection: ModelSelection) => call<ModelsOverview>('PUT', '/v1/models/selection', selection),
   pullModel: (source: string) => call<PullStatus>('POST', '/v1/models/pull', { source }),

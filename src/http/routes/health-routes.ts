@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../version.js';
 import type { Services } from '../services.js';
 
-export function registerHealthRoutes(app: FastifyInstance, { model, setup }: Services): void {
+export function registerHealthRoutes(app: FastifyInstance, { model, setup, mcp }: Services): void {
   app.get('/v1/health', async () => {
     const health = await model.health(AbortSignal.timeout(3000));
     return {
@@ -18,6 +18,8 @@ export function registerHealthRoutes(app: FastifyInstance, { model, setup }: Ser
         // ready | loading | down | unconfigured | choose, with what to do about it (GET /v1/models has the rest).
         ...(setup ? { status: setup.status() } : {}),
       },
+      // Each MCP server's state and tools; never its env or headers.
+      mcp_servers: mcp?.statuses() ?? [],
     };
   });
 }

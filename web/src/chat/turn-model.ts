@@ -212,6 +212,8 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
       return note(t, 'info', `Using ${plural(event.lessons.length, 'lesson')} from earlier tasks`, event.lessons.join('\n'));
     case 'action_step_limit':
       return note(t, 'warn', `Stopped acting after ${plural(event.steps, 'step')}`);
+    case 'tool_server_unavailable':
+      return note(t, 'warn', `The tool server "${event.server}" is unavailable`, event.message);
     case 'tool_call_started': {
       const item: ToolCallItem = {
         kind: 'tool',

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, followPull, type ModelSelection, type ModelsOverview, type ModelStatus, type PullStatus, type RoleName } from '../api.js';
+import { McpServers } from './mcp-servers.js';
 import { ErrorLine, LoadError } from './panel-error.js';
 import { useAction } from './use-action.js';
 import { useLoad } from './use-load.js';
@@ -44,6 +45,7 @@ export function SettingsView({ status }: { status: ModelStatus | null }) {
       {data && <Roles overview={data} busy={choose.busy} onChoose={(role, model) => void choose.run({ roles: { [role]: model } }, `${model} for ${ROLE_LABELS[role]}`)} />}
       {data && <LocalModels overview={data} busy={choose.busy} onUse={(path, name) => void choose.run({ model_path: path }, `${name}, run inside ducklm`)} />}
       <PullForm onPulled={overview.reload} />
+      <McpServers />
       <p class="muted panel-intro">
         ducklm looks for model servers where they usually listen: llama-server on port 8080, Ollama on 11434, LM Studio on 1234, vLLM on 8000, and wherever <code>DUCK_MODEL_BASE_URL</code> or the config file points. A GGUF file can run inside ducklm instead: <code>DUCK_MODEL_PATH</code>.
       </p>
