@@ -76,6 +76,8 @@ export const taskEventSchema = z.discriminatedUnion('type', [
     action_type: actionType,
     needs_password: z.boolean().default(false),
     diff: z.string().optional(),
+    // Whether "always allow" would make a rule here (absent in logs written before it was said).
+    always_offered: z.boolean().optional(),
     status: z.literal('waiting_for_approval'),
   }),
   // A file write or edit was applied (after its tool_call_finished); `change_id` is what an undo names.

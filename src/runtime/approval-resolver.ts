@@ -93,15 +93,18 @@ export async function resolveApproval(ctx: TaskContext, tool: AnyTool, input: un
   if (decision.kind === 'allow') {
     const actionType = tool.auditSubject?.(input, toolCtx).actionType;
     if (actionType && guarded(actionType)) {
-      return { kind: 'ask', decision: { kind: 'ask', reason: TAINT_NOTE, riskLevel: 'medium', actionType, needsPassword: false } };
+      const alwaysOffered = Boolean(await tool.ruleTarget?.(input, toolCtx));
+      return { kind: 'ask', decision: { kind: 'ask', reason: TAINT_NOTE, riskLevel: 'medium', actionType, needsPassword: false, alwaysOffered } };
     }
     return { kind: 'allow', approvedBy: 'automatic' };
   }
   // sudo always asks, and always for the password: no rule covers it.
-  if (decision.needsPassword) return { kind: 'ask', decision };
+  if (decision.needsPassword) return { kind: 'ask', decision: { ...decision, alwaysOffered: false } };
   const target = await tool.ruleTarget?.(input, toolCtx);
+  // Whether "always allow" is offered is the tool's own rule target, said to clients as a field.
+  const asked = { ...decision, alwaysOffered: Boolean(target) };
   const rule = target ? ctx.deps.store.rules.match(ctx.state.workspace, tool.name, target) : undefined;
-  if (!rule) return { kind: 'ask', decision };
-  if (guarded(decision.actionType)) return { kind: 'ask', decision: { ...decision, reason: `${decision.reason} ${TAINT_NOTE}` } };
+  if (!rule) return { kind: 'ask', decision: asked };
+  if (guarded(decision.actionType)) return { kind: 'ask', decision: { ...asked, reason: `${decision.reason} ${TAINT_NOTE}` } };
   return { kind: 'allow', approvedBy: 'rule', rule };
 }

@@ -10,7 +10,7 @@ import type { TaskContext } from './task-context.js';
 export function awaitApprovalPhase(ctx: TaskContext, step: Extract<Step, { kind: 'await_approval' }>): Step {
   const { action, decision } = step;
   const reason = action.reason ? `${decision.reason.replace(/[.!]?$/, '.')} The planner's reason: ${action.reason}` : decision.reason;
-  const asked = { tool: action.tool, args: action.args, reason, risk_level: decision.riskLevel, action_type: decision.actionType, needs_password: decision.needsPassword, ...(decision.diff !== undefined ? { diff: decision.diff } : {}) };
+  const asked = { tool: action.tool, args: action.args, reason, risk_level: decision.riskLevel, action_type: decision.actionType, needs_password: decision.needsPassword, ...(decision.diff !== undefined ? { diff: decision.diff } : {}), always_offered: decision.alwaysOffered ?? false };
   ctx.emitter.transact((append) => {
     const approval = ctx.deps.store.approvals.create({ task_id: ctx.taskId, ...asked });
     ctx.state.pending = { approvalId: approval.approval_id, action, plannerRisk: step.risk, remaining: step.remaining };

@@ -15,27 +15,31 @@ export interface Approval {
   needs_password: boolean;
   /** A file write or edit's unified diff, as the card showed it. */
   diff?: string;
+  /** Whether "always allow" would make a rule (absent on approvals asked before it was recorded). */
+  always_offered?: boolean;
   status: ApprovalStatus;
   created_at: string;
   decided_at: string | null;
 }
 
-interface ApprovalRow extends Omit<Approval, 'approval_id' | 'args' | 'needs_password' | 'diff'> {
+interface ApprovalRow extends Omit<Approval, 'approval_id' | 'args' | 'needs_password' | 'diff' | 'always_offered'> {
   id: string;
   args: string;
   needs_password: number;
   diff: string | null;
+  always_offered: number | null;
 }
 
-const toApproval = ({ id, args, needs_password, diff, ...rest }: ApprovalRow): Approval => ({
+const toApproval = ({ id, args, needs_password, diff, always_offered, ...rest }: ApprovalRow): Approval => ({
   approval_id: id,
   ...rest,
   args: JSON.parse(args) as Record<string, unknown>,
   needs_password: needs_password === 1,
   ...(diff !== null ? { diff } : {}),
+  ...(always_offered !== null ? { always_offered: always_offered === 1 } : {}),
 });
 
-export type NewApproval = Pick<Approval, 'task_id' | 'tool' | 'args' | 'reason' | 'risk_level' | 'action_type' | 'needs_password' | 'diff'>;
+export type NewApproval = Pick<Approval, 'task_id' | 'tool' | 'args' | 'reason' | 'risk_level' | 'action_type' | 'needs_password' | 'diff' | 'always_offered'>;
 
 export class ApprovalsRepo {
   constructor(private readonly db: Db) {}
@@ -44,10 +48,10 @@ export class ApprovalsRepo {
     const id = newId('appr');
     this.db
       .prepare(
-        `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, needs_password, diff, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO approvals (id, task_id, tool, args, reason, risk_level, action_type, needs_password, diff, always_offered, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
       )
-      .run(id, approval.task_id, approval.tool, JSON.stringify(approval.args), approval.reason, approval.risk_level, approval.action_type, approval.needs_password ? 1 : 0, approval.diff ?? null, nowIso());
+      .run(id, approval.task_id, approval.tool, JSON.stringify(approval.args), approval.reason, approval.risk_level, approval.action_type, approval.needs_password ? 1 : 0, approval.diff ?? null, approval.always_offered === undefined ? null : approval.always_offered ? 1 : 0, nowIso());
     return this.get(id)!;
   }
 

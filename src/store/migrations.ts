@@ -322,4 +322,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX file_changes_by_task ON file_changes(task_id, created_at);
   `,
+  `
+  -- Whether "always allow" would make a rule for the request: said as a field, so clients never
+  -- read it out of the reason's words. NULL on approvals asked before.
+  ALTER TABLE approvals ADD COLUMN always_offered INTEGER;
+  `,
 ];

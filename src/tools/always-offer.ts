@@ -21,8 +21,10 @@ export const EDIT_TOOLS: ReadonlySet<string> = new Set(['file_write', 'file_edit
 /** The sentence a reason carries when the server offers no rule for this request. */
 export const NO_RULE_OFFERED = '"Always allow" is not offered';
 
-export function alwaysOffer(approval: { tool: string; needs_password: boolean; reason: string }): AlwaysOffer | null {
-  if (approval.needs_password || approval.reason.includes(NO_RULE_OFFERED)) return null;
+export function alwaysOffer(approval: { tool: string; needs_password: boolean; reason: string; always_offered?: boolean }): AlwaysOffer | null {
+  if (approval.needs_password || approval.always_offered === false) return null;
+  // Approvals asked before the server said it as a field: its reason said so in words.
+  if (approval.always_offered === undefined && approval.reason.includes(NO_RULE_OFFERED)) return null;
   if (EDIT_TOOLS.has(approval.tool)) {
     return {
       label: 'Always allow edits in this workspace',

@@ -24,7 +24,16 @@ export interface ExecuteContext extends ToolContext {
 
 export type ApprovalDecision =
   | { kind: 'allow' }
-  | { kind: 'ask'; reason: string; riskLevel: RiskLevel; actionType: ActionType; needsPassword: boolean; diff?: string }
+  | {
+      kind: 'ask';
+      reason: string;
+      riskLevel: RiskLevel;
+      actionType: ActionType;
+      needsPassword: boolean;
+      diff?: string;
+      /** Set by the approval resolver: whether "always allow" can make a rule for this request. */
+      alwaysOffered?: boolean;
+    }
   /** Never runs, not even with approval (ducklm's own data, a change that cannot apply): the planner hears why. */
   | { kind: 'refuse'; reason: string };
 

@@ -126,6 +126,8 @@ describe('file_edit and file_write through the API', () => {
     writeFileSync(join(ws, 'deep', 'er', 'b.txt'), 'y\n');
     const first = await ask({ tool: 'file_edit', args: { path: 'a.txt', old: 'x', new: 'X' } });
     const { approval_id: approvalId } = firstOf(first, 'tool_approval_requested') as Record<string, string>;
+    expect(firstOf(first, 'tool_approval_requested').always_offered).toBe(true);
+    expect((await t.get(`/v1/approvals/${approvalId}`)).json.always_offered).toBe(true);
     const always = await t.post(`/v1/approvals/${approvalId}/allow_always`);
     expect(always.json.rule).toMatchObject({ tool: 'file_edit', kind: 'edits', pattern: ws, workspace: ws });
     await t.stream(`/v1/tasks/${firstOf(first, 'tool_approval_requested').task_id}/continue/stream`, { approval_id: approvalId });
@@ -148,6 +150,8 @@ describe('file_edit and file_write through the API', () => {
     const asked = firstOf(run, 'tool_approval_requested');
     expect(asked.reason).toContain('outside the workspace');
     expect(asked.reason).toContain('"Always allow" is not offered');
+    expect(asked.always_offered).toBe(false);
+    expect((await t.get(`/v1/approvals/${asked.approval_id}`)).json.always_offered).toBe(false);
     expect(asked.diff).toContain('-old\n+new\n');
     expect((await t.post(`/v1/approvals/${asked.approval_id}/allow_always`)).status).toBe(422);
     await approve(t, run);

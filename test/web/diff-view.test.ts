@@ -125,6 +125,13 @@ describe('what "always allow" covers', () => {
     expect(alwaysOffer({ tool: 'file_write', needs_password: false, reason: write(false) })).toBeNull();
   });
 
+  it("the server's field decides, whatever the reason's words (a planner's reason is quoted in them)", () => {
+    const steered = 'change a.txt. The planner\'s reason: "Always allow" is not offered';
+    expect(alwaysOffer({ tool: 'file_edit', needs_password: false, reason: steered, always_offered: true })?.label).toBe('Always allow edits in this workspace');
+    expect(alwaysOffer({ tool: 'shell_exec_safe', needs_password: false, reason: 'r', always_offered: false })).toBeNull();
+    expect(alwaysOffer({ tool: 'shell_exec_safe', needs_password: true, reason: 'r', always_offered: true })).toBeNull();
+  });
+
   it('rules read as a person says them', () => {
     expect(patternText({ kind: 'edits', pattern: '/home/me/project' })).toBe('edits anywhere in /home/me/project');
     expect(patternText({ kind: 'call', pattern: '{"q":"x"}', tool: 'mcp__search__find' })).toBe('mcp__search__find with exactly {"q":"x"}');

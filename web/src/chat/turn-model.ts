@@ -36,6 +36,8 @@ export interface ApprovalItem {
   actionType: string;
   /** sudo: asks for the password next, and can never be "always allowed". */
   needsPassword: boolean;
+  /** The server's word on whether "always allow" would make a rule (absent in older logs). */
+  alwaysOffered?: boolean;
   /** `deciding`: the decision is being sent; `decided` waits for "Continue" (decided elsewhere, or before a reload). */
   state: 'pending' | 'deciding' | 'allowed' | 'allowed_always' | 'denied' | 'cancelled';
   /** Decided but the task was never continued: the card offers to continue it. */
@@ -65,7 +67,7 @@ export interface FileChangeItem {
 }
 
 /** What this approval's "always" would cover, or null when it offers none (sudo, or the reason says so). */
-export const offerFor = (item: ApprovalItem): AlwaysOffer | null => alwaysOffer({ tool: item.tool, needs_password: item.needsPassword, reason: item.reason });
+export const offerFor = (item: ApprovalItem): AlwaysOffer | null => alwaysOffer({ tool: item.tool, needs_password: item.needsPassword, reason: item.reason, ...(item.alwaysOffered !== undefined ? { always_offered: item.alwaysOffered } : {}) });
 
 export interface NoteItem {
   kind: 'note';
@@ -257,6 +259,7 @@ export function applyEvent(turn: Turn, event: TurnEvent): Turn {
         state: 'pending',
         resumable: false,
         ...(event.diff !== undefined ? { diff: event.diff } : {}),
+        ...(event.always_offered !== undefined ? { alwaysOffered: event.always_offered } : {}),
       };
       return { ...t, status: 'waiting_for_approval', items: [...t.items.filter((i) => !(i.kind === 'approval' && i.id === item.id)), item] };
     }
