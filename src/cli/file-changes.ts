@@ -1,22 +1,11 @@
 import { shownPath } from '../tools/diff-lines.js';
+import type { FileChange } from '../http/file-change-wire.js';
 import type { ApiClient } from './client/api-client.js';
 import { inert } from './inert.js';
 import { plural } from './render-events.js';
 import { formatTable, localTime } from './table.js';
 import type { Style } from './terminal.js';
 
-/** One applied file write or edit, as `GET /v1/file-changes` lists it (newest first). */
-export interface FileChange {
-  change_id: string;
-  task_id: string;
-  call_id: string;
-  tool: string;
-  path: string;
-  created: boolean;
-  diff: string;
-  created_at: string;
-  undone_at: string | null;
-}
 
 export async function conversationChanges(api: ApiClient, conversationId: string): Promise<FileChange[]> {
   const { changes } = await api.get<{ changes: FileChange[] }>('/v1/file-changes', { conversation_id: conversationId });

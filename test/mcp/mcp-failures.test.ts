@@ -1,6 +1,6 @@
 /** An MCP server that fails, dies or hangs is an error the planner and the person see, never a dead task. */
 import { describe, expect, it } from 'vitest';
-import { approve, ask, eventOf, eventually, everythingStdio, scriptedModel, serverChildren, startMcpApp } from './mcp-support.js';
+import { approve, ask, eventOf, eventually, everythingStdio, scriptedModel, serverChildren, startLongCall, startMcpApp } from './mcp-support.js';
 
 const ECHO = 'mcp__everything__echo';
 const LONG = 'mcp__everything__trigger-long-running-operation';
@@ -10,11 +10,7 @@ const model = () => scriptedModel((message) => (message.startsWith('long') ? [{ 
 describe('MCP server failures', () => {
   it('a server killed during a call: the call fails with why, the task goes on, and the next call starts it again', async () => {
     const t = await startMcpApp({ everything: everythingStdio() }, model());
-    const paused = await ask(t, 'long operation please');
-    const { approval_id: approvalId, task_id: taskId } = eventOf(paused, 'tool_approval_requested') as Record<string, string>;
-    await t.post(`/v1/approvals/${approvalId}/allow_once`);
-    const live = await t.openStream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
-    await live.waitFor('tool_call_started');
+    const { live } = await startLongCall(t);
     const [first] = serverChildren();
     process.kill(first!.pid, 'SIGKILL');
     const events = await live.rest();

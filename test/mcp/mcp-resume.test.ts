@@ -1,7 +1,7 @@
 /** MCP calls across a restart of ducklm, and stopped by the person mid-call. */
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir.js';
-import { approve, ask, eventOf, everythingStdio, scriptedModel, serverChildren, startMcpApp } from './mcp-support.js';
+import { approve, ask, eventOf, everythingStdio, scriptedModel, serverChildren, startLongCall, startMcpApp } from './mcp-support.js';
 
 const ECHO = 'mcp__everything__echo';
 const LONG = 'mcp__everything__trigger-long-running-operation';
@@ -25,11 +25,7 @@ describe('MCP calls across a restart and a stop', () => {
 
   it('Stop during a call ends the call and the task (cancelled), and the server stays up for the next call', async () => {
     const t = await startMcpApp({ everything: everythingStdio() }, model());
-    const paused = await ask(t, 'long operation please');
-    const { approval_id: approvalId, task_id: taskId } = eventOf(paused, 'tool_approval_requested') as Record<string, string>;
-    await t.post(`/v1/approvals/${approvalId}/allow_once`);
-    const live = await t.openStream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
-    await live.waitFor('tool_call_started');
+    const { live, taskId } = await startLongCall(t);
     const [server] = serverChildren();
     expect((await t.post(`/v1/tasks/${taskId}/cancel`)).status).toBe(200);
     const events = await live.rest();

@@ -61,6 +61,19 @@ export async function approve(t: TestApp, paused: SseResponse, decision: 'allow_
   return t.stream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
 }
 
+/**
+ * Asks for a long call, allows it once and continues: returns the live continuation once the call
+ * has started, with the task's id, for a test that then kills, stops or outwaits the server.
+ */
+export async function startLongCall(t: TestApp, message = 'long operation please') {
+  const paused = await ask(t, message);
+  const { approval_id: approvalId, task_id: taskId } = eventOf(paused, 'tool_approval_requested') as Record<string, string>;
+  await t.post(`/v1/approvals/${approvalId}/allow_once`);
+  const live = await t.openStream(`/v1/tasks/${taskId}/continue/stream`, { approval_id: approvalId });
+  await live.waitFor('tool_call_started');
+  return { live, taskId: taskId! };
+}
+
 /** This test process's child processes whose command line has `marker` (default: the everything server). */
 export function serverChildren(marker = 'server-everything'): Array<{ pid: number; args: string }> {
   let out = '';

@@ -125,17 +125,7 @@ export interface PullStatus {
 }
 
 /** One applied file write or edit, as `GET /v1/file-changes` lists it. */
-export interface FileChange {
-  change_id: string;
-  task_id: string;
-  call_id: string;
-  tool: string;
-  path: string;
-  created: boolean;
-  diff: string;
-  created_at: string;
-  undone_at: string | null;
-}
+export type FileChange = import('../../src/http/file-change-wire.js').FileChange;
 
 export type ModelSelection = { base_url?: string | null; model?: string | null; roles?: Partial<Record<RoleName, string | null>>; model_path?: string | null };
 

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { FileChangeRow } from '../../store/file-changes-repo.js';
+import type { FileChange } from '../file-change-wire.js';
 import { fileChangesQuery, parseInput } from '../request-schemas.js';
 import type { Services } from '../services.js';
 import { viaOf } from './chat-routes.js';
 
 /** A change as clients see it: never the bytes it replaced. */
-const toWire = (c: FileChangeRow) => ({
+const toWire = (c: FileChangeRow): FileChange => ({
   change_id: c.id,
   task_id: c.task_id,
   call_id: c.call_id,
